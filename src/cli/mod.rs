@@ -1,0 +1,44 @@
+//! Argument parsing (clap derive) and dispatch to one file per command.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use badgedesk::i18n::Lang;
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "badgedesk",
+    version,
+    about = "Offline badge desk: check attendees in, issue signed Open Badges"
+)]
+pub struct Cli {
+    /// The event folder (default: the current folder).
+    #[arg(long, global = true, env = "BADGEDESK_EVENT", value_name = "DIR")]
+    pub event: Option<PathBuf>,
+    /// Interface language (default: from LANG).
+    #[arg(long, global = true, value_name = "fr|en")]
+    pub lang: Option<Lang>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match cli.command {
+        None => ExitCode::SUCCESS,
+    }
+}

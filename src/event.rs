@@ -1,0 +1,1 @@
+//! event.toml (placeholder until the module lands).

@@ -1,0 +1,15 @@
+//! badgedesk: the library behind the badge desk.
+//!
+//! The core modules (`import`, `store`, `credential`, `bake`, `event`) are synchronous and know
+//! nothing about the terminal; `tui` is a thin layer on top of them, and the binary (`main.rs`)
+//! is only the command-line edge.
+
+pub mod bake;
+pub mod clock;
+pub mod credential;
+pub mod event;
+pub mod i18n;
+pub mod import;
+pub mod model;
+pub mod store;
+pub mod text;

@@ -1,0 +1,1 @@
+//! The event database (placeholder until the module lands).
