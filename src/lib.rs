@@ -7,6 +7,7 @@
 pub mod bake;
 pub mod clock;
 pub mod credential;
+pub mod demo;
 pub mod event;
 pub mod i18n;
 pub mod import;
