@@ -12,5 +12,6 @@ pub mod event;
 pub mod i18n;
 pub mod import;
 pub mod model;
+pub mod rules;
 pub mod store;
 pub mod text;

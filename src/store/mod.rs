@@ -4,6 +4,7 @@
 
 mod attendees;
 mod checkins;
+mod credentials;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -13,9 +14,13 @@ use time::OffsetDateTime;
 
 pub use attendees::{ImportSummary, WalkIn};
 pub use checkins::{CheckInAction, CheckInEvent, CheckInOutcome, Presence, UndoneCheckIn};
+pub use credentials::{IssuedCredential, NewCredential};
 
 /// The migrations, in order; `PRAGMA user_version` counts how many were applied.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_init.sql"),
+    include_str!("migrations/002_credentials.sql"),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -39,6 +44,8 @@ pub enum StoreError {
     DiskFull,
     #[error("no attendee with id {0}")]
     NoSuchAttendee(i64),
+    #[error("no credential '{0}' (see `badgedesk credentials`)")]
+    NoSuchCredential(String),
     #[error("no activity '{0}' in this event (see [[activities]] in event.toml)")]
     NoSuchActivity(String),
     #[error("ticket '{ticket}' already belongs to attendee {attendee_id}")]

@@ -213,3 +213,82 @@ fn walk_in_is_cleaned_and_audited() {
         Err(StoreError::Empty { .. })
     ));
 }
+
+fn new_credential(id: &str, attendee_id: i64, achievement: &str) -> NewCredential {
+    NewCredential {
+        id: id.into(),
+        attendee_id,
+        achievement_key: achievement.into(),
+        issued_at: datetime!(2026-05-16 17:00 UTC),
+        json: format!("{{\"id\":\"{id}\"}}"),
+        claim_token: format!("token-{id}"),
+        status_index: None,
+    }
+}
+
+#[test]
+fn credentials_are_idempotent_per_attendee_and_achievement() {
+    let mut store = store_with_people();
+    let at = datetime!(2026-05-16 17:00 UTC);
+    let stored = store
+        .insert_credentials(
+            &[
+                new_credential("a", 1, "p"),
+                new_credential("b", 1, "p"),
+                new_credential("c", 2, "p"),
+            ],
+            "t",
+            at,
+        )
+        .unwrap();
+    assert_eq!(stored, vec!["a".to_string(), "c".to_string()]);
+    assert!(
+        store
+            .insert_credentials(&[new_credential("d", 1, "p")], "t", at)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.credentials().unwrap().len(), 2);
+    assert!(store.live_awards().unwrap().contains(&(1, "p".to_string())));
+}
+
+#[test]
+fn revoke_reissue_claim() {
+    let mut store = store_with_people();
+    let at = datetime!(2026-05-16 17:00 UTC);
+    store
+        .insert_credentials(&[new_credential("a", 1, "p")], "t", at)
+        .unwrap();
+    assert!(store.mark_claimed("token-a", at).unwrap());
+    assert!(
+        store.mark_claimed("token-a", at).unwrap(),
+        "second visit is fine"
+    );
+    assert!(!store.mark_claimed("nope", at).unwrap());
+    assert_eq!(store.credential("a").unwrap().unwrap().claimed_at, Some(at));
+
+    store
+        .reissue("a", &new_credential("a2", 1, "p"), "name fixed", "t", at)
+        .unwrap();
+    let old = store.credential("a").unwrap().unwrap();
+    assert_eq!(old.revoked_reason.as_deref(), Some("name fixed"));
+    assert_eq!(
+        store.credential("a2").unwrap().unwrap().replaces.as_deref(),
+        Some("a")
+    );
+    assert!(matches!(
+        store.reissue("a", &new_credential("a3", 1, "p"), "x", "t", at),
+        Err(StoreError::NoSuchCredential(_))
+    ));
+    assert!(store.revoke("a2", "mistake", "t", at).unwrap());
+    assert!(!store.revoke("a2", "mistake", "t", at).unwrap());
+    assert!(store.live_awards().unwrap().is_empty());
+    assert!(
+        store
+            .conn
+            .execute("UPDATE credentials SET json = '{}' WHERE id = 'a2'", [])
+            .is_err(),
+        "signed content is frozen"
+    );
+    assert!(store.conn.execute("DELETE FROM credentials", []).is_err());
+}
