@@ -2,6 +2,7 @@
 //! on stderr and exit code 1; bad usage is exit code 2.
 
 mod attendees;
+mod bake;
 mod checkin;
 mod demo;
 mod init;
@@ -43,6 +44,10 @@ pub enum Command {
     Attendees(attendees::AttendeesArgs),
     /// Tick (or untick) attendees at an activity, by ticket number or name.
     Checkin(checkin::CheckinArgs),
+    /// Bake a credential into a PNG or SVG badge image.
+    Bake(bake::BakeArgs),
+    /// Print the credential baked into a PNG or SVG badge.
+    Unbake(bake::UnbakeArgs),
 }
 
 /// What every command gets: where the event is and which language to speak.
@@ -131,5 +136,7 @@ fn run(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Some(Command::Demo(args)) => demo::run(args, ctx),
         Some(Command::Attendees(args)) => attendees::run(args, ctx),
         Some(Command::Checkin(args)) => checkin::run(args, ctx),
+        Some(Command::Bake(args)) => bake::run_bake(args, ctx),
+        Some(Command::Unbake(args)) => bake::run_unbake(args, ctx),
     }
 }
