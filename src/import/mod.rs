@@ -44,7 +44,7 @@ pub mod split;
 
 pub use decode::{DecodedBy, Encoding};
 pub use mapping::{Field, FieldMapping, MapOverride, MappedBy, Mapping};
-pub use plan::{ChangedField, Duplicate, ImportPlan, Unchanged, Update, plan};
+pub use plan::{ChangedField, Duplicate, ImportPlan, SameBy, Unchanged, Update, plan};
 pub use problems::{ColumnRef, Problem, ProblemKind};
 
 use crate::model::AttendeeRecord;
