@@ -7,9 +7,12 @@
 pub mod bake;
 pub mod clock;
 pub mod credential;
+pub mod demo;
 pub mod event;
 pub mod i18n;
 pub mod import;
+pub mod issue;
 pub mod model;
+pub mod rules;
 pub mod store;
 pub mod text;
