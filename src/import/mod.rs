@@ -15,7 +15,7 @@
 //! wrong too often ("Nguyễn Thị Ngọc", "Le Gall").
 //!
 //! # Identity: when two rows, or a row and a stored attendee, are the same person
-//! 1. **Ticket first.** Two records with the same ticket number (compared ignoring case) are
+//! 1. **Ticket first.** Two records with the same ticket number (trimmed, compared ignoring case and accents) are
 //!    the same person. The same ticket on a row with a different name is a problem, not a merge.
 //! 2. **Otherwise name + e-mail.** Without a ticket match, records with the same folded name
 //!    (`crate::text::fold`: case, accents and ligatures ignored) *and* the same e-mail are the

@@ -74,9 +74,10 @@ pub fn email(raw: &str) -> Option<String> {
     Some(s.to_lowercase())
 }
 
-/// The key a ticket number is compared by: cleaned and lowercased.
+/// The key a ticket number is compared by: trimmed and folded (case and accents ignored), the
+/// same key the store's unique index uses.
 pub fn ticket_key(ticket: &str) -> String {
-    ticket.to_lowercase()
+    crate::text::fold(ticket.trim())
 }
 
 #[cfg(test)]

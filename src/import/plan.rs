@@ -97,30 +97,46 @@ pub fn plan(parsed: ParsedFile, existing: &[Attendee]) -> ImportPlan {
         ..ImportPlan::default()
     };
 
+    // Tickets first for every record, then names: a name match never takes someone whose
+    // ticket another row of the file claims.
     let stored = StoredIndex::new(existing);
     let mut used = vec![false; existing.len()];
-    for record in deduped.records {
-        match stored.find(&record, &used) {
-            Some(i) => {
-                if let Some(u) = used.get_mut(i) {
-                    *u = true;
-                }
-                let Some(a) = existing.get(i) else { continue };
-                let (merged, changed) = merge(a, record);
-                if changed.is_empty() {
-                    out.unchanged.push(Unchanged {
-                        attendee_id: a.id,
-                        line: merged.source.line,
-                    });
-                } else {
-                    out.to_update.push(Update {
-                        attendee_id: a.id,
-                        record: merged,
-                        changed,
-                    });
-                }
+    let mut matched: Vec<Option<usize>> = deduped
+        .records
+        .iter()
+        .map(|r| {
+            let i = stored.by_ticket(r, &used)?;
+            if let Some(u) = used.get_mut(i) {
+                *u = true;
             }
-            None => out.to_add.push(record),
+            Some(i)
+        })
+        .collect();
+    for (r, m) in deduped.records.iter().zip(matched.iter_mut()) {
+        if m.is_none() {
+            *m = stored.by_name(r, &used);
+            if let Some(u) = m.and_then(|i| used.get_mut(i)) {
+                *u = true;
+            }
+        }
+    }
+    for (record, m) in deduped.records.into_iter().zip(matched) {
+        let Some(a) = m.and_then(|i| existing.get(i)) else {
+            out.to_add.push(record);
+            continue;
+        };
+        let (merged, changed) = merge(a, record);
+        if changed.is_empty() {
+            out.unchanged.push(Unchanged {
+                attendee_id: a.id,
+                line: merged.source.line,
+            });
+        } else {
+            out.to_update.push(Update {
+                attendee_id: a.id,
+                record: merged,
+                changed,
+            });
         }
     }
     out
@@ -158,16 +174,16 @@ impl<'a> StoredIndex<'a> {
         s
     }
 
-    fn find(&self, r: &AttendeeRecord, used: &[bool]) -> Option<usize> {
+    fn by_ticket(&self, r: &AttendeeRecord, used: &[bool]) -> Option<usize> {
         let free = |i: &usize| !used.get(*i).copied().unwrap_or(true);
-        if let Some(t) = &r.ticket
-            && let Some(i) = self
-                .by_ticket
-                .get(&ticket_key(t))
-                .and_then(|v| v.iter().find(|i| free(i)))
-        {
-            return Some(*i);
-        }
+        let t = r.ticket.as_ref()?;
+        self.by_ticket
+            .get(&ticket_key(t))
+            .and_then(|v| v.iter().copied().find(|i| free(i)))
+    }
+
+    fn by_name(&self, r: &AttendeeRecord, used: &[bool]) -> Option<usize> {
+        let free = |i: &usize| !used.get(*i).copied().unwrap_or(true);
         // Without a ticket match, never take someone who holds another ticket.
         let ticket_ok = |i: &usize| {
             r.ticket.is_none() || self.existing.get(*i).is_some_and(|a| a.ticket.is_none())
