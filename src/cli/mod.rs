@@ -5,6 +5,7 @@ mod attendees;
 mod bake;
 mod checkin;
 mod demo;
+mod import;
 mod init;
 mod table;
 
@@ -44,6 +45,8 @@ pub enum Command {
     Attendees(attendees::AttendeesArgs),
     /// Tick (or untick) attendees at an activity, by ticket number or name.
     Checkin(checkin::CheckinArgs),
+    /// Import or update attendees from a CSV file (preview with --dry-run).
+    Import(import::ImportArgs),
     /// Bake a credential into a PNG or SVG badge image.
     Bake(bake::BakeArgs),
     /// Print the credential baked into a PNG or SVG badge.
@@ -136,6 +139,7 @@ fn run(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Some(Command::Demo(args)) => demo::run(args, ctx),
         Some(Command::Attendees(args)) => attendees::run(args, ctx),
         Some(Command::Checkin(args)) => checkin::run(args, ctx),
+        Some(Command::Import(args)) => import::run(args, ctx),
         Some(Command::Bake(args)) => bake::run_bake(args, ctx),
         Some(Command::Unbake(args)) => bake::run_unbake(args, ctx),
     }
