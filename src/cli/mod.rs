@@ -60,8 +60,19 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// Open the event folder; badge images are checked on the way and problems shown on
+    /// stderr (issuing refuses an achievement whose image is unusable).
     pub fn open_event(&self) -> anyhow::Result<EventDir> {
-        Ok(EventDir::open(&self.event_dir)?)
+        let event = EventDir::open(&self.event_dir)?;
+        for issue in event.check_badge_images() {
+            let label = if issue.warning_only {
+                self.tr("avertissement", "warning")
+            } else {
+                self.tr("problème", "problem")
+            };
+            eprintln!("{label}: {issue}");
+        }
+        Ok(event)
     }
 
     /// Pick the French or English text.
