@@ -1,5 +1,8 @@
 //! Argument parsing (clap derive) and dispatch to one file per command.
 
+mod keys;
+mod verify;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -24,7 +27,15 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// The issuer key: show the DID and public key, or generate it.
+    Keys {
+        #[command(subcommand)]
+        action: keys::KeysAction,
+    },
+    /// Verify credentials (JSON, baked PNG or SVG); exit 0 only if all are valid.
+    Verify(verify::VerifyArgs),
+}
 
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -38,7 +49,17 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    match cli.command {
-        None => ExitCode::SUCCESS,
+    let event_dir = cli.event.clone().unwrap_or_else(|| PathBuf::from("."));
+    let result = match &cli.command {
+        None => Ok(ExitCode::SUCCESS),
+        Some(Command::Keys { action }) => keys::run(&event_dir, action),
+        Some(Command::Verify(args)) => verify::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
     }
 }
