@@ -58,15 +58,16 @@ fn opt_text(r: &mut Rng) -> Option<String> {
 }
 
 fn iri(r: &mut Rng) -> String {
-    const SAFE: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/%?";
+    const SAFE: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/?";
     let tail: String = (0..1 + r.below(40)).map(|_| *r.pick(SAFE) as char).collect();
-    match r.below(6) {
+    match r.below(7) {
         0 => format!("https://ex.org/{tail}"),
         1 => format!("http://ex.org/{tail}"),
         2 => format!("urn:uuid:{:08x}-0000-4000-8000-{:012x}", r.next() as u32, r.next() >> 16),
         3 => format!("did:key:z6Mk{}", tail.replace(['/', '?', '%', ':', '#'], "x")),
         4 => format!("data:image/png;base64,{}", "iVBORw0KGgo=".repeat(1 + r.below(20) as usize)),
-        _ => format!("https://badges.example.org/{}#frag", r.next()),
+        5 => format!("https://badges.example.org/%C3%A9t%C3%A9/{}#frag", r.next()),
+        _ => format!("https://xn--bcher-kva.example/{tail}?q=1&r=%20"),
     }
 }
 
@@ -79,11 +80,16 @@ fn credits(r: &mut Rng) -> Option<f64> {
         1 => r.below(1000) as f64,
         2 => r.below(1000) as f64 / 4.0,
         3 => r.below(100_000) as f64 / 100.0,
-        4 => 1e-7 * r.below(100) as f64,
-        5 => 1.0e15 + r.below(1000) as f64,
+        4 => r.below(100) as f64 / 1e7,
+        5 => 1.0e13 + r.below(1000) as f64 + 0.5,
         6 => 0.1,
         _ => 12345.678,
     })
+}
+
+/// Numbers the builder refuses (more than 15 significant digits) still go through the model.
+fn any_credits(r: &mut Rng) -> Option<f64> {
+    if r.chance(10) { Some(0.1 + 0.2) } else { credits(r) }
 }
 
 fn image(r: &mut Rng) -> Option<Image> {
@@ -159,7 +165,7 @@ fn model_credential(r: &mut Rng) -> AchievementCredential {
                     narrative: opt_text(r),
                 },
                 image: image(r),
-                credits_available: credits(r),
+                credits_available: any_credits(r),
             },
         },
         evidence,
