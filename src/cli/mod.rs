@@ -7,7 +7,9 @@ mod checkin;
 mod demo;
 mod import;
 mod init;
+mod keys;
 mod table;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,6 +53,13 @@ pub enum Command {
     Bake(bake::BakeArgs),
     /// Print the credential baked into a PNG or SVG badge.
     Unbake(bake::UnbakeArgs),
+    /// The issuer key: show the DID and public key, or generate it.
+    Keys {
+        #[command(subcommand)]
+        action: keys::KeysAction,
+    },
+    /// Verify credentials (JSON, baked PNG or SVG); exit 0 only if all are valid.
+    Verify(verify::VerifyArgs),
 }
 
 /// What every command gets: where the event is and which language to speak.
@@ -100,6 +109,8 @@ pub fn actor() -> String {
 pub enum Outcome {
     Ok,
     Problems,
+    /// A command that decides its exit code itself.
+    Code(ExitCode),
 }
 
 pub fn main() -> ExitCode {
@@ -121,6 +132,7 @@ pub fn main() -> ExitCode {
     match run(cli.command, &ctx) {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Problems) => ExitCode::from(1),
+        Ok(Outcome::Code(code)) => code,
         // A closed pipe (`badgedesk attendees | head`) is the reader's choice, not a failure.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
@@ -153,5 +165,7 @@ fn run(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Some(Command::Import(args)) => import::run(args, ctx),
         Some(Command::Bake(args)) => bake::run_bake(args, ctx),
         Some(Command::Unbake(args)) => bake::run_unbake(args, ctx),
+        Some(Command::Keys { action }) => keys::run(&ctx.event_dir, &action).map(Outcome::Code),
+        Some(Command::Verify(args)) => verify::run(&args).map(Outcome::Code),
     }
 }

@@ -54,6 +54,8 @@ pub enum EventError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Key(#[from] crate::credential::keys::KeyError),
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> EventError + '_ {
@@ -104,6 +106,9 @@ impl EventDir {
             if !path.exists() {
                 fs::write(&path, bytes).map_err(io_err(&path))?;
             }
+        }
+        if !crate::credential::keys::key_path(root).exists() {
+            crate::credential::keys::generate(root, None)?;
         }
         let mut store = Store::open(&event.db_path())?;
         store.sync_activities(&event.activity_list())?;
