@@ -133,6 +133,7 @@ fn render_detection(out: &mut String, p: &ParsedFile, ctx: &Ctx) {
     };
     let how_delim = match p.delimiter_by {
         DelimiterBy::Sniffed => ctx.tr("détecté", "detected"),
+        DelimiterBy::ExcelHint => ctx.tr("ligne « sep= » d’Excel", "Excel 'sep=' line"),
         DelimiterBy::Option => ctx.tr("imposé", "given"),
     };
     let _ = writeln!(out, "{} {}", ctx.tr("Fichier :", "File:"), p.file);

@@ -65,6 +65,8 @@ pub struct ImportOptions {
 #[serde(rename_all = "snake_case")]
 pub enum DelimiterBy {
     Sniffed,
+    /// An Excel `sep=;` first line (skipped).
+    ExcelHint,
     Option,
 }
 
@@ -142,9 +144,19 @@ pub fn read(
 ) -> Result<ParsedFile, ImportError> {
     let decoded = decode::decode(bytes, options.encoding.as_deref())?;
     let text: &str = &decoded.text;
-    let (delimiter, delimiter_by) = match options.delimiter {
-        Some(d) => (d, DelimiterBy::Option),
-        None => (sniff::delimiter(text), DelimiterBy::Sniffed),
+    let hint = sniff::excel_hint(text);
+    let (delimiter, delimiter_by) = match (options.delimiter, hint) {
+        (Some(d), _) => (d, DelimiterBy::Option),
+        (None, Some((d, _))) => (d, DelimiterBy::ExcelHint),
+        (None, None) => (sniff::delimiter(text), DelimiterBy::Sniffed),
     };
-    rows::read_rows(text, &decoded, delimiter, delimiter_by, file_name, options)
+    let skip_first_line = hint.is_some();
+    rows::read_rows(
+        text,
+        &decoded,
+        (delimiter, delimiter_by),
+        skip_first_line,
+        file_name,
+        options,
+    )
 }
