@@ -2,6 +2,7 @@
 //! on stderr and exit code 1; bad usage is exit code 2.
 
 mod attendees;
+mod bake;
 mod checkin;
 mod demo;
 mod import;
@@ -46,6 +47,10 @@ pub enum Command {
     Checkin(checkin::CheckinArgs),
     /// Import or update attendees from a CSV file (preview with --dry-run).
     Import(import::ImportArgs),
+    /// Bake a credential into a PNG or SVG badge image.
+    Bake(bake::BakeArgs),
+    /// Print the credential baked into a PNG or SVG badge.
+    Unbake(bake::UnbakeArgs),
 }
 
 /// What every command gets: where the event is and which language to speak.
@@ -55,8 +60,19 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// Open the event folder; badge images are checked on the way and problems shown on
+    /// stderr (issuing refuses an achievement whose image is unusable).
     pub fn open_event(&self) -> anyhow::Result<EventDir> {
-        Ok(EventDir::open(&self.event_dir)?)
+        let event = EventDir::open(&self.event_dir)?;
+        for issue in event.check_badge_images() {
+            let label = if issue.warning_only {
+                self.tr("avertissement", "warning")
+            } else {
+                self.tr("problème", "problem")
+            };
+            eprintln!("{label}: {issue}");
+        }
+        Ok(event)
     }
 
     /// Pick the French or English text.
@@ -135,5 +151,7 @@ fn run(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Some(Command::Attendees(args)) => attendees::run(args, ctx),
         Some(Command::Checkin(args)) => checkin::run(args, ctx),
         Some(Command::Import(args)) => import::run(args, ctx),
+        Some(Command::Bake(args)) => bake::run_bake(args, ctx),
+        Some(Command::Unbake(args)) => bake::run_unbake(args, ctx),
     }
 }
