@@ -122,8 +122,8 @@ proptest! {
 
     #[test]
     fn fast_fold_equals_text_fold(s in "\\PC{0,24}", t in "[a-zA-ZÀ-ž\u{300}-\u{36f}\u{1e00}-\u{1eff}’Œœ ]{0,24}") {
-        prop_assert_eq!(import::dedupe::fold_fast(&s), badgedesk::text::fold(&s));
-        prop_assert_eq!(import::dedupe::fold_fast(&t), badgedesk::text::fold(&t));
+        prop_assert_eq!(import::keys::fold_fast(&s), badgedesk::text::fold(&s));
+        prop_assert_eq!(import::keys::fold_fast(&t), badgedesk::text::fold(&t));
     }
 
     #[test]

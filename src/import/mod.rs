@@ -34,6 +34,7 @@
 
 pub mod decode;
 pub mod dedupe;
+pub mod keys;
 pub mod mapping;
 pub mod normalise;
 pub mod plan;
