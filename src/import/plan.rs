@@ -136,13 +136,14 @@ pub fn plan(parsed: ParsedFile, existing: &[Attendee]) -> ImportPlan {
             out.to_add.push(record);
             continue;
         };
-        let (merged, changed) = merge(a, record);
+        let changed = merge_changes(a, &record);
         if changed.is_empty() {
             out.unchanged.push(Unchanged {
                 attendee_id: a.id,
-                line: merged.source.line,
+                line: record.source.line,
             });
         } else {
+            let merged = merge(a, record);
             out.to_update.push(Update {
                 attendee_id: a.id,
                 record: merged,
@@ -295,9 +296,8 @@ fn merge_changes(a: &Attendee, r: &AttendeeRecord) -> Vec<ChangedField> {
     changed
 }
 
-/// The record to store for `a` updated from `r`, and the changes.
-fn merge(a: &Attendee, mut r: AttendeeRecord) -> (AttendeeRecord, Vec<ChangedField>) {
-    let changed = merge_changes(a, &r);
+/// The record to store for `a` updated from `r`: empty cells keep the stored values.
+fn merge(a: &Attendee, mut r: AttendeeRecord) -> AttendeeRecord {
     if same_display(a, &r) {
         r.given_name.clone_from(&a.given_name);
         r.family_name.clone_from(&a.family_name);
@@ -315,7 +315,7 @@ fn merge(a: &Attendee, mut r: AttendeeRecord) -> (AttendeeRecord, Vec<ChangedFie
     for (k, v) in &a.extra {
         r.extra.entry(k.clone()).or_insert_with(|| v.clone());
     }
-    (r, changed)
+    r
 }
 
 #[cfg(test)]
