@@ -3,8 +3,9 @@
 //! no printing, no clock. The store applies an [`ImportPlan`] in one transaction.
 //!
 //! Pipeline: [`decode`] (encoding) → [`sniff`] (separator) → [`split`] (cells with physical
-//! line numbers) → [`mapping`] (header → field) → [`rows`] (normalise, validate, problems) →
-//! [`dedupe`] (same person twice in the file) → [`plan`] (add / update / unchanged).
+//! line numbers) → [`headers`] + [`mapping`] (header → field) → [`rows`] (normalise, validate,
+//! problems) → [`dedupe`] (same person twice in the file) → [`plan`](mod@plan) (add / update /
+//! unchanged); [`keys`] builds the identity keys both of the last two use.
 //!
 //! # Normalisation
 //! Names, tickets and organisations are trimmed, put in Unicode NFC and inner runs of white
@@ -34,6 +35,7 @@
 
 pub mod decode;
 pub mod dedupe;
+pub mod headers;
 pub mod keys;
 pub mod mapping;
 pub mod normalise;
