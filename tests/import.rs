@@ -534,3 +534,25 @@ fn decomposed_input_is_stored_composed() {
         "Hélène Œuvray".as_bytes()
     );
 }
+
+#[test]
+fn excel_sep_line_and_unnamed_trailing_columns() {
+    let p = read("excel-sep-hint-trailing-columns.csv");
+    assert_eq!(
+        (p.delimiter, p.delimiter_by),
+        (b';', import::DelimiterBy::ExcelHint)
+    );
+    assert_eq!((p.encoding, p.header_line), ("windows-1252", 2));
+    assert_eq!(names(&p.records), ["Hélène Dupont", "Zoé Œuvray"]);
+    assert_eq!(
+        problems(&p),
+        [(
+            5,
+            None,
+            ProblemKind::Ragged {
+                found: 1,
+                expected: 5
+            }
+        )]
+    );
+}

@@ -147,6 +147,13 @@ fn bad_usage_is_exit_2() {
         .args(["--delimiter", "ab"])
         .assert()
         .code(2);
+    badgedesk(&dir)
+        .arg("import")
+        .arg(fixture("pretix.csv"))
+        .args(["--encoding", "klingon"])
+        .assert()
+        .code(2)
+        .stderr(contains("unknown encoding 'klingon'"));
 }
 
 #[test]

@@ -30,7 +30,7 @@ pub struct ImportArgs {
     #[arg(long = "map", value_name = "FIELD=COLUMN")]
     pub map: Vec<MapOverride>,
     /// Force the encoding (utf-8, windows-1252, utf-16le, utf-16be, iso-8859-15…).
-    #[arg(long, value_name = "E")]
+    #[arg(long, value_name = "E", value_parser = import::decode::check_label)]
     pub encoding: Option<String>,
     /// Force the separator: one character, or `tab`.
     #[arg(long, value_name = "C", value_parser = import::parse_delimiter)]
@@ -133,6 +133,7 @@ fn render_detection(out: &mut String, p: &ParsedFile, ctx: &Ctx) {
     };
     let how_delim = match p.delimiter_by {
         DelimiterBy::Sniffed => ctx.tr("détecté", "detected"),
+        DelimiterBy::ExcelHint => ctx.tr("ligne « sep= » d’Excel", "Excel 'sep=' line"),
         DelimiterBy::Option => ctx.tr("imposé", "given"),
     };
     let _ = writeln!(out, "{} {}", ctx.tr("Fichier :", "File:"), p.file);

@@ -39,6 +39,16 @@ pub struct Decoded<'a> {
     pub had_errors: bool,
 }
 
+/// Check an `--encoding` label (WHATWG names: utf-8, windows-1252, latin1, utf-16le…).
+pub fn check_label(label: &str) -> Result<String, ImportError> {
+    match encoding_rs::Encoding::for_label(label.trim().as_bytes()) {
+        Some(_) => Ok(label.to_string()),
+        None => Err(ImportError::UnknownEncoding {
+            label: label.to_string(),
+        }),
+    }
+}
+
 /// Decode `bytes`, honouring an explicit encoding label.
 pub fn decode<'a>(bytes: &'a [u8], label: Option<&str>) -> Result<Decoded<'a>, ImportError> {
     if let Some(label) = label {

@@ -3,8 +3,9 @@
 //! no printing, no clock. The store applies an [`ImportPlan`] in one transaction.
 //!
 //! Pipeline: [`decode`] (encoding) → [`sniff`] (separator) → [`split`] (cells with physical
-//! line numbers) → [`mapping`] (header → field) → [`rows`] (normalise, validate, problems) →
-//! [`dedupe`] (same person twice in the file) → [`plan`] (add / update / unchanged).
+//! line numbers) → [`headers`] + [`mapping`] (header → field) → [`rows`] (normalise, validate,
+//! problems) → [`dedupe`] (same person twice in the file) → [`plan`](mod@plan) (add / update /
+//! unchanged); [`keys`] builds the identity keys both of the last two use.
 //!
 //! # Normalisation
 //! Names, tickets and organisations are trimmed, put in Unicode NFC and inner runs of white
@@ -34,6 +35,8 @@
 
 pub mod decode;
 pub mod dedupe;
+pub mod headers;
+pub mod keys;
 pub mod mapping;
 pub mod normalise;
 pub mod plan;
@@ -65,6 +68,8 @@ pub struct ImportOptions {
 #[serde(rename_all = "snake_case")]
 pub enum DelimiterBy {
     Sniffed,
+    /// An Excel `sep=;` first line (skipped).
+    ExcelHint,
     Option,
 }
 
@@ -142,9 +147,19 @@ pub fn read(
 ) -> Result<ParsedFile, ImportError> {
     let decoded = decode::decode(bytes, options.encoding.as_deref())?;
     let text: &str = &decoded.text;
-    let (delimiter, delimiter_by) = match options.delimiter {
-        Some(d) => (d, DelimiterBy::Option),
-        None => (sniff::delimiter(text), DelimiterBy::Sniffed),
+    let hint = sniff::excel_hint(text);
+    let (delimiter, delimiter_by) = match (options.delimiter, hint) {
+        (Some(d), _) => (d, DelimiterBy::Option),
+        (None, Some((d, _))) => (d, DelimiterBy::ExcelHint),
+        (None, None) => (sniff::delimiter(text), DelimiterBy::Sniffed),
     };
-    rows::read_rows(text, &decoded, delimiter, delimiter_by, file_name, options)
+    let skip_first_line = hint.is_some();
+    rows::read_rows(
+        text,
+        &decoded,
+        (delimiter, delimiter_by),
+        skip_first_line,
+        file_name,
+        options,
+    )
 }

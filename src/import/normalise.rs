@@ -78,7 +78,7 @@ pub fn email(raw: &str) -> Option<String> {
 /// The key a ticket number is compared by: trimmed and folded (case and accents ignored), the
 /// same key the store's unique index uses.
 pub fn ticket_key(ticket: &str) -> String {
-    super::dedupe::fold_fast(ticket.trim())
+    super::keys::fold_fast(ticket.trim())
 }
 
 #[cfg(test)]

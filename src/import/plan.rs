@@ -1,15 +1,13 @@
 //! The merge plan: the file's records compared with the attendees already stored, as data the
 //! store applies in one transaction. Identity rules: see the `import` module docs.
 
-use std::collections::HashMap;
-
 use crate::model::{Attendee, AttendeeRecord};
 
 use super::ParsedFile;
+use super::dedupe::dedupe;
 pub use super::dedupe::{Duplicate, SameBy};
-use super::dedupe::{dedupe, fold_fast, name_key, pair_key};
+use super::keys::{Index, KeyKind, Keys, Parts};
 use super::mapping::Field;
-use super::normalise::ticket_key;
 use super::problems::{ColumnRef, Problem};
 
 /// What importing a file will do. Plain data: the store applies `to_add` and `to_update` in one
@@ -102,13 +100,14 @@ pub fn plan(parsed: ParsedFile, existing: &[Attendee]) -> ImportPlan {
     }
     // Tickets first for every record, then names: a name match never takes someone whose
     // ticket another row of the file claims.
-    let stored = StoredIndex::new(existing);
+    let mut keys = Keys::default();
+    let stored = StoredIndex::new(existing, &mut keys);
     let mut used = vec![false; existing.len()];
     let mut matched: Vec<Option<usize>> = deduped
         .records
         .iter()
         .map(|r| {
-            let i = stored.by_ticket(r, &used)?;
+            let i = stored.by_ticket(r, &used, &mut keys)?;
             if let Some(u) = used.get_mut(i) {
                 *u = true;
             }
@@ -117,7 +116,7 @@ pub fn plan(parsed: ParsedFile, existing: &[Attendee]) -> ImportPlan {
         .collect();
     for (r, m) in deduped.records.iter().zip(matched.iter_mut()) {
         if m.is_none() {
-            *m = stored.by_name(r, &used);
+            *m = stored.by_name(r, &used, &mut keys);
             if let Some(u) = m.and_then(|i| used.get_mut(i)) {
                 *u = true;
             }
@@ -137,13 +136,14 @@ pub fn plan(parsed: ParsedFile, existing: &[Attendee]) -> ImportPlan {
             out.to_add.push(record);
             continue;
         };
-        let (merged, changed) = merge(a, record);
+        let changed = merge_changes(a, &record);
         if changed.is_empty() {
             out.unchanged.push(Unchanged {
                 attendee_id: a.id,
-                line: merged.source.line,
+                line: record.source.line,
             });
         } else {
+            let merged = merge(a, record);
             out.to_update.push(Update {
                 attendee_id: a.id,
                 record: merged,
@@ -156,64 +156,67 @@ pub fn plan(parsed: ParsedFile, existing: &[Attendee]) -> ImportPlan {
 
 struct StoredIndex<'a> {
     existing: &'a [Attendee],
-    by_ticket: HashMap<String, Vec<usize>>,
-    by_name_email: HashMap<String, Vec<usize>>,
-    by_name_org: HashMap<String, Vec<usize>>,
+    by_ticket: Index,
+    by_name_email: Index,
+    by_name_org: Index,
 }
 
 impl<'a> StoredIndex<'a> {
-    fn new(existing: &'a [Attendee]) -> Self {
+    fn new(existing: &'a [Attendee], keys: &mut Keys) -> Self {
         let mut s = StoredIndex {
             existing,
-            by_ticket: HashMap::with_capacity(existing.len()),
-            by_name_email: HashMap::with_capacity(existing.len()),
-            by_name_org: HashMap::new(),
+            by_ticket: Index::with_capacity(existing.len()),
+            by_name_email: Index::with_capacity(existing.len()),
+            by_name_org: Index::with_capacity(0),
         };
         for (i, a) in existing.iter().enumerate() {
-            let name = name_key(&a.given_name, &a.family_name);
-            if let Some(t) = &a.ticket {
-                s.by_ticket.entry(ticket_key(t)).or_default().push(i);
+            let p = Parts::of_attendee(a);
+            if let Some(h) = keys.hash(p, KeyKind::Ticket) {
+                s.by_ticket.insert(h, i);
             }
-            match &a.email {
-                Some(e) => s.by_name_email.entry(pair_key(&name, &e.to_lowercase())),
-                None => s.by_name_org.entry(pair_key(
-                    &name,
-                    &fold_fast(a.organisation.as_deref().unwrap_or("")),
-                )),
+            if let Some(h) = keys.hash(p, KeyKind::NameEmail) {
+                s.by_name_email.insert(h, i);
+            } else if let Some(h) = keys.hash(p, KeyKind::NameOrg) {
+                s.by_name_org.insert(h, i);
             }
-            .or_default()
-            .push(i);
         }
         s
     }
 
-    fn by_ticket(&self, r: &AttendeeRecord, used: &[bool]) -> Option<usize> {
-        let free = |i: &usize| !used.get(*i).copied().unwrap_or(true);
-        let t = r.ticket.as_ref()?;
-        self.by_ticket
-            .get(&ticket_key(t))
-            .and_then(|v| v.iter().copied().find(|i| free(i)))
+    fn by_ticket(&self, r: &AttendeeRecord, used: &[bool], keys: &mut Keys) -> Option<usize> {
+        let p = Parts::of_record(r);
+        let h = keys.hash(p, KeyKind::Ticket)?;
+        self.by_ticket.rows(h).find(|&i| {
+            !used.get(i).copied().unwrap_or(true)
+                && self
+                    .existing
+                    .get(i)
+                    .is_some_and(|a| keys.equal(Parts::of_attendee(a), p, KeyKind::Ticket))
+        })
     }
 
-    fn by_name(&self, r: &AttendeeRecord, used: &[bool]) -> Option<usize> {
-        let free = |i: &usize| !used.get(*i).copied().unwrap_or(true);
-        // Without a ticket match, never take someone who holds another ticket.
-        let ticket_ok = |i: &usize| {
-            r.ticket.is_none() || self.existing.get(*i).is_some_and(|a| a.ticket.is_none())
+    fn by_name(&self, r: &AttendeeRecord, used: &[bool], keys: &mut Keys) -> Option<usize> {
+        let p = Parts::of_record(r);
+        let (index, kind) = if r.email.is_some() {
+            (&self.by_name_email, KeyKind::NameEmail)
+        } else {
+            (&self.by_name_org, KeyKind::NameOrg)
         };
-        let name = name_key(&r.given_name, &r.family_name);
-        let candidates = match &r.email {
-            Some(e) => self.by_name_email.get(&pair_key(&name, e)),
-            None => self.by_name_org.get(&pair_key(
-                &name,
-                &fold_fast(r.organisation.as_deref().unwrap_or("")),
-            )),
-        }?;
-        let open: Vec<usize> = candidates
-            .iter()
-            .copied()
-            .filter(|i| free(i) && ticket_ok(i))
+        let h = keys.hash(p, kind)?;
+        // Without a ticket match, never take someone who holds another ticket.
+        let open: Vec<usize> = index
+            .rows(h)
+            .filter(|&i| {
+                !used.get(i).copied().unwrap_or(true)
+                    && self.existing.get(i).is_some_and(|a| {
+                        (r.ticket.is_none() || a.ticket.is_none())
+                            && keys.equal(Parts::of_attendee(a), p, kind)
+                    })
+            })
             .collect();
+        if open.len() <= 1 {
+            return open.first().copied();
+        }
         let equal = |i: &usize| {
             self.existing
                 .get(*i)
@@ -234,6 +237,12 @@ impl<'a> StoredIndex<'a> {
     }
 }
 
+/// Whether the names read the same ("Marie Curie" in one column equals "Marie" + "Curie").
+fn same_display(a: &Attendee, r: &AttendeeRecord) -> bool {
+    (a.given_name == r.given_name && a.family_name == r.family_name)
+        || a.display_name() == r.display_name()
+}
+
 /// What would change if `r` were merged into `a`.
 fn merge_changes(a: &Attendee, r: &AttendeeRecord) -> Vec<ChangedField> {
     let mut changed = Vec::new();
@@ -248,7 +257,7 @@ fn merge_changes(a: &Attendee, r: &AttendeeRecord) -> Vec<ChangedField> {
     };
     field("ticket", &a.ticket, &r.ticket);
     // The name is one unit: "Marie Curie" in one column equals given "Marie" + family "Curie".
-    if a.display_name() != r.display_name() {
+    if !same_display(a, r) {
         let some = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
         for (name, old, new) in [
             ("given_name", &a.given_name, &r.given_name),
@@ -287,10 +296,9 @@ fn merge_changes(a: &Attendee, r: &AttendeeRecord) -> Vec<ChangedField> {
     changed
 }
 
-/// The record to store for `a` updated from `r`, and the changes.
-fn merge(a: &Attendee, mut r: AttendeeRecord) -> (AttendeeRecord, Vec<ChangedField>) {
-    let changed = merge_changes(a, &r);
-    if a.display_name() == r.display_name() {
+/// The record to store for `a` updated from `r`: empty cells keep the stored values.
+fn merge(a: &Attendee, mut r: AttendeeRecord) -> AttendeeRecord {
+    if same_display(a, &r) {
         r.given_name.clone_from(&a.given_name);
         r.family_name.clone_from(&a.family_name);
     }
@@ -307,7 +315,7 @@ fn merge(a: &Attendee, mut r: AttendeeRecord) -> (AttendeeRecord, Vec<ChangedFie
     for (k, v) in &a.extra {
         r.extra.entry(k.clone()).or_insert_with(|| v.clone());
     }
-    (r, changed)
+    r
 }
 
 #[cfg(test)]

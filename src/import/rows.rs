@@ -18,13 +18,16 @@ use super::{DelimiterBy, ImportError, ImportOptions, ParsedFile};
 pub fn read_rows(
     text: &str,
     decoded: &Decoded<'_>,
-    delimiter: u8,
-    delimiter_by: DelimiterBy,
+    (delimiter, delimiter_by): (u8, DelimiterBy),
+    skip_first_line: bool,
     file: &str,
     options: &ImportOptions,
 ) -> Result<ParsedFile, ImportError> {
     let mut splitter = Splitter::new(text, delimiter);
     let mut row = RawRow::default();
+    if skip_first_line {
+        splitter.next_row(&mut row);
+    }
     let header_line = loop {
         if !splitter.next_row(&mut row) {
             return Err(ImportError::Empty {
@@ -49,6 +52,8 @@ pub fn read_rows(
         mapping: &mapping,
         encoding: decoded.encoding,
         check_invalid: decoded.had_errors,
+        check_nul: text.as_bytes().contains(&0),
+        min_width: headers.len() - headers.iter().rev().take_while(|h| h.is_empty()).count(),
     };
     // One slot per physical line is an upper bound on rows: no regrowth of a 20 MB vector.
     let lines = memchr_count(text.as_bytes(), b'\n').max(memchr_count(text.as_bytes(), b'\r'));
@@ -93,6 +98,9 @@ struct RowContext<'c> {
     mapping: &'c Mapping,
     encoding: &'static str,
     check_invalid: bool,
+    check_nul: bool,
+    /// Header width without trailing unnamed columns: shorter rows than this are ragged.
+    min_width: usize,
 }
 
 impl RowContext<'_> {
@@ -131,7 +139,7 @@ impl RowContext<'_> {
         let width = self.headers.len();
         let found = row.cells.len();
         let extra_filled = row.cells.iter().skip(width).any(|c| !c.trim().is_empty());
-        if found < width || extra_filled {
+        if found < self.min_width || extra_filled {
             let kind = ProblemKind::Ragged {
                 found,
                 expected: width,
@@ -139,7 +147,7 @@ impl RowContext<'_> {
             out.push(self.problem(row.line, None, kind));
         }
         for (col, cell) in row.cells.iter().enumerate() {
-            if cell.contains('\0') {
+            if self.check_nul && cell.contains('\0') {
                 out.push(self.cell_problem(row, col, ProblemKind::NulByte));
             }
             if self.check_invalid && cell.contains('\u{FFFD}') {
@@ -158,7 +166,7 @@ impl RowContext<'_> {
             Some(_) => (text(Field::FullName), String::new()),
             None => (text(Field::GivenName), text(Field::FamilyName)),
         };
-        if given_name.is_empty() && family_name.is_empty() && found >= width {
+        if given_name.is_empty() && family_name.is_empty() && found >= self.min_width {
             let col = [Field::FullName, Field::FamilyName, Field::GivenName]
                 .iter()
                 .find_map(|f| self.mapping.column(*f));

@@ -24,6 +24,26 @@ pub fn delimiter(text: &str) -> u8 {
     best.0
 }
 
+/// Excel's `sep=;` first line: the separator it names and the length of the line (with its
+/// line end).
+pub fn excel_hint(text: &str) -> Option<(u8, usize)> {
+    let head = text.get(..4)?;
+    if !head.eq_ignore_ascii_case("sep=") {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let d = *bytes.get(4)?;
+    if !d.is_ascii() || d == b'\n' || d == b'\r' || d == b'"' {
+        return None;
+    }
+    match bytes.get(5) {
+        None => Some((d, 5)),
+        Some(b'\n') => Some((d, 6)),
+        Some(b'\r') => Some((d, if bytes.get(6) == Some(&b'\n') { 7 } else { 6 })),
+        Some(_) => None,
+    }
+}
+
 /// (per mille of rows with the header's width, header width).
 fn score(sample: &str, delim: u8) -> (usize, usize) {
     let mut splitter = Splitter::new(sample, delim);
@@ -64,5 +84,14 @@ mod tests {
         assert_eq!(delimiter("a|b|c\n1|2|3\n"), b'|');
         assert_eq!(delimiter("Name\nAda\n"), b',');
         assert_eq!(delimiter(""), b',');
+    }
+
+    #[test]
+    fn excel_sep_line() {
+        assert_eq!(excel_hint("sep=;\r\nNom;Prénom\r\n"), Some((b';', 7)));
+        assert_eq!(excel_hint("SEP=,\nName\n"), Some((b',', 6)));
+        assert_eq!(excel_hint("sep=;x\n"), None);
+        assert_eq!(excel_hint("Nom;Prénom\n"), None);
+        assert_eq!(excel_hint("sep"), None);
     }
 }
