@@ -177,6 +177,15 @@ fn model_credential(r: &mut Rng) -> AchievementCredential {
         } else {
             Vec::new()
         },
+        credential_status: r.chance(50).then(|| {
+            // A list URL has no fragment: the entry id adds one.
+            let list = iri(r).split('#').next().unwrap_or_default().to_string();
+            let mut status = CredentialStatus::revocation(&list, r.next() % 131_072);
+            if r.chance(30) {
+                status.id = None;
+            }
+            status
+        }),
         proof: Vec::new(),
     }
 }
@@ -229,7 +238,12 @@ fn built_credential(r: &mut Rng) -> AchievementCredential {
         evidence: &evidence,
         with_schema: r.chance(70),
     };
-    builder::build(&inputs, datetime!(2026-11-26 18:00:00 UTC)).unwrap()
+    let mut credential = builder::build(&inputs, datetime!(2026-11-26 18:00:00 UTC)).unwrap();
+    if r.chance(50) {
+        let list = format!("https://badges.example.org/{}/status/1.json", r.next() % 1000);
+        credential.credential_status = Some(CredentialStatus::revocation(&list, r.next() % 131_072));
+    }
+    credential
 }
 
 fn check(cases: u64, seed: u64) {

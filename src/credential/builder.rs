@@ -164,6 +164,16 @@ fn image(field: &'static str, url: Option<&String>, caption: Option<&str>) -> Re
     }))
 }
 
+/// The `@context` of the credentials `build` makes (the extensions context comes with
+/// `credentialSchema`). A batch signer is set up with it before any credential exists.
+pub fn context_list(with_schema: bool) -> Vec<String> {
+    let mut context = vec![VC_V2.to_string(), OB_V3P0_3_0_3.to_string()];
+    if with_schema {
+        context.push(OB_EXTENSIONS.to_string());
+    }
+    context
+}
+
 /// Build the unsigned credential. `now` is only used to refuse a `validFrom` in the future.
 pub fn build(inputs: &CredentialInputs<'_>, now: OffsetDateTime) -> Result<AchievementCredential, BuildError> {
     let i = inputs.issuer;
@@ -234,10 +244,9 @@ pub fn build(inputs: &CredentialInputs<'_>, now: OffsetDateTime) -> Result<Achie
             })
         })
         .collect::<Result<Vec<_>, BuildError>>()?;
-    let mut context = vec![VC_V2.to_string(), OB_V3P0_3_0_3.to_string()];
+    let context = context_list(inputs.with_schema);
     let mut credential_schema = Vec::new();
     if inputs.with_schema {
-        context.push(OB_EXTENSIONS.to_string());
         credential_schema.push(CredentialSchema {
             id: ACHIEVEMENT_CREDENTIAL_SCHEMA.to_string(),
             type_: SCHEMA_VALIDATOR_TYPE.to_string(),
@@ -277,6 +286,7 @@ pub fn build(inputs: &CredentialInputs<'_>, now: OffsetDateTime) -> Result<Achie
         },
         evidence,
         credential_schema,
+        credential_status: None,
         proof: Vec::new(),
     })
 }

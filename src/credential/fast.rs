@@ -10,7 +10,7 @@ use oxrdf::{BlankNode, Dataset, GraphName, Literal, NamedNode, NamedOrBlankNode,
 
 use super::contexts::{OB_EXTENSIONS, OB_V3P0_3_0_3, VC_V2};
 use super::model::{
-    Achievement, AchievementCredential, AchievementSubject, Evidence, IdentityObject, Image,
+    Achievement, AchievementCredential, AchievementSubject, CredentialStatus, Evidence, IdentityObject, Image,
     Profile, Proof,
 };
 use super::nquads::canonical_nquads;
@@ -21,6 +21,7 @@ const SCHEMA: &str = "https://schema.org/";
 const SEC: &str = "https://w3id.org/security#";
 const XSD_HTTP: &str = "http://www.w3.org/2001/XMLSchema#";
 const XSD_HTTPS: &str = "https://www.w3.org/2001/XMLSchema#";
+const STATUS: &str = "https://www.w3.org/ns/credentials/status#";
 
 /// Why the fast path declined a credential (the general path can still process it).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -170,7 +171,24 @@ pub fn document_dataset(c: &AchievementCredential) -> Result<Dataset, Unsupporte
         );
         b.add(&cred, n(CRED, "credentialSchema"), node);
     }
+    if let Some(status) = &c.credential_status {
+        let node = status_entry(&mut b, status)?;
+        b.add(&cred, n(CRED, "credentialStatus"), node);
+    }
     Ok(b.dataset)
+}
+
+fn status_entry(b: &mut Builder, s: &CredentialStatus) -> Result<NamedOrBlankNode, Unsupported> {
+    if s.type_ != "BitstringStatusListEntry" {
+        return Err(unsupported(format!("credentialStatus type '{}'", s.type_)));
+    }
+    let node = b.node(s.id.as_deref())?;
+    b.rdf_type(&node, n(STATUS, "BitstringStatusListEntry"));
+    b.string(&node, n(STATUS, "statusPurpose"), Some(&s.status_purpose));
+    b.string(&node, n(STATUS, "statusListIndex"), Some(&s.status_list_index));
+    let list = check_iri(&s.status_list_credential)?;
+    b.add(&node, n(STATUS, "statusListCredential"), list);
+    Ok(node)
 }
 
 fn image(b: &mut Builder, img: &Image) -> Result<NamedOrBlankNode, Unsupported> {

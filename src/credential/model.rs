@@ -36,8 +36,43 @@ pub struct AchievementCredential {
     pub evidence: Vec<Evidence>,
     #[serde(rename = "credentialSchema", default, skip_serializing_if = "Vec::is_empty")]
     pub credential_schema: Vec<CredentialSchema>,
+    /// Where verifiers learn whether it was revoked (a Bitstring Status List entry).
+    #[serde(rename = "credentialStatus", default, skip_serializing_if = "Option::is_none")]
+    pub credential_status: Option<CredentialStatus>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub proof: Vec<Proof>,
+}
+
+/// A `BitstringStatusListEntry` (terms defined by the VC 2.0 context).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialStatus {
+    /// `<status list URL>#<index>`; must differ from the list URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Always `"BitstringStatusListEntry"`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    #[serde(rename = "statusPurpose")]
+    pub status_purpose: String,
+    /// Base-10 string, as the spec requires.
+    #[serde(rename = "statusListIndex")]
+    pub status_list_index: String,
+    #[serde(rename = "statusListCredential")]
+    pub status_list_credential: String,
+}
+
+impl CredentialStatus {
+    /// A revocation entry at `index` of the list published at `list_url`.
+    pub fn revocation(list_url: &str, index: u64) -> CredentialStatus {
+        CredentialStatus {
+            id: Some(format!("{list_url}#{index}")),
+            type_: "BitstringStatusListEntry".to_string(),
+            status_purpose: "revocation".to_string(),
+            status_list_index: index.to_string(),
+            status_list_credential: list_url.to_string(),
+        }
+    }
 }
 
 /// The issuer, always embedded (the 1EdTech validator requires `issuer.type` ∋ `Profile`).
