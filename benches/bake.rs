@@ -58,7 +58,9 @@ fn main() {
         bake_times.push(start.elapsed());
         black_box(bytes);
     }
-    let cpu = thread_cpu().zip(cpu_start).map(|(end, start)| end.saturating_sub(start));
+    let cpu = thread_cpu()
+        .zip(cpu_start)
+        .map(|(end, start)| end.saturating_sub(start));
     bake_times.sort();
     let best = bake_times[0];
     let median = bake_times[ROUNDS / 2];

@@ -31,7 +31,10 @@ fn circle(p: (f32, f32), c: (f32, f32), r: f32) -> f32 {
 }
 
 fn round_box(p: (f32, f32), c: (f32, f32), half: (f32, f32), r: f32) -> f32 {
-    let q = ((p.0 - c.0).abs() - half.0 + r, (p.1 - c.1).abs() - half.1 + r);
+    let q = (
+        (p.0 - c.0).abs() - half.0 + r,
+        (p.1 - c.1).abs() - half.1 + r,
+    );
     let outside = (q.0.max(0.0).powi(2) + q.1.max(0.0).powi(2)).sqrt();
     outside + q.0.max(q.1).min(0.0) - r
 }
@@ -44,7 +47,9 @@ fn capsule(p: (f32, f32), a: (f32, f32), b: (f32, f32), r: f32) -> f32 {
 
 /// Exact distance to a closed polygon (Inigo Quilez's sdPolygon).
 fn polygon(p: (f32, f32), v: &[(f32, f32)]) -> f32 {
-    let Some(&first) = v.first() else { return f32::MAX };
+    let Some(&first) = v.first() else {
+        return f32::MAX;
+    };
     let mut d = (p.0 - first.0).powi(2) + (p.1 - first.1).powi(2);
     let mut s = 1.0;
     let mut j = v.len() - 1;
@@ -78,7 +83,12 @@ fn gear(c: (f32, f32), teeth: usize, root: f32, tip: f32, turn: f32) -> Vec<(f32
     (0..teeth)
         .flat_map(|k| {
             let a = turn + k as f32 * step;
-            [(root, a), (tip, a + step * 0.12), (tip, a + step * 0.42), (root, a + step * 0.54)]
+            [
+                (root, a),
+                (tip, a + step * 0.12),
+                (tip, a + step * 0.42),
+                (root, a + step * 0.54),
+            ]
         })
         .map(|(r, a)| (c.0 + r * a.cos(), c.1 + r * a.sin()))
         .collect()
@@ -101,7 +111,10 @@ impl Canvas {
     fn fill(&mut self, sdf: impl Fn((f32, f32)) -> f32, color: impl Fn((f32, f32)) -> Rgba) {
         let unit = SIZE as f32 / 2.0;
         for (i, dst) in self.px.iter_mut().enumerate() {
-            let (x, y) = ((i as u32 % SIZE) as f32 + 0.5, (i as u32 / SIZE) as f32 + 0.5);
+            let (x, y) = (
+                (i as u32 % SIZE) as f32 + 0.5,
+                (i as u32 / SIZE) as f32 + 0.5,
+            );
             let p = (x / unit - 1.0, y / unit - 1.0);
             let coverage = (0.5 - sdf(p) * unit).clamp(0.0, 1.0);
             if coverage <= 0.0 {
@@ -139,17 +152,27 @@ impl Canvas {
 /// The common frame: soft shadow, sunburst disc in two colours, gold and white rings, gloss.
 fn frame(c: &mut Canvas, light: u32, dark: u32) {
     let (light, dark, gold, white) = (rgb(light), rgb(dark), rgb(0xF6C945), rgb(0xFFFFFF));
-    c.fill(|p| circle(p, (0.0, 0.035), 0.93), |p| {
-        let d = circle(p, (0.0, 0.035), 0.86);
-        with_alpha(rgb(0x000000), 0.28 * (1.0 - (d / 0.07).clamp(0.0, 1.0)))
-    });
+    c.fill(
+        |p| circle(p, (0.0, 0.035), 0.93),
+        |p| {
+            let d = circle(p, (0.0, 0.035), 0.86);
+            with_alpha(rgb(0x000000), 0.28 * (1.0 - (d / 0.07).clamp(0.0, 1.0)))
+        },
+    );
     c.fill(|p| circle(p, (0.0, 0.0), 0.9), |_| gold);
     c.fill(|p| circle(p, (0.0, 0.0), 0.84), |_| white);
-    c.fill(|p| circle(p, (0.0, 0.0), 0.8), move |p| {
-        let r = (p.0 * p.0 + p.1 * p.1).sqrt();
-        let rays = 0.5 + 0.5 * (p.1.atan2(p.0) * 16.0).sin();
-        mix(mix(light, dark, r / 0.8 + p.1 * 0.3), white, 0.06 * rays * (1.0 - r))
-    });
+    c.fill(
+        |p| circle(p, (0.0, 0.0), 0.8),
+        move |p| {
+            let r = (p.0 * p.0 + p.1 * p.1).sqrt();
+            let rays = 0.5 + 0.5 * (p.1.atan2(p.0) * 16.0).sin();
+            mix(
+                mix(light, dark, r / 0.8 + p.1 * 0.3),
+                white,
+                0.06 * rays * (1.0 - r),
+            )
+        },
+    );
     // Dotted inner ring.
     c.fill(
         |p| {
@@ -164,7 +187,12 @@ fn frame(c: &mut Canvas, light: u32, dark: u32) {
 fn gloss(c: &mut Canvas) {
     c.fill(
         |p| circle(p, (0.0, 0.0), 0.8).max(circle(p, (0.0, 0.95), 1.25)),
-        |p| with_alpha(rgb(0xFFFFFF), 0.10 * (1.0 - (p.1 + 0.8) / 1.0).clamp(0.0, 1.0)),
+        |p| {
+            with_alpha(
+                rgb(0xFFFFFF),
+                0.10 * (1.0 - (p.1 + 0.8) / 1.0).clamp(0.0, 1.0),
+            )
+        },
     );
 }
 
@@ -175,9 +203,18 @@ fn participation() -> Canvas {
     // Antenna, ears, head, face plate, eyes, smile.
     c.fill(|p| capsule(p, (0.0, -0.36), (0.0, -0.52), 0.025), |_| white);
     c.fill(|p| circle(p, (0.0, -0.55), 0.06), |_| gold);
-    c.fill(|p| round_box(p, (-0.42, -0.03), (0.06, 0.12), 0.04), |_| white);
-    c.fill(|p| round_box(p, (0.42, -0.03), (0.06, 0.12), 0.04), |_| white);
-    c.fill(|p| round_box(p, (0.0, -0.03), (0.38, 0.33), 0.12), |p| mix(white, rgb(0xC9D6E8), (p.1 + 0.36) / 0.8));
+    c.fill(
+        |p| round_box(p, (-0.42, -0.03), (0.06, 0.12), 0.04),
+        |_| white,
+    );
+    c.fill(
+        |p| round_box(p, (0.42, -0.03), (0.06, 0.12), 0.04),
+        |_| white,
+    );
+    c.fill(
+        |p| round_box(p, (0.0, -0.03), (0.38, 0.33), 0.12),
+        |p| mix(white, rgb(0xC9D6E8), (p.1 + 0.36) / 0.8),
+    );
     c.fill(|p| round_box(p, (0.0, -0.06), (0.28, 0.2), 0.09), |_| navy);
     for x in [-0.13, 0.13] {
         c.fill(move |p| circle(p, (x, -0.1), 0.07), |_| rgb(0x5EE6D3));
@@ -188,7 +225,10 @@ fn participation() -> Canvas {
         |_| rgb(0x5EE6D3),
     );
     // A gear on the chest-plate line below the head.
-    c.fill(|p| polygon(p, &gear((0.0, 0.5), 10, 0.12, 0.16, 0.1)).max(-circle(p, (0.0, 0.5), 0.05)), |_| gold);
+    c.fill(
+        |p| polygon(p, &gear((0.0, 0.5), 10, 0.12, 0.16, 0.1)).max(-circle(p, (0.0, 0.5), 0.05)),
+        |_| gold,
+    );
     gloss(&mut c);
     c
 }
@@ -198,7 +238,10 @@ fn workshop() -> Canvas {
     frame(&mut c, 0xF7A531, 0xC2410C);
     let (white, dark) = (rgb(0xFFF8EC), rgb(0x3A2314));
     let big = gear((0.0, 0.0), 12, 0.44, 0.56, 0.0);
-    c.fill(move |p| polygon(p, &big).max(-circle(p, (0.0, 0.0), 0.2)), |p| mix(white, rgb(0xF3D9B5), (p.1 + 0.5) / 1.0));
+    c.fill(
+        move |p| polygon(p, &big).max(-circle(p, (0.0, 0.0), 0.2)),
+        |p| mix(white, rgb(0xF3D9B5), (p.1 + 0.5) / 1.0),
+    );
     // Wrench across the gear: handle, open head with a notch, a hole at the end.
     let (a, b) = ((-0.42, 0.42), (0.25, -0.25));
     c.fill(
@@ -222,7 +265,10 @@ fn explorer() -> Canvas {
     let diagonal = star((0.0, -0.1), 4, 0.36, 0.08, PI / 4.0);
     let main = star((0.0, -0.1), 4, 0.55, 0.11, 0.0);
     c.fill(move |p| polygon(p, &diagonal), |_| gold);
-    c.fill(move |p| polygon(p, &main), |p| mix(white, rgb(0xD9D2FF), (p.0 + p.1 + 0.6) / 1.2));
+    c.fill(
+        move |p| polygon(p, &main),
+        |p| mix(white, rgb(0xD9D2FF), (p.0 + p.1 + 0.6) / 1.2),
+    );
     c.fill(|p| circle(p, (0.0, -0.1), 0.07), |_| rgb(0x2E1F7A));
     c.fill(|p| circle(p, (0.0, -0.1), 0.03), |_| gold);
     // Three small stars: three activities explored.
@@ -282,9 +328,16 @@ fn participation_svg() -> String {
 }
 
 fn main() {
-    let dir = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("assets/badges"));
+    let dir = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("assets/badges"));
     std::fs::create_dir_all(&dir).expect("create the output folder");
-    for (name, canvas) in [("participation", participation()), ("workshop", workshop()), ("explorer", explorer())] {
+    for (name, canvas) in [
+        ("participation", participation()),
+        ("workshop", workshop()),
+        ("explorer", explorer()),
+    ] {
         let png = canvas.png();
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, &png).expect("write png");

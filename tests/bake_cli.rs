@@ -3,12 +3,20 @@
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/baking/1edtech-validator-fixtures");
-const BADGE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/badges/participation.png");
+const FIXTURES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/baking/1edtech-validator-fixtures"
+);
+const BADGE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/assets/badges/participation.png"
+);
 
 fn badgedesk() -> Command {
     let mut cmd = Command::cargo_bin("badgedesk").unwrap();
-    cmd.env("LANG", "en_US.UTF-8").env_remove("LC_ALL").env_remove("LC_MESSAGES");
+    cmd.env("LANG", "en_US.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
     cmd
 }
 
@@ -17,10 +25,20 @@ fn bake_then_unbake_png_and_svg() {
     let dir = tempfile::tempdir().unwrap();
     let credential = format!("{FIXTURES}/simple.json");
     let expected = std::fs::read_to_string(&credential).unwrap();
-    for (image, out) in [(BADGE.to_owned(), "baked.png"), (format!("{FIXTURES}/simple-jwt.svg"), "baked.svg")] {
+    for (image, out) in [
+        (BADGE.to_owned(), "baked.png"),
+        (format!("{FIXTURES}/simple-jwt.svg"), "baked.svg"),
+    ] {
         let out = dir.path().join(out);
         badgedesk()
-            .args(["bake", "--credential", &credential, "--image", &image, "--out"])
+            .args([
+                "bake",
+                "--credential",
+                &credential,
+                "--image",
+                &image,
+                "--out",
+            ])
             .arg(&out)
             .assert()
             .success()
@@ -70,7 +88,9 @@ fn format_comes_from_content_not_name() {
         .arg(&jpeg)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("photo.png: not a PNG or SVG image"));
+        .stderr(predicate::str::contains(
+            "photo.png: not a PNG or SVG image",
+        ));
 }
 
 #[test]
@@ -102,11 +122,17 @@ fn bake_in_place_and_version_override() {
     std::fs::write(&credential, "{\"no\":\"context\"}").unwrap();
     let bake = |extra: &[&str]| {
         let mut cmd = badgedesk();
-        cmd.arg("bake").arg("--credential").arg(&credential).arg("--image").arg(&image);
+        cmd.arg("bake")
+            .arg("--credential")
+            .arg(&credential)
+            .arg("--image")
+            .arg(&image);
         cmd.arg("--out").arg(&image).args(extra);
         cmd.assert()
     };
-    bake(&[]).code(1).stderr(predicate::str::contains("cannot tell which Open Badges version"));
+    bake(&[]).code(1).stderr(predicate::str::contains(
+        "cannot tell which Open Badges version",
+    ));
     bake(&["--ob", "2"]).success();
     badgedesk()
         .arg("unbake")
@@ -114,11 +140,17 @@ fn bake_in_place_and_version_override() {
         .assert()
         .success()
         .stdout("{\"no\":\"context\"}\n")
-        .stderr(predicate::str::contains("Open Badges 2.0 (PNG, iTXt 'openbadges' at byte 33)"));
+        .stderr(predicate::str::contains(
+            "Open Badges 2.0 (PNG, iTXt 'openbadges' at byte 33)",
+        ));
     let mut left: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     left.sort();
-    assert_eq!(left, ["badge.png", "c.json"], "no temporary file left behind");
+    assert_eq!(
+        left,
+        ["badge.png", "c.json"],
+        "no temporary file left behind"
+    );
 }

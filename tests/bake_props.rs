@@ -28,7 +28,9 @@ fn svg_image() -> &'static [u8] {
 }
 
 fn decode(png_bytes: &[u8]) -> Vec<u8> {
-    let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes)).read_info().unwrap();
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes))
+        .read_info()
+        .unwrap();
     let mut buf = vec![0; reader.output_buffer_size().unwrap()];
     reader.next_frame(&mut buf).unwrap();
     buf
@@ -51,7 +53,10 @@ fn png_text() -> impl Strategy<Value = String> {
 fn svg_text() -> impl Strategy<Value = String> {
     png_text().prop_map(|s| {
         s.chars()
-            .filter(|&c| (c >= ' ' || matches!(c, '\t' | '\n' | '\r')) && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+            .filter(|&c| {
+                (c >= ' ' || matches!(c, '\t' | '\n' | '\r'))
+                    && !matches!(c, '\u{FFFE}' | '\u{FFFF}')
+            })
             .collect()
     })
 }

@@ -129,7 +129,8 @@ mod tests {
         let mut enc = ::png::Encoder::new(&mut out, width, height);
         enc.set_color(::png::ColorType::Grayscale);
         let mut w = enc.write_header().unwrap();
-        w.write_image_data(&vec![200; (width * height) as usize]).unwrap();
+        w.write_image_data(&vec![200; (width * height) as usize])
+            .unwrap();
         w.finish().unwrap();
         out
     }
@@ -137,19 +138,33 @@ mod tests {
     #[test]
     fn png_checks() {
         let ok = check_badge_image(&png_of(300, 300)).unwrap();
-        assert_eq!((ok.format, ok.width, ok.height), (ImageFormat::Png, 300, 300));
+        assert_eq!(
+            (ok.format, ok.width, ok.height),
+            (ImageFormat::Png, 300, 300)
+        );
         assert!(ok.warnings.is_empty());
         let small = check_badge_image(&png_of(64, 64)).unwrap();
-        assert_eq!(small.warnings, [ImageWarning::Small { width: 64, height: 64 }]);
+        assert_eq!(
+            small.warnings,
+            [ImageWarning::Small {
+                width: 64,
+                height: 64
+            }]
+        );
         assert_eq!(
             check_badge_image(&png_of(40, 30)),
-            Err(BakeError::NotSquare { width: 40, height: 30 })
+            Err(BakeError::NotSquare {
+                width: 40,
+                height: 30
+            })
         );
         let p = super::super::Payload::new(super::super::Version::Ob3, "{}").unwrap();
         let baked = super::super::bake(&png_of(8, 8), &p).unwrap();
         assert_eq!(
             check_badge_image(&baked),
-            Err(BakeError::AlreadyBaked { format: ImageFormat::Png })
+            Err(BakeError::AlreadyBaked {
+                format: ImageFormat::Png
+            })
         );
     }
 
@@ -172,14 +187,30 @@ mod tests {
     fn svg_checks() {
         let sized = |attrs: &str| check_badge_image(format!("<svg {attrs}/>").as_bytes());
         assert_eq!(sized("width=\"512px\" height=\"512\"").unwrap().width, 512);
-        assert_eq!(sized("width=\"100%\" height=\"100%\" viewBox=\"0,0 64 64\"").unwrap().height, 64);
+        assert_eq!(
+            sized("width=\"100%\" height=\"100%\" viewBox=\"0,0 64 64\"")
+                .unwrap()
+                .height,
+            64
+        );
         assert!(sized("viewBox=\"0 0 64 64\"").unwrap().warnings.is_empty());
-        assert_eq!(sized("viewBox=\"0 0 64 32\""), Err(BakeError::NotSquare { width: 64, height: 32 }));
-        assert_eq!(sized("width=\"10em\""), Err(BakeError::Svg(SvgError::SizeUnknown)));
+        assert_eq!(
+            sized("viewBox=\"0 0 64 32\""),
+            Err(BakeError::NotSquare {
+                width: 64,
+                height: 32
+            })
+        );
+        assert_eq!(
+            sized("width=\"10em\""),
+            Err(BakeError::Svg(SvgError::SizeUnknown))
+        );
         let baked = "<svg xmlns:openbadges=\"http://openbadges.org\" viewBox=\"0 0 9 9\"><openbadges:assertion verify=\"https://a.org/1\"/></svg>";
         assert_eq!(
             check_badge_image(baked.as_bytes()),
-            Err(BakeError::AlreadyBaked { format: ImageFormat::Svg })
+            Err(BakeError::AlreadyBaked {
+                format: ImageFormat::Svg
+            })
         );
     }
 }

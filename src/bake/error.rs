@@ -1,8 +1,8 @@
 //! Errors of baking, unbaking and image checks: one enum per format plus the umbrella
 //! [`BakeError`]; every variant says where the problem is and, when it helps, what to do.
 
-use super::payload::PayloadError;
 use super::ImageFormat;
+use super::payload::PayloadError;
 
 /// Anything that can go wrong while baking, unbaking or checking a badge image.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -45,7 +45,9 @@ pub enum PngError {
         needed: u64,
         available: usize,
     },
-    #[error("the PNG chunk at byte {offset} declares {length} bytes, more than PNG allows (2^31-1)")]
+    #[error(
+        "the PNG chunk at byte {offset} declares {length} bytes, more than PNG allows (2^31-1)"
+    )]
     ChunkTooLong { offset: usize, length: u32 },
     #[error("the PNG chunk at byte {offset} has an invalid type {name}")]
     BadChunkType { offset: usize, name: String },
@@ -92,7 +94,9 @@ pub enum SvgError {
          bake it into a PNG instead"
     )]
     ForbiddenChar { code: u32, index: usize },
-    #[error("the baked credential uses the entity '&{name};', which is not allowed (no DTD entities)")]
+    #[error(
+        "the baked credential uses the entity '&{name};', which is not allowed (no DTD entities)"
+    )]
     UnknownEntity { name: String },
     #[error("the <svg> has no usable size: give it width and height in px, or a viewBox")]
     SizeUnknown,

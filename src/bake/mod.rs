@@ -164,18 +164,32 @@ mod tests {
 
     #[test]
     fn format_is_told_by_content() {
-        assert_eq!(detect_format(b"\xEF\xBB\xBF \n<svg/>").unwrap(), ImageFormat::Svg);
-        assert_eq!(detect_format(&png_chunks::SIGNATURE).unwrap(), ImageFormat::Png);
+        assert_eq!(
+            detect_format(b"\xEF\xBB\xBF \n<svg/>").unwrap(),
+            ImageFormat::Svg
+        );
+        assert_eq!(
+            detect_format(&png_chunks::SIGNATURE).unwrap(),
+            ImageFormat::Png
+        );
         let err = detect_format(b"GIF89a\x01\x00\x01").unwrap_err();
-        assert_eq!(err.to_string(), "not a PNG or SVG image (it starts with 'GIF89a\\x01\\x00'); badge images must be PNG or SVG");
-        assert!(matches!(detect_format(b""), Err(BakeError::UnknownFormat { .. })));
+        assert_eq!(
+            err.to_string(),
+            "not a PNG or SVG image (it starts with 'GIF89a\\x01\\x00'); badge images must be PNG or SVG"
+        );
+        assert!(matches!(
+            detect_format(b""),
+            Err(BakeError::UnknownFormat { .. })
+        ));
     }
 
     #[test]
     fn two_credentials_in_an_svg_is_an_error() {
         let doc = "<svg xmlns:openbadges=\"http://openbadges.org\"><openbadges:assertion verify=\"https://a.org/1\"/><openbadges:assertion verify=\"https://a.org/2\"/></svg>";
         match unbake(doc.as_bytes()) {
-            Err(BakeError::MultipleCredentials { count: 2, found, .. }) => {
+            Err(BakeError::MultipleCredentials {
+                count: 2, found, ..
+            }) => {
                 assert!(found.contains("at byte 46"), "{found}")
             }
             other => panic!("unexpected {other:?}"),

@@ -79,7 +79,9 @@ pub struct Payload {
 pub enum PayloadError {
     #[error("the credential is empty")]
     Empty,
-    #[error("the credential contains a NUL character at byte {offset}; PNG and SVG text cannot carry it")]
+    #[error(
+        "the credential contains a NUL character at byte {offset}; PNG and SVG text cannot carry it"
+    )]
     ContainsNul { offset: usize },
     #[error("the credential is {len} bytes; the limit is {limit} bytes")]
     TooLarge { len: usize, limit: usize },
@@ -166,7 +168,9 @@ fn is_compact_jws(text: &str) -> bool {
 }
 
 fn detect_version(text: &str) -> Result<Version, PayloadError> {
-    let unknown = |why: &str| PayloadError::UnknownVersion { why: why.to_owned() };
+    let unknown = |why: &str| PayloadError::UnknownVersion {
+        why: why.to_owned(),
+    };
     match kind_of(text) {
         PayloadKind::Url => Ok(Version::Ob2),
         PayloadKind::Json => {
@@ -219,7 +223,10 @@ mod tests {
     fn new_trims_and_rejects_bad_text() {
         let p = Payload::new(Version::Ob3, "  {\"a\":1}\n").unwrap();
         assert_eq!(p.text(), "{\"a\":1}");
-        assert_eq!(Payload::new(Version::Ob3, " \n\t"), Err(PayloadError::Empty));
+        assert_eq!(
+            Payload::new(Version::Ob3, " \n\t"),
+            Err(PayloadError::Empty)
+        );
         assert_eq!(
             Payload::new(Version::Ob2, "ab\0c"),
             Err(PayloadError::ContainsNul { offset: 2 })
@@ -238,7 +245,9 @@ mod tests {
         assert_eq!(Payload::detect(ob3).unwrap().version(), Version::Ob3);
         assert_eq!(Payload::detect(ob2).unwrap().version(), Version::Ob2);
         assert_eq!(
-            Payload::detect("https://example.org/a/1").unwrap().version(),
+            Payload::detect("https://example.org/a/1")
+                .unwrap()
+                .version(),
             Version::Ob2
         );
         let jws2 = format!("eyJhbGciOiJSUzI1NiJ9.{}.c2ln", URL_SAFE_NO_PAD.encode(ob2));

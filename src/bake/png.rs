@@ -87,7 +87,8 @@ pub(crate) fn text_of(found: &Found<'_>) -> Result<String, PngError> {
             let [flag, method, rest @ ..] = after_keyword else {
                 return Err(bad("missing compression flag"));
             };
-            let (_language, rest) = split_nul(rest).ok_or_else(|| bad("unterminated language tag"))?;
+            let (_language, rest) =
+                split_nul(rest).ok_or_else(|| bad("unterminated language tag"))?;
             let (_translated, text) =
                 split_nul(rest).ok_or_else(|| bad("unterminated translated keyword"))?;
             let raw = match (flag, method) {
@@ -193,8 +194,16 @@ mod tests {
         compressed.compressed = true;
         let cases = [
             (encoded(&compressed), Version::Ob3, "{\"a\":\"ü\"}"),
-            (encoded(&TEXtChunk::new("openbadges", "https://x.org/é")), Version::Ob2, "https://x.org/é"),
-            (encoded(&ZTXtChunk::new("openbadges", "{\"b\":2}")), Version::Ob2, "{\"b\":2}"),
+            (
+                encoded(&TEXtChunk::new("openbadges", "https://x.org/é")),
+                Version::Ob2,
+                "https://x.org/é",
+            ),
+            (
+                encoded(&ZTXtChunk::new("openbadges", "{\"b\":2}")),
+                Version::Ob2,
+                "{\"b\":2}",
+            ),
         ];
         for (chunk, version, text) in cases {
             let png = with_chunks(&[chunk]);
@@ -215,9 +224,15 @@ mod tests {
     fn zip_bomb_is_bounded() {
         let bomb = ZTXtChunk::new("openbadges", "0".repeat(3 * MAX_PAYLOAD_BYTES));
         let png = with_chunks(&[encoded(&bomb)]);
-        assert!(png.len() < MAX_PAYLOAD_BYTES / 50, "the bomb is small on disk");
+        assert!(
+            png.len() < MAX_PAYLOAD_BYTES / 50,
+            "the bomb is small on disk"
+        );
         let found = find(&png).unwrap();
-        assert!(matches!(text_of(&found[0]), Err(PngError::TextTooLarge { .. })));
+        assert!(matches!(
+            text_of(&found[0]),
+            Err(PngError::TextTooLarge { .. })
+        ));
     }
 
     #[test]

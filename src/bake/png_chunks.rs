@@ -111,7 +111,9 @@ impl<'a> Chunks<'a> {
             });
         }
         if offset == SIGNATURE.len() && (&kind != b"IHDR" || length != 13) {
-            return Err(PngError::BadHeader { found: chunk.name() });
+            return Err(PngError::BadHeader {
+                found: chunk.name(),
+            });
         }
         self.pos = offset + raw.len();
         if &kind == b"IEND" {

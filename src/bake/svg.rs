@@ -33,7 +33,11 @@ pub(crate) fn bake(image: &[u8], payload: &Payload) -> Result<Vec<u8>, SvgError>
     }
     if root.empty {
         // `<svg …/>` becomes `<svg …>` + element + `</svg>`.
-        let without_slash = out.trim_end_matches('>').trim_end_matches('/').trim_end().len();
+        let without_slash = out
+            .trim_end_matches('>')
+            .trim_end_matches('/')
+            .trim_end()
+            .len();
         out.truncate(without_slash);
         out.push('>');
         out.push_str(&element);
@@ -78,7 +82,10 @@ fn element_for(payload: &Payload) -> Result<String, SvgError> {
     let text = payload.text();
     let verify = match (payload.kind(), version) {
         (PayloadKind::Jws, _) | (PayloadKind::Url, Version::Ob2) => {
-            return Ok(format!("<{name} verify=\"{}\"></{name}>", escape_attr(text)));
+            return Ok(format!(
+                "<{name} verify=\"{}\"></{name}>",
+                escape_attr(text)
+            ));
         }
         (PayloadKind::Json, Version::Ob2) => hosted_id(text)
             .map(|id| format!(" verify=\"{}\"", escape_attr(&id)))
@@ -97,11 +104,9 @@ fn hosted_id(json: &str) -> Option<String> {
 /// XML 1.0 §2.2 `Char`: tab, LF, CR, and U+0020 up, minus U+FFFE and U+FFFF (Rust `char`
 /// already excludes surrogates). Such characters cannot appear even as character references.
 fn check_xml_chars(text: &str) -> Result<(), SvgError> {
-    match text
-        .chars()
-        .enumerate()
-        .find(|&(_, c)| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}'))
-    {
+    match text.chars().enumerate().find(|&(_, c)| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    }) {
         Some((index, c)) => Err(SvgError::ForbiddenChar {
             code: u32::from(c),
             index,
@@ -155,7 +160,10 @@ mod tests {
         let expected_head = "<?xml version=\"1.0\"?>\n<!-- made by hand -->\n<svg xmlns:openbadges=\"https://purl.imsglobal.org/ob/v3p0\" xmlns=\"http://www.w3.org/2000/svg\"\n     viewBox=\"0 0 10 10\"><openbadges:credential><![CDATA[";
         assert!(baked.starts_with(expected_head), "{baked}");
         assert!(baked.ends_with("</openbadges:credential>\n  <circle r=\"5\"/>\n</svg>\n"));
-        assert_eq!(unbake(baked.as_bytes()), (Version::Ob3, p.text().to_owned()));
+        assert_eq!(
+            unbake(baked.as_bytes()),
+            (Version::Ob3, p.text().to_owned())
+        );
         assert_eq!(bake(baked.as_bytes(), &p).unwrap(), baked.as_bytes());
     }
 
@@ -168,14 +176,21 @@ mod tests {
         assert!(twice.contains("xmlns:openbadges=\"http://openbadges.org\""));
         assert!(!twice.contains("v3p0"));
         assert!(twice.contains("<openbadges:assertion verify=\"https://example.org/assertion/1\"></openbadges:assertion>"));
-        assert_eq!(unbake(twice.as_bytes()), (Version::Ob2, p2.text().to_owned()));
-        assert_eq!(twice, String::from_utf8(bake(DOC.as_bytes(), &p2).unwrap()).unwrap());
+        assert_eq!(
+            unbake(twice.as_bytes()),
+            (Version::Ob2, p2.text().to_owned())
+        );
+        assert_eq!(
+            twice,
+            String::from_utf8(bake(DOC.as_bytes(), &p2).unwrap()).unwrap()
+        );
     }
 
     #[test]
     fn self_closing_root_and_other_prefixes() {
         let p = Payload::new(Version::Ob2, "{\"id\":\"https://x.org/a?b=1&c=2\"}").unwrap();
-        let baked = String::from_utf8(bake(b"<svg width=\"300\" height=\"300\" />", &p).unwrap()).unwrap();
+        let baked =
+            String::from_utf8(bake(b"<svg width=\"300\" height=\"300\" />", &p).unwrap()).unwrap();
         assert!(baked.starts_with("<svg xmlns:openbadges=\"http://openbadges.org\" width=\"300\" height=\"300\"><openbadges:assertion verify=\"https://x.org/a?b=1&amp;c=2\"><![CDATA["));
         assert!(baked.ends_with("</openbadges:assertion></svg>"));
         assert_eq!(unbake(baked.as_bytes()).1, p.text());
@@ -192,11 +207,19 @@ mod tests {
         );
         let entity = "<!DOCTYPE svg [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><svg xmlns:openbadges=\"http://openbadges.org\"><openbadges:assertion>&x;</openbadges:assertion></svg>";
         let c = find(entity.as_bytes()).unwrap().remove(0);
-        assert_eq!(text_of(c), Err(SvgError::UnknownEntity { name: "x".to_owned() }));
+        assert_eq!(
+            text_of(c),
+            Err(SvgError::UnknownEntity {
+                name: "x".to_owned()
+            })
+        );
         assert!(matches!(scan(b"<svg><g></svg>"), Err(SvgError::Xml { .. })));
         assert!(matches!(scan(b"<svg><g>"), Err(SvgError::Xml { .. })));
         assert!(matches!(scan(b"<html/>"), Err(SvgError::NotSvg { .. })));
-        assert!(matches!(scan(b"<svg>\xff</svg>"), Err(SvgError::NotUtf8 { offset: 5 })));
+        assert!(matches!(
+            scan(b"<svg>\xff</svg>"),
+            Err(SvgError::NotUtf8 { offset: 5 })
+        ));
         assert_eq!(scan(b"<!-- nothing -->").err(), Some(SvgError::NoRoot));
     }
 }

@@ -113,7 +113,9 @@ pub(crate) fn scan(bytes: &[u8]) -> Result<Scan<'_>, SvgError> {
                         Ok(Some(ch)) => Ok(ch.to_string()),
                         Ok(None) => quick_xml::escape::resolve_predefined_entity(&r)
                             .map(str::to_owned)
-                            .ok_or_else(|| SvgError::UnknownEntity { name: r.to_string() }),
+                            .ok_or_else(|| SvgError::UnknownEntity {
+                                name: r.to_string(),
+                            }),
                         Err(e) => Err(SvgError::Xml {
                             position: start as u64,
                             message: e.to_string(),

@@ -62,8 +62,7 @@ pub fn run_bake(args: BakeArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     }
     .with_context(|| args.credential.display().to_string())?;
     let image = read_limited(&args.image, MAX_IMAGE_BYTES, ctx)?;
-    let baked =
-        bake::bake(&image, &payload).with_context(|| args.image.display().to_string())?;
+    let baked = bake::bake(&image, &payload).with_context(|| args.image.display().to_string())?;
     write_atomic(&args.out, &baked).with_context(|| {
         format!(
             "{} {}",
@@ -105,13 +104,8 @@ fn kind_name(payload: &Payload) -> &'static str {
 
 /// Reads a whole file, refusing files larger than `limit` without reading them.
 fn read_limited(path: &Path, limit: u64, ctx: &Ctx) -> anyhow::Result<Vec<u8>> {
-    let file = File::open(path).with_context(|| {
-        format!(
-            "{} {}",
-            ctx.tr("ouverture de", "opening"),
-            path.display()
-        )
-    })?;
+    let file = File::open(path)
+        .with_context(|| format!("{} {}", ctx.tr("ouverture de", "opening"), path.display()))?;
     let mut bytes = Vec::new();
     file.take(limit + 1)
         .read_to_end(&mut bytes)
