@@ -233,7 +233,11 @@ fn compressed_itxt_zip_bomb_is_bounded() {
     let mut bomb = ITXtChunk::new("openbadgecredential", "A".repeat(32 * 1024 * 1024));
     bomb.compressed = true;
     let chunk = encoded(&bomb);
-    assert!(chunk.len() * 100 < 32 * 1024 * 1024, "a real bomb: {} bytes", chunk.len());
+    assert!(
+        chunk.len() * 100 < 32 * 1024 * 1024,
+        "a real bomb: {} bytes",
+        chunk.len()
+    );
     let png = insert_before_iend(&plain_png(), &chunk);
     let err = bake::unbake(&png).unwrap_err();
     assert!(
