@@ -229,6 +229,19 @@ mod tests {
         assert!(matches!(scan(b"<svg><g></svg>"), Err(SvgError::Xml { .. })));
         assert!(matches!(scan(b"<svg><g>"), Err(SvgError::Xml { .. })));
         assert!(matches!(scan(b"<html/>"), Err(SvgError::NotSvg { .. })));
+        for outside in [
+            &b"<svg/><g/>"[..],
+            b"<svg></svg>x",
+            b"x<svg/>",
+            b"<svg/>&amp;",
+            b"<svg/><![CDATA[x]]>",
+        ] {
+            assert!(
+                matches!(scan(outside), Err(SvgError::Xml { .. })),
+                "{outside:?}"
+            );
+        }
+        assert!(scan(b"\xEF\xBB\xBF<!-- c -->\n<svg/>\n<!-- c -->\n").is_ok());
         assert!(matches!(
             scan(b"<svg>\xff</svg>"),
             Err(SvgError::NotUtf8 { offset: 5 })
