@@ -5,6 +5,7 @@ mod attendees;
 mod bake;
 mod checkin;
 mod demo;
+mod import;
 mod init;
 mod table;
 
@@ -44,6 +45,8 @@ pub enum Command {
     Attendees(attendees::AttendeesArgs),
     /// Tick (or untick) attendees at an activity, by ticket number or name.
     Checkin(checkin::CheckinArgs),
+    /// Import or update attendees from a CSV file (preview with --dry-run).
+    Import(import::ImportArgs),
     /// Bake a credential into a PNG or SVG badge image.
     Bake(bake::BakeArgs),
     /// Print the credential baked into a PNG or SVG badge.
@@ -57,8 +60,19 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// Open the event folder; badge images are checked on the way and problems shown on
+    /// stderr (issuing refuses an achievement whose image is unusable).
     pub fn open_event(&self) -> anyhow::Result<EventDir> {
-        Ok(EventDir::open(&self.event_dir)?)
+        let event = EventDir::open(&self.event_dir)?;
+        for issue in event.check_badge_images() {
+            let label = if issue.warning_only {
+                self.tr("avertissement", "warning")
+            } else {
+                self.tr("problème", "problem")
+            };
+            eprintln!("{label}: {issue}");
+        }
+        Ok(event)
     }
 
     /// Pick the French or English text.
@@ -136,6 +150,7 @@ fn run(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Some(Command::Demo(args)) => demo::run(args, ctx),
         Some(Command::Attendees(args)) => attendees::run(args, ctx),
         Some(Command::Checkin(args)) => checkin::run(args, ctx),
+        Some(Command::Import(args)) => import::run(args, ctx),
         Some(Command::Bake(args)) => bake::run_bake(args, ctx),
         Some(Command::Unbake(args)) => bake::run_unbake(args, ctx),
     }

@@ -2,6 +2,7 @@
 //! (`init`), opening one, and where each file lives. Knows nothing about the terminal.
 
 mod config;
+mod images;
 
 use std::fs;
 use std::io;
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 pub use config::{
     AchievementConfig, ActivityConfig, AwardRule, ClaimConfig, EventConfig, EventInfo, IssuerConfig,
 };
+pub use images::{BadgeImage, ImageIssue};
 
 use crate::i18n::Lang;
 use crate::store::{Store, StoreError};
