@@ -98,6 +98,11 @@ pub enum SvgError {
         "the baked credential uses the entity '&{name};', which is not allowed (no DTD entities)"
     )]
     UnknownEntity { name: String },
+    #[error(
+        "the SVG already uses the prefix 'openbadges' for namespace '{namespace}'; rename that \
+         prefix before baking"
+    )]
+    PrefixInUse { namespace: String },
     #[error("the <svg> has no usable size: give it width and height in px, or a viewBox")]
     SizeUnknown,
 }

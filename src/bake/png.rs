@@ -76,6 +76,14 @@ pub(crate) fn text_of(found: &Found<'_>) -> Result<String, PngError> {
         .data
         .get(found.version.png_keyword().len() + 1..)
         .unwrap_or_default();
+    // Uncompressed text is at most what the chunk holds; refuse oversized text before copying.
+    if after_keyword.len() > MAX_PAYLOAD_BYTES + 64 {
+        return Err(PngError::TextTooLarge {
+            offset: chunk.offset,
+            name: chunk.name(),
+            limit: MAX_PAYLOAD_BYTES,
+        });
+    }
     match &chunk.kind {
         b"tEXt" => Ok(latin1(after_keyword)),
         b"zTXt" => match after_keyword.split_first() {
@@ -228,6 +236,17 @@ mod tests {
             png.len() < MAX_PAYLOAD_BYTES / 50,
             "the bomb is small on disk"
         );
+        let found = find(&png).unwrap();
+        assert!(matches!(
+            text_of(&found[0]),
+            Err(PngError::TextTooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn oversized_plain_text_is_refused_before_copying() {
+        let big = TEXtChunk::new("openbadges", "x".repeat(MAX_PAYLOAD_BYTES + 100));
+        let png = with_chunks(&[encoded(&big)]);
         let found = find(&png).unwrap();
         assert!(matches!(
             text_of(&found[0]),

@@ -53,6 +53,19 @@ pub(crate) fn bake(image: &[u8], payload: &Payload) -> Result<Vec<u8>, SvgError>
         at = old.span.end;
     }
     out.push_str(text.get(at..).unwrap_or_default());
+
+    // Rebinding the prefix can turn an element of another namespace into a second credential
+    // (found by fuzzing); check the result rather than guess.
+    let rebound = scan(out.as_bytes())?.credentials.len();
+    if rebound != 1 {
+        return Err(SvgError::PrefixInUse {
+            namespace: root
+                .openbadges_ns
+                .as_ref()
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default(),
+        });
+    }
     Ok(out.into_bytes())
 }
 
@@ -216,10 +229,32 @@ mod tests {
         assert!(matches!(scan(b"<svg><g></svg>"), Err(SvgError::Xml { .. })));
         assert!(matches!(scan(b"<svg><g>"), Err(SvgError::Xml { .. })));
         assert!(matches!(scan(b"<html/>"), Err(SvgError::NotSvg { .. })));
+        for outside in [
+            &b"<svg/><g/>"[..],
+            b"<svg></svg>x",
+            b"x<svg/>",
+            b"<svg/>&amp;",
+            b"<svg/><![CDATA[x]]>",
+        ] {
+            assert!(
+                matches!(scan(outside), Err(SvgError::Xml { .. })),
+                "{outside:?}"
+            );
+        }
+        assert!(scan(b"\xEF\xBB\xBF<!-- c -->\n<svg/>\n<!-- c -->\n").is_ok());
         assert!(matches!(
             scan(b"<svg>\xff</svg>"),
             Err(SvgError::NotUtf8 { offset: 5 })
         ));
         assert_eq!(scan(b"<!-- nothing -->").err(), Some(SvgError::NoRoot));
+        // The prefix is bound to another namespace and used: rebinding would make two.
+        let other = b"<svg xmlns:openbadges=\"http://o[enbadges.org\"><openbadges:assertion verify=\"https://a.org/1\"/></svg>";
+        let p2 = Payload::new(Version::Ob2, "https://a.org/2").unwrap();
+        assert_eq!(
+            bake(other, &p2),
+            Err(SvgError::PrefixInUse {
+                namespace: "http://o[enbadges.org".to_owned()
+            })
+        );
     }
 }

@@ -77,6 +77,9 @@ pub(crate) fn scan(bytes: &[u8]) -> Result<Scan<'_>, SvgError> {
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
+                if root.is_some() && depth == 0 {
+                    return Err(outside_root(start));
+                }
                 if root.is_none() {
                     root = Some(read_root(text, e, start..end, empty)?);
                 } else if open.is_none() && depth > 0 {
@@ -104,6 +107,13 @@ pub(crate) fn scan(bytes: &[u8]) -> Result<Scan<'_>, SvgError> {
                 if let Some(o) = open.take_if(|o| o.depth == depth) {
                     credentials.push(o.close(end));
                 }
+            }
+            // XML allows only markup and whitespace outside the one root element.
+            Event::Text(t) if depth == 0 && !t.trim_ascii().is_empty() => {
+                return Err(outside_root(start));
+            }
+            Event::CData(_) | Event::GeneralRef(_) if depth == 0 => {
+                return Err(outside_root(start));
             }
             Event::Text(t) => append(&mut open, |s| s.push_str(&t.xml_content(XML10))),
             Event::CData(c) => append(&mut open, |s| s.push_str(&c.xml_content(XML10))),
@@ -148,6 +158,13 @@ pub(crate) fn scan(bytes: &[u8]) -> Result<Scan<'_>, SvgError> {
 }
 
 const XML10: XmlVersion = XmlVersion::Implicit1_0;
+
+fn outside_root(position: usize) -> SvgError {
+    SvgError::Xml {
+        position: position as u64,
+        message: "content outside the root <svg> element".to_owned(),
+    }
+}
 
 impl Open {
     fn close(self, end: usize) -> Credential {
