@@ -7,6 +7,7 @@ mod checkin;
 mod demo;
 mod import;
 mod init;
+mod issue;
 mod keys;
 mod table;
 mod verify;
@@ -60,6 +61,12 @@ pub enum Command {
     },
     /// Verify credentials (JSON, baked PNG or SVG); exit 0 only if all are valid.
     Verify(verify::VerifyArgs),
+    /// Issue badges: preview (--dry-run), then sign, bake and store them.
+    Issue(issue::IssueArgs),
+    /// List issued credentials.
+    Credentials(issue::CredentialsArgs),
+    /// Rewrite every file under issued/ from the database.
+    Rebuild,
 }
 
 /// What every command gets: where the event is and which language to speak.
@@ -167,5 +174,8 @@ fn run(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Some(Command::Unbake(args)) => bake::run_unbake(args, ctx),
         Some(Command::Keys { action }) => keys::run(&ctx.event_dir, &action).map(Outcome::Code),
         Some(Command::Verify(args)) => verify::run(&args).map(Outcome::Code),
+        Some(Command::Issue(args)) => issue::run_issue(args, ctx),
+        Some(Command::Credentials(args)) => issue::run_credentials(args, ctx),
+        Some(Command::Rebuild) => issue::run_rebuild(ctx),
     }
 }

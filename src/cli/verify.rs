@@ -25,7 +25,9 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     for file in &args.files {
         let name = file.display().to_string();
         let report = match std::fs::read(file) {
-            Ok(bytes) => verify::verify_bytes(&bytes, file.file_name().and_then(|n| n.to_str()), &options),
+            Ok(bytes) => {
+                verify::verify_bytes(&bytes, file.file_name().and_then(|n| n.to_str()), &options)
+            }
             Err(e) => VerifyReport {
                 verdict: Verdict::CouldNotCheck {
                     why: format!("cannot read the file: {e}"),
@@ -47,7 +49,11 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&out)?);
     }
-    Ok(if all_valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if all_valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn report_text(name: &str, r: &VerifyReport) -> String {
@@ -58,7 +64,9 @@ fn report_text(name: &str, r: &VerifyReport) -> String {
     };
     let mut line = match &r.verdict {
         Verdict::Valid => format!("valid: {name}{what}"),
-        Verdict::Invalid { reason, detail } => format!("invalid ({}): {name}: {detail}", reason.as_str()),
+        Verdict::Invalid { reason, detail } => {
+            format!("invalid ({}): {name}: {detail}", reason.as_str())
+        }
         Verdict::CouldNotCheck { why } => format!("could not check: {name}: {why}"),
     };
     for w in &r.warnings {

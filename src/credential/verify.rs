@@ -48,8 +48,13 @@ impl InvalidReason {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     Valid,
-    Invalid { reason: InvalidReason, detail: String },
-    CouldNotCheck { why: String },
+    Invalid {
+        reason: InvalidReason,
+        detail: String,
+    },
+    CouldNotCheck {
+        why: String,
+    },
 }
 
 impl Verdict {
@@ -120,36 +125,63 @@ impl<'a> VerifyOptions<'a> {
     }
 }
 
-/// Get the credential JSON out of a file's bytes. JSON is returned as is.
-///
-/// MERGE POINT: baked PNG and SVG are read by `bake::unbake` (branch `bake`); until it is
-/// plugged in here, they are answered with `CouldNotCheck`.
+/// Get the credential JSON out of a file's bytes: JSON as is; baked PNG and SVG through
+/// `bake::unbake` (a 2.0 assertion or a JWS inside is answered with `CouldNotCheck`).
 pub fn extract_credential_json(bytes: &[u8], file_name: Option<&str>) -> Result<String, Verdict> {
     let name = file_name.unwrap_or("").to_ascii_lowercase();
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let trimmed = body.trim_ascii_start();
-    if body.starts_with(b"\x89PNG\r\n\x1a\n") || name.ends_with(".png") {
-        return Err(Verdict::cannot(
-            "reading baked PNG badges is not available in this build yet (bake::unbake)",
-        ));
-    }
-    if trimmed.starts_with(b"<") || name.ends_with(".svg") {
-        return Err(Verdict::cannot(
-            "reading baked SVG badges is not available in this build yet (bake::unbake)",
-        ));
+    if body.starts_with(b"\x89PNG\r\n\x1a\n")
+        || name.ends_with(".png")
+        || trimmed.starts_with(b"<")
+        || name.ends_with(".svg")
+    {
+        let baked = crate::bake::unbake(bytes).map_err(|e| match e {
+            crate::bake::BakeError::NotBaked { .. } => Verdict::invalid(
+                InvalidReason::Malformed,
+                format!("no credential inside: {e}"),
+            ),
+            other => Verdict::invalid(InvalidReason::Malformed, other.to_string()),
+        })?;
+        if baked.version != crate::bake::Version::Ob3 {
+            return Err(Verdict::cannot(
+                "this badge carries an Open Badges 2.0 assertion; badgedesk verifies 3.0 credentials",
+            ));
+        }
+        if !baked.payload.trim_start().starts_with('{') {
+            return Err(Verdict::cannot(
+                "this badge carries a VC-JWT; badgedesk checks eddsa-rdfc-2022 proofs only",
+            ));
+        }
+        return Ok(baked.payload);
     }
     match std::str::from_utf8(body) {
         Ok(text) if text.trim_start().starts_with('{') => Ok(text.to_string()),
-        Ok(text) if text.trim().split('.').count() == 3 && !text.trim().contains(char::is_whitespace) => {
-            Err(Verdict::cannot("this is a VC-JWT; badgedesk checks eddsa-rdfc-2022 proofs only"))
+        Ok(text)
+            if text.trim().split('.').count() == 3
+                && !text.trim().contains(char::is_whitespace) =>
+        {
+            Err(Verdict::cannot(
+                "this is a VC-JWT; badgedesk checks eddsa-rdfc-2022 proofs only",
+            ))
         }
-        Ok(_) => Err(Verdict::invalid(InvalidReason::Malformed, "not a JSON credential, PNG or SVG")),
-        Err(_) => Err(Verdict::invalid(InvalidReason::Malformed, "not UTF-8 text, PNG or SVG")),
+        Ok(_) => Err(Verdict::invalid(
+            InvalidReason::Malformed,
+            "not a JSON credential, PNG or SVG",
+        )),
+        Err(_) => Err(Verdict::invalid(
+            InvalidReason::Malformed,
+            "not UTF-8 text, PNG or SVG",
+        )),
     }
 }
 
-/// Verify a file's bytes (JSON, or baked PNG/SVG once `bake` is merged).
-pub fn verify_bytes(bytes: &[u8], file_name: Option<&str>, options: &VerifyOptions<'_>) -> VerifyReport {
+/// Verify a file's bytes (JSON, or a baked PNG/SVG).
+pub fn verify_bytes(
+    bytes: &[u8],
+    file_name: Option<&str>,
+    options: &VerifyOptions<'_>,
+) -> VerifyReport {
     match extract_credential_json(bytes, file_name) {
         Ok(text) => verify_json(&text, options),
         Err(verdict) => VerifyReport {
@@ -183,20 +215,27 @@ pub fn verify_json(text: &str, options: &VerifyOptions<'_>) -> VerifyReport {
     let issuer = value.get("issuer");
     report.issuer_id = s(issuer.and_then(|i| i.get("id"))).or_else(|| s(issuer));
     report.issuer_name = s(issuer.and_then(|i| i.get("name")));
-    report.achievement_name = s(value.pointer("/credentialSubject/achievement/name"))
-        .or_else(|| s(value.get("name")));
+    report.achievement_name =
+        s(value.pointer("/credentialSubject/achievement/name")).or_else(|| s(value.get("name")));
     report.verdict = check(text, &value, options, &mut report.warnings);
     report
 }
 
-fn check(text: &str, value: &Value, options: &VerifyOptions<'_>, warnings: &mut Vec<String>) -> Verdict {
+fn check(
+    text: &str,
+    value: &Value,
+    options: &VerifyOptions<'_>,
+    warnings: &mut Vec<String>,
+) -> Verdict {
     use InvalidReason::*;
     // 1. The proof.
     let proofs: Vec<&Value> = match value.get("proof") {
         Some(Value::Array(a)) => a.iter().collect(),
         Some(p @ Value::Object(_)) => vec![p],
         Some(_) => return Verdict::invalid(Malformed, "'proof' is neither an object nor an array"),
-        None => return Verdict::invalid(Malformed, "the credential has no proof (it is not signed)"),
+        None => {
+            return Verdict::invalid(Malformed, "the credential has no proof (it is not signed)");
+        }
     };
     let Some(proof) = proofs.iter().copied().find(|p| {
         p.get("type").and_then(Value::as_str) == Some(PROOF_TYPE)
@@ -261,7 +300,9 @@ fn check(text: &str, value: &Value, options: &VerifyOptions<'_>, warnings: &mut 
     if controller != issuer_id {
         return Verdict::invalid(
             IssuerMismatch,
-            format!("the signature is valid but the key belongs to '{controller}', not to the issuer '{issuer_id}'"),
+            format!(
+                "the signature is valid but the key belongs to '{controller}', not to the issuer '{issuer_id}'"
+            ),
         );
     }
     // 6. Validity period.
@@ -273,16 +314,22 @@ fn check(text: &str, value: &Value, options: &VerifyOptions<'_>, warnings: &mut 
                     return Verdict::invalid(NotYetValid, format!("{key} is {v}"));
                 }
                 Ok(_) => {}
-                Err(_) => return Verdict::invalid(Malformed, format!("{key} '{v}' is not a date-time")),
+                Err(_) => {
+                    return Verdict::invalid(Malformed, format!("{key} '{v}' is not a date-time"));
+                }
             }
         }
     }
     for key in ["validUntil", "expirationDate"] {
         if let Some(v) = date(key) {
             match OffsetDateTime::parse(v, &Rfc3339) {
-                Ok(t) if t < options.now => return Verdict::invalid(Expired, format!("{key} was {v}")),
+                Ok(t) if t < options.now => {
+                    return Verdict::invalid(Expired, format!("{key} was {v}"));
+                }
                 Ok(_) => {}
-                Err(_) => return Verdict::invalid(Malformed, format!("{key} '{v}' is not a date-time")),
+                Err(_) => {
+                    return Verdict::invalid(Malformed, format!("{key} '{v}' is not a date-time"));
+                }
             }
         }
     }
@@ -290,10 +337,15 @@ fn check(text: &str, value: &Value, options: &VerifyOptions<'_>, warnings: &mut 
     if let Some(status) = value.get("credentialStatus") {
         match options.status.map(|c| c.check(value, status)) {
             Some(StatusOutcome::Revoked { reason }) => {
-                return Verdict::invalid(Revoked, reason.unwrap_or_else(|| "revoked by the issuer".into()));
+                return Verdict::invalid(
+                    Revoked,
+                    reason.unwrap_or_else(|| "revoked by the issuer".into()),
+                );
             }
             Some(StatusOutcome::Active) => {}
-            Some(StatusOutcome::Unknown { why }) => warnings.push(format!("revocation status unknown: {why}")),
+            Some(StatusOutcome::Unknown { why }) => {
+                warnings.push(format!("revocation status unknown: {why}"))
+            }
             None => warnings.push("revocation status was not checked (offline)".to_string()),
         }
     }
@@ -301,7 +353,10 @@ fn check(text: &str, value: &Value, options: &VerifyOptions<'_>, warnings: &mut 
 }
 
 /// The verification key and its controller (the DID or URL before `#`).
-fn resolve_key(vm: &str, options: &VerifyOptions<'_>) -> Result<(ed25519_dalek::VerifyingKey, String), Verdict> {
+fn resolve_key(
+    vm: &str,
+    options: &VerifyOptions<'_>,
+) -> Result<(ed25519_dalek::VerifyingKey, String), Verdict> {
     let (controller, fragment) = vm.split_once('#').unwrap_or((vm, ""));
     if controller.starts_with("did:key:") {
         return match didkey::decode_did_key(vm) {
@@ -326,7 +381,9 @@ fn resolve_key(vm: &str, options: &VerifyOptions<'_>) -> Result<(ed25519_dalek::
             Some(k) => Ok((k, controller.to_string())),
             None => Err(Verdict::invalid(
                 InvalidReason::WrongKey,
-                format!("'{vm}' is not an Ed25519 key listed in the DID document of '{controller}'"),
+                format!(
+                    "'{vm}' is not an Ed25519 key listed in the DID document of '{controller}'"
+                ),
             )),
         };
     }
@@ -385,7 +442,8 @@ fn canonical_forms(
     if let Some(map) = config.as_object_mut() {
         map.insert("@context".to_string(), context);
     }
-    let config = canon::canonicalize_serde(&config).map_err(|e| format!("proof configuration: {e}"))?;
+    let config =
+        canon::canonicalize_serde(&config).map_err(|e| format!("proof configuration: {e}"))?;
     Ok((document, config))
 }
 

@@ -16,7 +16,10 @@ use crate::clock::rfc3339;
 use crate::credential::builder::{self, Randomness};
 use crate::credential::model::CredentialStatus;
 use crate::credential::sign::parallel_map;
-use crate::credential::{AchievementCredential, AchievementInfo, BatchSigner, CredentialInputs, EvidenceInfo, IssuerBinding, IssuerInfo, IssuerKey};
+use crate::credential::{
+    AchievementCredential, AchievementInfo, BatchSigner, CredentialInputs, EvidenceInfo,
+    IssuerBinding, IssuerInfo, IssuerKey,
+};
 use crate::event::{BadgeImage, EventDir};
 use crate::i18n::Lang;
 use crate::model::Attendee;
@@ -37,13 +40,23 @@ pub enum IssueError {
     #[error("{0}")]
     Image(crate::event::ImageIssue),
     #[error("cannot build the credential of attendee {attendee} for '{achievement}': {source}")]
-    Build { attendee: i64, achievement: String, source: builder::BuildError },
+    Build {
+        attendee: i64,
+        achievement: String,
+        source: builder::BuildError,
+    },
     #[error(transparent)]
     Sign(#[from] crate::credential::SignError),
     #[error("cannot bake the credential into the badge image of '{achievement}': {source}")]
-    Bake { achievement: String, source: bake::BakeError },
+    Bake {
+        achievement: String,
+        source: bake::BakeError,
+    },
     #[error("cannot write '{}': {source}", path.display())]
-    Write { path: std::path::PathBuf, source: std::io::Error },
+    Write {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
     #[error("event.toml: {0}")]
     Config(String),
     #[error(transparent)]
@@ -93,22 +106,36 @@ pub struct Issuer {
 
 /// The URL the status list credential is published at, when the event has a public address.
 pub fn status_list_url(event: &EventDir) -> Option<String> {
-    event.config().claim.base_url.as_deref().map(|base| format!("{}/status/1.json", base.trim_end_matches('/')))
+    event
+        .config()
+        .claim
+        .base_url
+        .as_deref()
+        .map(|base| format!("{}/status/1.json", base.trim_end_matches('/')))
 }
 
 impl Issuer {
     /// Prepare issuing for an event: issuer identity, achievements and badge images (an
     /// unusable image refuses the run before anything is signed).
-    pub fn new(event: &EventDir, key: IssuerKey, now: OffsetDateTime) -> Result<Issuer, IssueError> {
+    pub fn new(
+        event: &EventDir,
+        key: IssuerKey,
+        now: OffsetDateTime,
+    ) -> Result<Issuer, IssueError> {
         let config = event.config();
         let binding = match &config.issuer.did_web_domain {
             Some(domain) => {
-                let did = crate::credential::didkey::did_web(domain).map_err(|e| IssueError::Config(format!("issuer.did_web_domain: {e}")))?;
+                let did = crate::credential::didkey::did_web(domain)
+                    .map_err(|e| IssueError::Config(format!("issuer.did_web_domain: {e}")))?;
                 IssuerBinding::did_web(&did, &key)
             }
             None => IssuerBinding::did_key(&key),
         };
-        let base = config.claim.base_url.as_deref().map(|b| b.trim_end_matches('/').to_string());
+        let base = config
+            .claim
+            .base_url
+            .as_deref()
+            .map(|b| b.trim_end_matches('/').to_string());
         let issuer = IssuerInfo {
             id: binding.issuer_id.clone(),
             name: config.issuer.name.clone(),
@@ -131,15 +158,31 @@ impl Issuer {
             };
             let mut evidence = Vec::new();
             if a.evidence_narrative.is_some() || a.evidence_url.is_some() {
-                evidence.push(EvidenceInfo { id: a.evidence_url.clone(), narrative: a.evidence_narrative.clone(), ..Default::default() });
+                evidence.push(EvidenceInfo {
+                    id: a.evidence_url.clone(),
+                    narrative: a.evidence_narrative.clone(),
+                    ..Default::default()
+                });
             }
             let valid_until = a.valid_until.map(|d| {
-                let date = time::Date::from_calendar_date(d.year as i32, time::Month::try_from(d.month).unwrap_or(time::Month::December), d.day);
-                date.map(|date| date.with_hms(23, 59, 59).unwrap_or(date.midnight()).assume_utc())
+                let date = time::Date::from_calendar_date(
+                    d.year as i32,
+                    time::Month::try_from(d.month).unwrap_or(time::Month::December),
+                    d.day,
+                );
+                date.map(|date| {
+                    date.with_hms(23, 59, 59)
+                        .unwrap_or(date.midnight())
+                        .assume_utc()
+                })
             });
             let valid_until = match valid_until {
                 Some(Ok(at)) => Some(at),
-                Some(Err(e)) => return Err(IssueError::Config(format!("achievement '{key_name}': valid_until: {e}"))),
+                Some(Err(e)) => {
+                    return Err(IssueError::Config(format!(
+                        "achievement '{key_name}': valid_until: {e}"
+                    )));
+                }
                 None => None,
             };
             achievements.insert(
@@ -189,12 +232,23 @@ impl Issuer {
         cancel: &AtomicBool,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<IssueReport, IssueError> {
-        let mut report = IssueReport { files_rebuilt: self.repair_files(store, false)?, ..Default::default() };
-        let attendees: HashMap<i64, Attendee> = store.attendees()?.into_iter().map(|a| (a.id, a)).collect();
-        let activity_names: HashMap<String, String> = store.activities()?.into_iter().map(|a| (a.key, a.name)).collect();
+        let mut report = IssueReport {
+            files_rebuilt: self.repair_files(store, false)?,
+            ..Default::default()
+        };
+        let attendees: HashMap<i64, Attendee> =
+            store.attendees()?.into_iter().map(|a| (a.id, a)).collect();
+        let activity_names: HashMap<String, String> = store
+            .activities()?
+            .into_iter()
+            .map(|a| (a.key, a.name))
+            .collect();
         let mut attended: HashMap<i64, Vec<(String, OffsetDateTime)>> = HashMap::new();
         for p in store.presence()? {
-            attended.entry(p.attendee_id).or_default().push((p.activity_key, p.since));
+            attended
+                .entry(p.attendee_id)
+                .or_default()
+                .push((p.activity_key, p.since));
         }
         let live = store.live_awards()?;
         let todo: Vec<&(i64, String)> = awards.iter().filter(|a| !live.contains(a)).collect();
@@ -210,7 +264,9 @@ impl Issuer {
             }
             let mut pending = Vec::with_capacity(chunk.len());
             for (attendee_id, achievement) in chunk.iter().map(|a| (a.0, &a.1)) {
-                let attendee = attendees.get(&attendee_id).ok_or(IssueError::UnknownAttendee(attendee_id))?;
+                let attendee = attendees
+                    .get(&attendee_id)
+                    .ok_or(IssueError::UnknownAttendee(attendee_id))?;
                 let status_index = match &self.status_list_url {
                     Some(_) => {
                         let index = status_list::pick_index(&used_indices, || random_u64(rng))?;
@@ -219,12 +275,33 @@ impl Issuer {
                     }
                     None => None,
                 };
-                let attended = attended.get(&attendee_id).map(Vec::as_slice).unwrap_or_default();
-                let credential = self.build(attendee, achievement, attended, &activity_names, status_index, rng)?;
-                pending.push((attendee_id, achievement.clone(), credential, status_index, claim_token(rng)));
+                let attended = attended
+                    .get(&attendee_id)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let credential = self.build(
+                    attendee,
+                    achievement,
+                    attended,
+                    &activity_names,
+                    status_index,
+                    rng,
+                )?;
+                pending.push((
+                    attendee_id,
+                    achievement.clone(),
+                    credential,
+                    status_index,
+                    claim_token(rng),
+                ));
             }
-            let credentials: Vec<AchievementCredential> = pending.iter().map(|p| p.2.clone()).collect();
-            let signed = self.signer.sign_all(&credentials, 0).into_iter().collect::<Result<Vec<_>, _>>()?;
+            let credentials: Vec<AchievementCredential> =
+                pending.iter().map(|p| p.2.clone()).collect();
+            let signed = self
+                .signer
+                .sign_all(&credentials, 0)
+                .into_iter()
+                .collect::<Result<Vec<_>, _>>()?;
             let baked = parallel_map(&signed, threads(), |c| self.bake(c));
             let mut rows = Vec::with_capacity(signed.len());
             let mut images = HashMap::with_capacity(signed.len());
@@ -241,12 +318,19 @@ impl Issuer {
                     status_index: p.3,
                 });
             }
-            let stored: BTreeSet<String> = store.insert_credentials(&rows, actor, self.now)?.into_iter().collect();
+            let stored: BTreeSet<String> = store
+                .insert_credentials(&rows, actor, self.now)?
+                .into_iter()
+                .collect();
             report.skipped += rows.len() - stored.len();
-            let to_write: Vec<&NewCredential> = rows.iter().filter(|r| stored.contains(&r.id)).collect();
+            let to_write: Vec<&NewCredential> =
+                rows.iter().filter(|r| stored.contains(&r.id)).collect();
             let written = parallel_map(&to_write, threads(), |row| {
                 let ext = images.get(&row.id).map(|(ext, _)| *ext).unwrap_or("png");
-                let bytes = images.get(&row.id).map(|(_, b)| b.as_slice()).unwrap_or_default();
+                let bytes = images
+                    .get(&row.id)
+                    .map(|(_, b)| b.as_slice())
+                    .unwrap_or_default();
                 self.write_files(&row.id, &row.json, ext, bytes)
             });
             for w in written {
@@ -268,18 +352,28 @@ impl Issuer {
         status_index: Option<u64>,
         rng: &mut dyn Randomness,
     ) -> Result<AchievementCredential, IssueError> {
-        let prepared = self.achievements.get(achievement).ok_or_else(|| IssueError::UnknownAchievement(achievement.to_string()))?;
+        let prepared = self
+            .achievements
+            .get(achievement)
+            .ok_or_else(|| IssueError::UnknownAchievement(achievement.to_string()))?;
         let mut evidence = prepared.evidence.clone();
         if let Some(column) = &prepared.evidence_column
             && let Some(value) = attendee.extra.get(column).filter(|v| !v.is_empty())
         {
-            evidence.push(EvidenceInfo { name: Some(column.clone()), narrative: Some(value.clone()), ..Default::default() });
+            evidence.push(EvidenceInfo {
+                name: Some(column.clone()),
+                narrative: Some(value.clone()),
+                ..Default::default()
+            });
         }
         if !attended.is_empty() {
             let mut lines: Vec<(OffsetDateTime, String)> = attended
                 .iter()
                 .map(|(key, at)| {
-                    let name = activity_names.get(key).cloned().unwrap_or_else(|| key.clone());
+                    let name = activity_names
+                        .get(key)
+                        .cloned()
+                        .unwrap_or_else(|| key.clone());
                     (*at, format!("{name} ({})", at.date()))
                 })
                 .collect();
@@ -288,13 +382,23 @@ impl Issuer {
                 Lang::Fr => "Activités suivies",
                 Lang::En => "Activities attended",
             };
-            let narrative = lines.into_iter().map(|(_, l)| l).collect::<Vec<_>>().join("\n");
-            evidence.push(EvidenceInfo { name: Some(title.to_string()), narrative: Some(narrative), ..Default::default() });
+            let narrative = lines
+                .into_iter()
+                .map(|(_, l)| l)
+                .collect::<Vec<_>>()
+                .join("\n");
+            evidence.push(EvidenceInfo {
+                name: Some(title.to_string()),
+                narrative: Some(narrative),
+                ..Default::default()
+            });
         }
         let name = attendee.display_name();
         let salt = rng.salt();
         let credential_id = rng.credential_id();
-        let valid_until = prepared.valid_until.or(prepared.valid_for.map(|d| self.now + d));
+        let valid_until = prepared
+            .valid_until
+            .or(prepared.valid_for.map(|d| self.now + d));
         let inputs = CredentialInputs {
             issuer: &self.issuer,
             achievement: &prepared.info,
@@ -308,11 +412,12 @@ impl Issuer {
             evidence: &evidence,
             with_schema: true,
         };
-        let mut credential = builder::build(&inputs, self.now).map_err(|source| IssueError::Build {
-            attendee: attendee.id,
-            achievement: achievement.to_string(),
-            source,
-        })?;
+        let mut credential =
+            builder::build(&inputs, self.now).map_err(|source| IssueError::Build {
+                attendee: attendee.id,
+                achievement: achievement.to_string(),
+                source,
+            })?;
         if let (Some(url), Some(index)) = (&self.status_list_url, status_index) {
             credential.credential_status = Some(CredentialStatus::revocation(url, index));
         }
@@ -320,7 +425,10 @@ impl Issuer {
     }
 
     /// The signed JSON and the baked image (extension, bytes) of a credential.
-    fn bake(&self, credential: &AchievementCredential) -> Result<(String, (&'static str, Vec<u8>)), IssueError> {
+    fn bake(
+        &self,
+        credential: &AchievementCredential,
+    ) -> Result<(String, (&'static str, Vec<u8>)), IssueError> {
         let achievement = &credential.credential_subject.achievement;
         let key = self
             .achievements
@@ -333,20 +441,40 @@ impl Issuer {
         Ok((json, image))
     }
 
-    fn baked_image(&self, achievement: &str, json: &str) -> Result<(&'static str, Vec<u8>), IssueError> {
-        let prepared = self.achievements.get(achievement).ok_or_else(|| IssueError::UnknownAchievement(achievement.to_string()))?;
-        let bake_err = |source| IssueError::Bake { achievement: achievement.to_string(), source };
-        let payload = Payload::new(Version::Ob3, json).map_err(|e| bake_err(bake::BakeError::from(e)))?;
+    fn baked_image(
+        &self,
+        achievement: &str,
+        json: &str,
+    ) -> Result<(&'static str, Vec<u8>), IssueError> {
+        let prepared = self
+            .achievements
+            .get(achievement)
+            .ok_or_else(|| IssueError::UnknownAchievement(achievement.to_string()))?;
+        let bake_err = |source| IssueError::Bake {
+            achievement: achievement.to_string(),
+            source,
+        };
+        let payload =
+            Payload::new(Version::Ob3, json).map_err(|e| bake_err(bake::BakeError::from(e)))?;
         let bytes = bake::bake(&prepared.image.bytes, &payload).map_err(bake_err)?;
         Ok((prepared.image.format.extension(), bytes))
     }
 
     fn write_files(&self, id: &str, json: &str, ext: &str, image: &[u8]) -> Result<(), IssueError> {
         let dir = self.event.issued_dir();
-        std::fs::create_dir_all(&dir).map_err(|source| IssueError::Write { path: dir.clone(), source })?;
+        std::fs::create_dir_all(&dir).map_err(|source| IssueError::Write {
+            path: dir.clone(),
+            source,
+        })?;
         let (json_path, image_path) = files::paths(&dir, id, ext);
-        files::write_atomic(&json_path, json.as_bytes()).map_err(|source| IssueError::Write { path: json_path.clone(), source })?;
-        files::write_atomic(&image_path, image).map_err(|source| IssueError::Write { path: image_path.clone(), source })?;
+        files::write_atomic(&json_path, json.as_bytes()).map_err(|source| IssueError::Write {
+            path: json_path.clone(),
+            source,
+        })?;
+        files::write_atomic(&image_path, image).map_err(|source| IssueError::Write {
+            path: image_path.clone(),
+            source,
+        })?;
         Ok(())
     }
 
@@ -354,7 +482,10 @@ impl Issuer {
     /// Temporaries from a killed run are removed first. Returns how many were written.
     pub fn repair_files(&self, store: &Store, force: bool) -> Result<usize, IssueError> {
         let dir = self.event.issued_dir();
-        files::remove_partials(&dir).map_err(|source| IssueError::Write { path: dir.clone(), source })?;
+        files::remove_partials(&dir).map_err(|source| IssueError::Write {
+            path: dir.clone(),
+            source,
+        })?;
         let mut written = 0;
         for credential in store.credentials()? {
             if self.write_if_needed(&credential, force)? {
@@ -364,7 +495,11 @@ impl Issuer {
         Ok(written)
     }
 
-    fn write_if_needed(&self, credential: &IssuedCredential, force: bool) -> Result<bool, IssueError> {
+    fn write_if_needed(
+        &self,
+        credential: &IssuedCredential,
+        force: bool,
+    ) -> Result<bool, IssueError> {
         let Some(prepared) = self.achievements.get(&credential.achievement_key) else {
             return Ok(false);
         };
@@ -402,7 +537,12 @@ fn stable_urn(issuer: &str, key: &str) -> String {
     let digest = Sha256::digest(format!("{issuer}\n{key}").as_bytes());
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);
-    format!("urn:uuid:{}", uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated())
+    format!(
+        "urn:uuid:{}",
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .hyphenated()
+    )
 }
 
 fn data_uri(image: &BadgeImage) -> String {
@@ -411,5 +551,8 @@ fn data_uri(image: &BadgeImage) -> String {
         bake::ImageFormat::Png => "image/png",
         bake::ImageFormat::Svg => "image/svg+xml",
     };
-    format!("data:{mime};base64,{}", base64::engine::general_purpose::STANDARD.encode(&image.bytes))
+    format!(
+        "data:{mime};base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(&image.bytes)
+    )
 }
