@@ -5,11 +5,15 @@
 //! is only the command-line edge.
 
 pub mod bake;
+pub mod claim;
 pub mod clock;
 pub mod credential;
 pub mod event;
 pub mod i18n;
 pub mod import;
 pub mod model;
+pub mod print;
+pub mod qr;
+pub mod server;
 pub mod store;
 pub mod text;
