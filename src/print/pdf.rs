@@ -145,6 +145,16 @@ fn draw_image(s: &mut Surface<'_>, image: Image, x: f32, y: f32, side: f32) {
     }
 }
 
+/// The name on one line, shrunk at most to 80 %; else on two lines at 80 %.
+fn name_lines(m: &Measure, name: &str, size: f32, max_w: f32) -> Vec<(String, f32)> {
+    let (line, ns) = m.fit(name, size, size * 0.8, max_w);
+    if line == name {
+        return vec![(line, ns)];
+    }
+    let small = size * 0.8;
+    m.wrap(name, small, max_w, 2).into_iter().map(|l| (l, small)).collect()
+}
+
 fn draw_card(
     s: &mut Surface<'_>,
     f: &Fonts,
@@ -174,9 +184,12 @@ fn draw_card(
             draw_qr(s, &card.claim_url, x + p, y + p, q)?;
             let tx = x + 2.0 * p + q;
             let tw = g.cell_w - 3.0 * p - q;
-            let (name, ns) = f.m_bold.fit(&card.recipient_name, if big { 14.0 } else { 10.0 }, 6.0, tw);
-            let mut cy = y + p + ns;
-            text(s, &f.bold, tx, cy, ns, &name);
+            let ns0 = if big { 14.0 } else { 10.0 };
+            let mut cy = y + p;
+            for (line, ns) in name_lines(&f.m_bold, &card.recipient_name, ns0, tw) {
+                cy += ns * 1.15;
+                text(s, &f.bold, tx, cy, ns, &line);
+            }
             let bs = if big { 10.0 } else { 7.5 };
             for line in f.m_regular.wrap(&card.badge_name, bs, tw, 2) {
                 cy += bs * 1.25;
