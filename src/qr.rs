@@ -82,14 +82,14 @@ impl QrMatrix {
         (0..self.width.div_ceil(2))
             .map(|line| {
                 (0..self.width)
-                    .map(|x| {
-                        match (self.is_dark(x, 2 * line), self.is_dark(x, 2 * line + 1)) {
+                    .map(
+                        |x| match (self.is_dark(x, 2 * line), self.is_dark(x, 2 * line + 1)) {
                             (true, true) => '█',
                             (true, false) => '▀',
                             (false, true) => '▄',
                             (false, false) => ' ',
-                        }
-                    })
+                        },
+                    )
                     .collect()
             })
             .collect()
@@ -132,10 +132,10 @@ impl QrMatrix {
         for y in 0..side {
             for x in 0..side {
                 // In 1-bit greyscale, 1 is white.
-                if !self.is_dark(x / scale, y / scale) {
-                    if let Some(b) = data.get_mut(y * stride + x / 8) {
-                        *b |= 0x80 >> (x % 8);
-                    }
+                if !self.is_dark(x / scale, y / scale)
+                    && let Some(b) = data.get_mut(y * stride + x / 8)
+                {
+                    *b |= 0x80 >> (x % 8);
                 }
             }
         }
@@ -178,10 +178,19 @@ pub(crate) mod tests {
     use super::*;
 
     /// Decode a bitmap given as a pixel predicate (true = dark) with rqrr.
-    pub(crate) fn decode_pixels(w: usize, h: usize, dark: impl Fn(usize, usize) -> bool) -> Vec<String> {
-        let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
-            if dark(x, y) { 0 } else { 255 }
-        });
+    pub(crate) fn decode_pixels(
+        w: usize,
+        h: usize,
+        dark: impl Fn(usize, usize) -> bool,
+    ) -> Vec<String> {
+        let mut img =
+            rqrr::PreparedImage::prepare_from_greyscale(
+                w,
+                h,
+                |x, y| {
+                    if dark(x, y) { 0 } else { 255 }
+                },
+            );
         img.detect_grids()
             .into_iter()
             .filter_map(|g| g.decode().ok().map(|(_, s)| s))
@@ -208,7 +217,13 @@ pub(crate) mod tests {
     pub(crate) fn svg_to_matrix(svg: &str) -> QrMatrix {
         let vb = svg.split("viewBox=\"0 0 ").nth(1).unwrap();
         let w: usize = vb.split(' ').next().unwrap().parse().unwrap();
-        let d = svg.split(" d=\"").nth(1).unwrap().split('"').next().unwrap();
+        let d = svg
+            .split(" d=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
         let mut rows = vec![vec![false; w]; w];
         for sq in d.split('M').filter(|s| !s.is_empty()) {
             let xy = sq.trim_end_matches("h1v1h-1z");
@@ -230,12 +245,24 @@ pub(crate) mod tests {
         for url in URLS {
             let m = encode(url).unwrap();
             assert_eq!(decode_matrix(&m, 4), vec![url.to_string()], "matrix");
-            assert_eq!(decode_png(&m.to_png(6).unwrap()), vec![url.to_string()], "png");
+            assert_eq!(
+                decode_png(&m.to_png(6).unwrap()),
+                vec![url.to_string()],
+                "png"
+            );
             let lines = m.half_blocks();
             let back = QrMatrix::from_half_blocks(&lines);
             assert_eq!(back, m, "half blocks read back");
-            assert_eq!(decode_matrix(&back, 4), vec![url.to_string()], "half blocks");
-            assert_eq!(decode_matrix(&svg_to_matrix(&m.to_svg()), 5), vec![url.to_string()], "svg");
+            assert_eq!(
+                decode_matrix(&back, 4),
+                vec![url.to_string()],
+                "half blocks"
+            );
+            assert_eq!(
+                decode_matrix(&svg_to_matrix(&m.to_svg()), 5),
+                vec![url.to_string()],
+                "svg"
+            );
         }
     }
 
@@ -248,9 +275,10 @@ pub(crate) mod tests {
                 assert!(!m.is_dark(i, m.width() - 1 - q) && !m.is_dark(m.width() - 1 - q, i));
             }
         }
-        let mut img = rqrr::PreparedImage::prepare_from_greyscale(m.width() * 4, m.width() * 4, |x, y| {
-            if m.is_dark(x / 4, y / 4) { 0 } else { 255 }
-        });
+        let mut img =
+            rqrr::PreparedImage::prepare_from_greyscale(m.width() * 4, m.width() * 4, |x, y| {
+                if m.is_dark(x / 4, y / 4) { 0 } else { 255 }
+            });
         let grids = img.detect_grids();
         let (meta, _) = grids[0].decode().unwrap();
         // rqrr numbers levels as in the format bits: M = 0.
@@ -270,6 +298,9 @@ pub(crate) mod tests {
     #[test]
     fn too_long_data_is_an_error_not_a_panic() {
         let long = "x".repeat(5000);
-        assert!(matches!(encode(&long), Err(QrError::Encode { len: 5000, .. })));
+        assert!(matches!(
+            encode(&long),
+            Err(QrError::Encode { len: 5000, .. })
+        ));
     }
 }

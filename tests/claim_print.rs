@@ -50,7 +50,13 @@ fn decode_pdf(pdf: &Path, dpi: u32, layout: Layout) -> Vec<Vec<String>> {
     let mut pages: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "png") && p.file_name().unwrap().to_string_lossy().starts_with(&format!("{stem}-")))
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "png")
+                && p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(&format!("{stem}-"))
+        })
         .collect();
     pages.sort();
     pages
@@ -65,14 +71,19 @@ fn decode_pdf(pdf: &Path, dpi: u32, layout: Layout) -> Vec<Vec<String>> {
                 png::ColorType::Rgb => 3,
                 other => panic!("unexpected {other:?}"),
             };
-            let gray: Vec<u8> = buf[..info.buffer_size()].chunks(channels).map(|c| c[0]).collect();
+            let gray: Vec<u8> = buf[..info.buffer_size()]
+                .chunks(channels)
+                .map(|c| c[0])
+                .collect();
             let w = info.width as usize;
             let mut found = Vec::new();
             for cell in 0..layout.per_page() {
                 let (x, y) = g.cell_origin(cell);
                 let (x0, y0, cw, ch) = (px(x), px(y), px(g.cell_w), px(g.cell_h));
                 let (cw, ch) = (cw.min(w - x0), ch.min(gray.len() / w - y0));
-                let crop: Vec<u8> = (0..ch).flat_map(|yy| gray[(y0 + yy) * w + x0..(y0 + yy) * w + x0 + cw].to_vec()).collect();
+                let crop: Vec<u8> = (0..ch)
+                    .flat_map(|yy| gray[(y0 + yy) * w + x0..(y0 + yy) * w + x0 + cw].to_vec())
+                    .collect();
                 found.extend(common::decode_gray(cw, ch, &crop));
             }
             found
@@ -83,12 +94,19 @@ fn decode_pdf(pdf: &Path, dpi: u32, layout: Layout) -> Vec<Vec<String>> {
 #[test]
 fn every_layout_renders_and_every_qr_decodes_to_its_claim_url() {
     let dir = tempfile::tempdir().unwrap();
-    for (layout, n) in [(Layout::A4Cards, 10), (Layout::A4Labels3x7, 23), (Layout::Label62mm, 3)] {
+    for (layout, n) in [
+        (Layout::A4Cards, 10),
+        (Layout::A4Labels3x7, 23),
+        (Layout::Label62mm, 3),
+    ] {
         let cards = cards(n);
         let pdf = render_pdf(layout, Lang::Fr, &cards).unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
         // Fonts are embedded (krilla subsets them as CID fonts with a FontFile2 stream).
-        assert!(pdf.windows(9).any(|w| w == b"FontFile2"), "{layout}: font not embedded");
+        assert!(
+            pdf.windows(9).any(|w| w == b"FontFile2"),
+            "{layout}: font not embedded"
+        );
         let path = dir.path().join(format!("{layout}.pdf"));
         std::fs::write(&path, &pdf).unwrap();
         if !have_pdftoppm() {
@@ -102,8 +120,18 @@ fn every_layout_renders_and_every_qr_decodes_to_its_claim_url() {
         let per_page = layout.per_page();
         assert_eq!(pages.len(), n.div_ceil(per_page), "{layout}: page count");
         for (p, found) in pages.iter().enumerate() {
-            let expected: BTreeSet<String> = cards.iter().skip(p * per_page).take(per_page).map(|c| c.claim_url.clone()).collect();
-            assert_eq!(found.len(), expected.len(), "{layout} page {}: one code per card", p + 1);
+            let expected: BTreeSet<String> = cards
+                .iter()
+                .skip(p * per_page)
+                .take(per_page)
+                .map(|c| c.claim_url.clone())
+                .collect();
+            assert_eq!(
+                found.len(),
+                expected.len(),
+                "{layout} page {}: one code per card",
+                p + 1
+            );
             let found: BTreeSet<String> = found.iter().cloned().collect();
             assert_eq!(found, expected, "{layout} page {}", p + 1);
         }

@@ -36,18 +36,37 @@ impl Drop for Running {
 fn start(config: ServerConfig) -> Running {
     let site = common::site("http://127.0.0.1:1", Lang::Fr, 3);
     let source = Arc::new(MemorySource::new(site.meta.clone(), site.claims.clone()));
-    let server = server::bind(ServerConfig { bind: "127.0.0.1:0".parse().unwrap(), threads: 2, ..config }).unwrap();
+    let server = server::bind(ServerConfig {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        threads: 2,
+        ..config
+    })
+    .unwrap();
     let addr = server.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let src: Arc<dyn server::ClaimSource> = source.clone();
     let thread = std::thread::spawn(move || {
-        server.run(src, async { let _ = rx.await; }).unwrap();
+        server
+            .run(src, async {
+                let _ = rx.await;
+            })
+            .unwrap();
     });
-    Running { addr, source, stop: Some(tx), thread: Some(thread), site }
+    Running {
+        addr,
+        source,
+        stop: Some(tx),
+        thread: Some(thread),
+        site,
+    }
 }
 
 fn generous() -> ServerConfig {
-    ServerConfig { rate_per_sec: 10_000.0, burst: 10_000.0, ..Default::default() }
+    ServerConfig {
+        rate_per_sec: 10_000.0,
+        burst: 10_000.0,
+        ..Default::default()
+    }
 }
 
 struct Resp {
@@ -58,7 +77,10 @@ struct Resp {
 
 impl Resp {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -68,16 +90,38 @@ fn raw(addr: SocketAddr, request: &str) -> Resp {
     s.write_all(request.as_bytes()).unwrap();
     let mut buf = Vec::new();
     let _ = s.read_to_end(&mut buf);
-    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").expect("a full response");
+    let split = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a full response");
     let head = String::from_utf8_lossy(&buf[..split]).to_string();
     let mut lines = head.lines();
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-    let headers = lines.filter_map(|l| l.split_once(": ").map(|(k, v)| (k.to_string(), v.to_string()))).collect();
-    Resp { status, headers, body: buf[split + 4..].to_vec() }
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| {
+            l.split_once(": ")
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        })
+        .collect();
+    Resp {
+        status,
+        headers,
+        body: buf[split + 4..].to_vec(),
+    }
 }
 
 fn get(addr: SocketAddr, path: &str) -> Resp {
-    raw(addr, &format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+    raw(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+    )
 }
 
 #[test]
@@ -85,12 +129,21 @@ fn claim_page_files_and_claimed_state() {
     let r = start(generous());
     let token = r.site.claims[0].page.token.clone();
     assert!(!r.source.is_claimed(&token));
-    let head = raw(r.addr, &format!("HEAD /c/{token}/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    let head = raw(
+        r.addr,
+        &format!("HEAD /c/{token}/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+    );
     assert_eq!(head.status, 200);
-    assert!(!r.source.is_claimed(&token), "HEAD (link previews) does not count as a claim");
+    assert!(
+        !r.source.is_claimed(&token),
+        "HEAD (link previews) does not count as a claim"
+    );
     let page = get(r.addr, &format!("/c/{token}/"));
     assert_eq!(page.status, 200);
-    assert_eq!(page.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
     assert!(String::from_utf8_lossy(&page.body).contains("Décerné à"));
     assert!(r.source.is_claimed(&token), "claimed at first visit");
     assert!(!r.source.is_claimed(&r.site.claims[1].page.token));
@@ -99,9 +152,19 @@ fn claim_page_files_and_claimed_state() {
     assert_eq!(json.header("access-control-allow-origin"), Some("*"));
     assert_eq!(json.body, r.site.claims[0].credential_json.as_bytes());
     let redirect = get(r.addr, &format!("/c/{token}"));
-    assert_eq!((redirect.status, redirect.header("location")), (308, Some(format!("/c/{token}/").as_str())));
+    assert_eq!(
+        (redirect.status, redirect.header("location")),
+        (308, Some(format!("/c/{token}/").as_str()))
+    );
     // Upper-case tokens (typed from paper) work too.
-    assert_eq!(get(r.addr, &format!("/c/{}/en.html", token.as_str().to_uppercase())).status, 200);
+    assert_eq!(
+        get(
+            r.addr,
+            &format!("/c/{}/en.html", token.as_str().to_uppercase())
+        )
+        .status,
+        200
+    );
 }
 
 #[test]
@@ -111,12 +174,18 @@ fn security_headers_on_every_response() {
     for path in ["/".to_string(), format!("/c/{token}/"), "/nope".to_string()] {
         let resp = get(r.addr, &path);
         let csp = resp.header("content-security-policy").unwrap();
-        assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "{path}");
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
+            "{path}"
+        );
         assert_eq!(resp.header("referrer-policy"), Some("no-referrer"));
         assert_eq!(resp.header("x-content-type-options"), Some("nosniff"));
         assert_eq!(resp.header("x-robots-tag"), Some("noindex, nofollow"));
     }
-    assert_eq!(get(r.addr, &format!("/c/{token}/")).header("cache-control"), Some("no-store"));
+    assert_eq!(
+        get(r.addr, &format!("/c/{token}/")).header("cache-control"),
+        Some("no-store")
+    );
 }
 
 #[test]
@@ -151,15 +220,29 @@ fn unknown_tokens_traversal_and_unknown_paths_get_the_same_404() {
 #[test]
 fn bad_methods_and_overlong_urls_are_refused() {
     let r = start(generous());
-    let post = raw(r.addr, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc");
+    let post = raw(
+        r.addr,
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc",
+    );
     assert_eq!(post.status, 405);
     assert_eq!(post.header("allow"), Some("GET, HEAD"));
     for m in ["PUT", "DELETE", "OPTIONS", "TRACE"] {
-        assert_eq!(raw(r.addr, &format!("{m} / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).status, 405, "{m}");
+        assert_eq!(
+            raw(
+                r.addr,
+                &format!("{m} / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            )
+            .status,
+            405,
+            "{m}"
+        );
     }
     assert_eq!(get(r.addr, &format!("/{}", "a".repeat(3000))).status, 414);
     // Beyond the header buffer the request is rejected outright, the server stays up.
-    let huge = format!("GET /{} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "a".repeat(40_000));
+    let huge = format!(
+        "GET /{} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "a".repeat(40_000)
+    );
     let mut s = TcpStream::connect(r.addr).unwrap();
     let _ = s.write_all(huge.as_bytes());
     let mut buf = Vec::new();
@@ -171,9 +254,17 @@ fn bad_methods_and_overlong_urls_are_refused() {
 
 #[test]
 fn rate_limit_per_client() {
-    let r = start(ServerConfig { rate_per_sec: 1.0, burst: 5.0, ..Default::default() });
+    let r = start(ServerConfig {
+        rate_per_sec: 1.0,
+        burst: 5.0,
+        ..Default::default()
+    });
     let statuses: Vec<u16> = (0..8).map(|_| get(r.addr, "/robots.txt").status).collect();
-    assert_eq!(statuses.iter().filter(|&&s| s == 200).count(), 5, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 200).count(),
+        5,
+        "{statuses:?}"
+    );
     let limited = get(r.addr, "/robots.txt");
     assert_eq!(limited.status, 429);
     assert_eq!(limited.header("retry-after"), Some("1"));
@@ -181,7 +272,10 @@ fn rate_limit_per_client() {
 
 #[test]
 fn slow_clients_do_not_block_others() {
-    let r = start(ServerConfig { header_timeout: Duration::from_millis(800), ..generous() });
+    let r = start(ServerConfig {
+        header_timeout: Duration::from_millis(800),
+        ..generous()
+    });
     // Several connections that send half a request line and stall.
     let mut slow: Vec<TcpStream> = (0..10)
         .map(|_| {
@@ -192,7 +286,10 @@ fn slow_clients_do_not_block_others() {
         .collect();
     let t = Instant::now();
     assert_eq!(get(r.addr, "/").status, 200);
-    assert!(t.elapsed() < Duration::from_millis(700), "served while others stall");
+    assert!(
+        t.elapsed() < Duration::from_millis(700),
+        "served while others stall"
+    );
     // The stalled ones are cut off after the header timeout.
     std::thread::sleep(Duration::from_millis(1500));
     for s in &mut slow {
@@ -217,7 +314,11 @@ fn serves_the_same_bytes_as_the_static_site() {
                 stack.push(p);
                 continue;
             }
-            let rel = p.strip_prefix(dir.path()).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = p
+                .strip_prefix(dir.path())
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             let resp = get(r.addr, &format!("/{rel}"));
             assert_eq!(resp.status, 200, "{rel}");
             assert_eq!(resp.body, std::fs::read(&p).unwrap(), "{rel}");
@@ -235,13 +336,19 @@ fn shuts_down_gracefully() {
     let _ = r.stop.take().unwrap().send(());
     r.thread.take().unwrap().join().unwrap();
     assert!(t.elapsed() < Duration::from_secs(6));
-    assert!(TcpStream::connect_timeout(&r.addr, Duration::from_millis(300)).is_err() || get_fails(r.addr));
+    assert!(
+        TcpStream::connect_timeout(&r.addr, Duration::from_millis(300)).is_err()
+            || get_fails(r.addr)
+    );
 }
 
 fn get_fails(addr: SocketAddr) -> bool {
-    let Ok(mut s) = TcpStream::connect(addr) else { return true };
+    let Ok(mut s) = TcpStream::connect(addr) else {
+        return true;
+    };
     let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     let mut buf = [0u8; 16];
-    s.set_read_timeout(Some(Duration::from_millis(500))).unwrap();
+    s.set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
     !matches!(s.read(&mut buf), Ok(n) if n > 0)
 }

@@ -19,7 +19,10 @@ pub enum WriteOutcome {
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 fn io(path: &Path, source: std::io::Error) -> ClaimError {
-    ClaimError::Io { path: path.to_path_buf(), source }
+    ClaimError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Write `bytes` to `path` unless it already holds exactly them. Creates parent folders.
@@ -61,11 +64,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a/b/x.txt");
         assert_eq!(write_if_changed(&p, b"one").unwrap(), WriteOutcome::Written);
-        assert_eq!(write_if_changed(&p, b"one").unwrap(), WriteOutcome::Unchanged);
+        assert_eq!(
+            write_if_changed(&p, b"one").unwrap(),
+            WriteOutcome::Unchanged
+        );
         assert_eq!(write_if_changed(&p, b"two").unwrap(), WriteOutcome::Written);
-        assert_eq!(write_if_changed(&p, b"three").unwrap(), WriteOutcome::Written);
+        assert_eq!(
+            write_if_changed(&p, b"three").unwrap(),
+            WriteOutcome::Written
+        );
         assert_eq!(fs::read(&p).unwrap(), b"three");
-        let names: Vec<_> = fs::read_dir(dir.path().join("a/b")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(dir.path().join("a/b"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("x.txt")]);
     }
 

@@ -6,7 +6,9 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use sha2::{Digest, Sha256};
 
-use crate::claim::page::{ClaimPage, CREDENTIAL_FILE, ImageKind, OB2_IMAGE_FILE, PAGE_FILE, long_date};
+use crate::claim::page::{
+    CREDENTIAL_FILE, ClaimPage, ImageKind, OB2_IMAGE_FILE, PAGE_FILE, long_date,
+};
 use crate::claim::texts::{Texts, texts};
 use crate::i18n::Lang;
 use crate::qr;
@@ -30,7 +32,11 @@ pub fn content_security_policy() -> String {
 /// The file name of the page in `lang` inside a claim folder: the event language is
 /// `index.html`, the other one `fr.html` / `en.html`.
 pub fn page_file(event_lang: Lang, lang: Lang) -> String {
-    if lang == event_lang { PAGE_FILE.to_string() } else { format!("{}.html", lang.code()) }
+    if lang == event_lang {
+        PAGE_FILE.to_string()
+    } else {
+        format!("{}.html", lang.code())
+    }
 }
 
 fn other(lang: Lang) -> Lang {
@@ -132,7 +138,11 @@ pub fn claim_page(page: &ClaimPage, lang: Lang, ob2_image: bool) -> Result<Strin
     Ok(markup.into_string())
 }
 
-fn bilingual(title_of: impl Fn(&Texts) -> &'static str, text_of: impl Fn(&Texts) -> &'static str, lang: Lang) -> String {
+fn bilingual(
+    title_of: impl Fn(&Texts) -> &'static str,
+    text_of: impl Fn(&Texts) -> &'static str,
+    lang: Lang,
+) -> String {
     let (a, b) = (texts(lang), texts(other(lang)));
     html! {
         (DOCTYPE)
@@ -168,7 +178,11 @@ fn base64(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk.first().copied().unwrap_or(0), chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let b = [
+            chunk.first().copied().unwrap_or(0),
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {

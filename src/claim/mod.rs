@@ -13,13 +13,18 @@ pub mod token;
 use std::path::PathBuf;
 
 pub use page::{ClaimPage, ImageKind, claim_url};
-pub use site::{ClaimInput, HostedJson, Ob2Site, PublishReport, SiteFile, SiteInput, SiteMeta, publish};
+pub use site::{
+    ClaimInput, HostedJson, Ob2Site, PublishReport, SiteFile, SiteInput, SiteMeta, publish,
+};
 pub use token::{ClaimToken, TokenError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClaimError {
     #[error("cannot write {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot publish a file at '{path}': {reason}")]
     BadPath { path: String, reason: String },
     #[error(transparent)]

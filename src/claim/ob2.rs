@@ -71,7 +71,10 @@ pub fn assertion_url(base_url: &str, token: &ClaimToken) -> String {
 
 /// `sha256$` + hex(SHA-256(identity ‖ salt)), as OB 2.0 IdentityObjects hash.
 pub fn hash_identity(identity: &str, salt: &str) -> String {
-    let digest = Sha256::new().chain_update(identity.as_bytes()).chain_update(salt.as_bytes()).finalize();
+    let digest = Sha256::new()
+        .chain_update(identity.as_bytes())
+        .chain_update(salt.as_bytes())
+        .finalize();
     let mut out = String::from("sha256$");
     for b in digest {
         out.push_str(&format!("{b:02x}"));
@@ -124,7 +127,10 @@ pub fn assertion_json(base_url: &str, token: &ClaimToken, a: &Ob2Assertion) -> S
     });
     if let Some(obj) = v.as_object_mut() {
         if a.baked_png.is_some() {
-            obj.insert("image".into(), json!(format!("{}{OB2_IMAGE_FILE}", claim_url(base_url, token))));
+            obj.insert(
+                "image".into(),
+                json!(format!("{}{OB2_IMAGE_FILE}", claim_url(base_url, token))),
+            );
         }
         if let Some(exp) = &a.expires {
             obj.insert("expires".into(), json!(exp));
@@ -165,10 +171,19 @@ mod tests {
         let j = assertion_json("https://b.example.org/ev/", &t, &a);
         assert!(!j.contains("zoe@"));
         let v: Value = serde_json::from_str(&j).unwrap();
-        assert_eq!(v["id"], "https://b.example.org/ev/c/abcdefghijklmnopqrstuvwxya/assertion.json");
+        assert_eq!(
+            v["id"],
+            "https://b.example.org/ev/c/abcdefghijklmnopqrstuvwxya/assertion.json"
+        );
         assert_eq!(v["badge"], "https://b.example.org/ev/ob2/badges/sumo.json");
-        assert_eq!(v["image"], "https://b.example.org/ev/c/abcdefghijklmnopqrstuvwxya/badge-ob2.png");
-        assert_eq!(v["recipient"]["identity"], hash_identity("zoe@example.org", "s4lt"));
+        assert_eq!(
+            v["image"],
+            "https://b.example.org/ev/c/abcdefghijklmnopqrstuvwxya/badge-ob2.png"
+        );
+        assert_eq!(
+            v["recipient"]["identity"],
+            hash_identity("zoe@example.org", "s4lt")
+        );
         assert!(v.get("revoked").is_none());
     }
 }

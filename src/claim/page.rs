@@ -80,7 +80,10 @@ pub fn claim_url(base: &str, token: &ClaimToken) -> String {
 pub fn slug(s: &str) -> String {
     let folded = crate::text::fold(s);
     let mut out = String::new();
-    for word in folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in folded
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         if !out.is_empty() {
             out.push('-');
         }
@@ -89,18 +92,42 @@ pub fn slug(s: &str) -> String {
             break;
         }
     }
-    if out.is_empty() { "badge".to_string() } else { out }
+    if out.is_empty() {
+        "badge".to_string()
+    } else {
+        out
+    }
 }
 
 /// "26 novembre 2026" / "26 November 2026".
 pub fn long_date(lang: Lang, d: Date) -> String {
     const FR: [&str; 12] = [
-        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-        "octobre", "novembre", "décembre",
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
     ];
     const EN: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     let i = usize::from(u8::from(d.month())).saturating_sub(1);
     let month = match lang {
@@ -124,8 +151,14 @@ mod tests {
     #[test]
     fn claim_url_ignores_trailing_slash() {
         let t = ClaimToken::parse("abcdefghijklmnopqrstuvwxya").unwrap();
-        assert_eq!(claim_url("https://x.org/ev/", &t), "https://x.org/ev/c/abcdefghijklmnopqrstuvwxya/");
-        assert_eq!(claim_url("https://x.org/ev", &t), "https://x.org/ev/c/abcdefghijklmnopqrstuvwxya/");
+        assert_eq!(
+            claim_url("https://x.org/ev/", &t),
+            "https://x.org/ev/c/abcdefghijklmnopqrstuvwxya/"
+        );
+        assert_eq!(
+            claim_url("https://x.org/ev", &t),
+            "https://x.org/ev/c/abcdefghijklmnopqrstuvwxya/"
+        );
     }
 
     #[test]
@@ -133,7 +166,10 @@ mod tests {
         assert_eq!(slug("Atelier « Sumo » : robots!"), "atelier-sumo-robots");
         assert_eq!(slug("«»"), "badge");
         assert_eq!(slug("../../etc"), "etc");
-        assert_eq!(long_date(Lang::Fr, date!(2026 - 11 - 01)), "1er novembre 2026");
+        assert_eq!(
+            long_date(Lang::Fr, date!(2026 - 11 - 01)),
+            "1er novembre 2026"
+        );
         assert_eq!(long_date(Lang::En, date!(2026 - 08 - 26)), "26 August 2026");
     }
 }

@@ -8,7 +8,7 @@ use crate::claim::ClaimError;
 use crate::claim::fsio::{WriteOutcome, write_if_changed};
 use crate::claim::html;
 use crate::claim::ob2::{self, Ob2Assertion, Ob2BadgeClass, Ob2Issuer};
-use crate::claim::page::{ClaimPage, CREDENTIAL_FILE, OB2_ASSERTION_FILE, OB2_IMAGE_FILE};
+use crate::claim::page::{CREDENTIAL_FILE, ClaimPage, OB2_ASSERTION_FILE, OB2_IMAGE_FILE};
 use crate::i18n::Lang;
 
 /// A JSON document hosted at a path relative to the site root (e.g. `issuer.json`,
@@ -73,7 +73,10 @@ pub struct SiteFile {
 }
 
 fn file(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> SiteFile {
-    SiteFile { path: path.into(), bytes: bytes.into() }
+    SiteFile {
+        path: path.into(),
+        bytes: bytes.into(),
+    }
 }
 
 /// The path of `url` relative to `base_url`, if `url` lies under it and is a safe path.
@@ -87,7 +90,12 @@ pub fn hosted_path(base_url: &str, url: &str) -> Option<String> {
 /// A relative path we are willing to write: segments of `A-Za-z0-9._-`, none empty, none
 /// starting with a dot except `.well-known`, and not inside `c/` (claims own that).
 pub fn check_path(path: &str) -> Result<(), ClaimError> {
-    let bad = |reason: &str| Err(ClaimError::BadPath { path: path.to_string(), reason: reason.to_string() });
+    let bad = |reason: &str| {
+        Err(ClaimError::BadPath {
+            path: path.to_string(),
+            reason: reason.to_string(),
+        })
+    };
     if path.is_empty() || path.len() > 200 {
         return bad("empty or longer than 200 characters");
     }
@@ -95,7 +103,10 @@ pub fn check_path(path: &str) -> Result<(), ClaimError> {
         if seg.is_empty() || (seg.starts_with('.') && seg != ".well-known") {
             return bad("empty segment, or a segment starting with a dot");
         }
-        if !seg.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
+        if !seg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        {
             return bad("only letters, digits, '.', '_' and '-' are allowed");
         }
     }
@@ -113,7 +124,10 @@ pub fn site_files(meta: &SiteMeta) -> Result<Vec<SiteFile>, ClaimError> {
         file("robots.txt", "User-agent: *\nDisallow: /\n"),
         file(html::CSS_PATH, html::CSS),
     ];
-    for hosted in [&meta.issuer_profile, &meta.status_list].into_iter().flatten() {
+    for hosted in [&meta.issuer_profile, &meta.status_list]
+        .into_iter()
+        .flatten()
+    {
         check_path(&hosted.path)?;
         files.push(file(hosted.path.clone(), hosted.json.clone()));
     }
@@ -121,10 +135,19 @@ pub fn site_files(meta: &SiteMeta) -> Result<Vec<SiteFile>, ClaimError> {
         files.push(file(".well-known/did.json", did.clone()));
     }
     if let (true, Some(o)) = (meta.ob2_enabled(), &meta.ob2) {
-        files.push(file("ob2/issuer.json", ob2::issuer_json(&meta.base_url, &o.issuer)));
+        files.push(file(
+            "ob2/issuer.json",
+            ob2::issuer_json(&meta.base_url, &o.issuer),
+        ));
         for b in &o.badges {
-            files.push(file(ob2::badge_class_path(&b.key), ob2::badge_class_json(&meta.base_url, b)));
-            files.push(file(ob2::badge_image_path(&b.key, b.image_kind), b.image.clone()));
+            files.push(file(
+                ob2::badge_class_path(&b.key),
+                ob2::badge_class_json(&meta.base_url, b),
+            ));
+            files.push(file(
+                ob2::badge_image_path(&b.key, b.image_kind),
+                b.image.clone(),
+            ));
         }
     }
     Ok(files)
@@ -138,12 +161,24 @@ pub fn claim_files(meta: &SiteMeta, claim: &ClaimInput) -> Result<Vec<SiteFile>,
     let mut files = Vec::with_capacity(6);
     for lang in [Lang::Fr, Lang::En] {
         let name = html::page_file(claim.page.lang, lang);
-        files.push(file(format!("{dir}{name}"), html::claim_page(&claim.page, lang, ob2_image.is_some())?));
+        files.push(file(
+            format!("{dir}{name}"),
+            html::claim_page(&claim.page, lang, ob2_image.is_some())?,
+        ));
     }
-    files.push(file(format!("{dir}{}", claim.page.image.file_name()), claim.baked_image.clone()));
-    files.push(file(format!("{dir}{CREDENTIAL_FILE}"), claim.credential_json.clone()));
+    files.push(file(
+        format!("{dir}{}", claim.page.image.file_name()),
+        claim.baked_image.clone(),
+    ));
+    files.push(file(
+        format!("{dir}{CREDENTIAL_FILE}"),
+        claim.credential_json.clone(),
+    ));
     if let Some(a) = ob2 {
-        files.push(file(format!("{dir}{OB2_ASSERTION_FILE}"), ob2::assertion_json(&meta.base_url, &claim.page.token, a)));
+        files.push(file(
+            format!("{dir}{OB2_ASSERTION_FILE}"),
+            ob2::assertion_json(&meta.base_url, &claim.page.token, a),
+        ));
         if let Some(png) = ob2_image {
             files.push(file(format!("{dir}{OB2_IMAGE_FILE}"), png.clone()));
         }
@@ -175,15 +210,23 @@ pub struct PublishReport {
 /// Write the whole site into `out_dir`: atomic per file, unchanged files untouched, safe to run
 /// again. Claims are rendered on all cores.
 pub fn publish(out_dir: &Path, input: &SiteInput) -> Result<PublishReport, ClaimError> {
-    let mut report = PublishReport { claims: input.claims.len(), ..Default::default() };
+    let mut report = PublishReport {
+        claims: input.claims.len(),
+        ..Default::default()
+    };
     let tally = |report: &mut PublishReport, outcome| match outcome {
         WriteOutcome::Written => report.written += 1,
         WriteOutcome::Unchanged => report.unchanged += 1,
     };
     for f in site_files(&input.meta)? {
-        tally(&mut report, write_if_changed(&out_dir.join(&f.path), &f.bytes)?);
+        tally(
+            &mut report,
+            write_if_changed(&out_dir.join(&f.path), &f.bytes)?,
+        );
     }
-    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(8);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(8);
     let chunk = input.claims.len().div_ceil(threads).max(1);
     let results: Vec<Result<PublishReport, ClaimError>> = std::thread::scope(|s| {
         let handles: Vec<_> = input
@@ -193,7 +236,7 @@ pub fn publish(out_dir: &Path, input: &SiteInput) -> Result<PublishReport, Claim
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(ClaimError::Worker)))
+            .map(|h| h.join().unwrap_or(Err(ClaimError::Worker)))
             .collect()
     });
     for r in results {
@@ -204,7 +247,11 @@ pub fn publish(out_dir: &Path, input: &SiteInput) -> Result<PublishReport, Claim
     Ok(report)
 }
 
-fn publish_claims(out_dir: &Path, meta: &SiteMeta, claims: &[ClaimInput]) -> Result<PublishReport, ClaimError> {
+fn publish_claims(
+    out_dir: &Path,
+    meta: &SiteMeta,
+    claims: &[ClaimInput],
+) -> Result<PublishReport, ClaimError> {
     let mut report = PublishReport::default();
     for claim in claims {
         for f in claim_files(meta, claim)? {

@@ -49,7 +49,10 @@ impl ClaimToken {
             return Err(TokenError::Length(n));
         }
         let lower = s.to_ascii_lowercase();
-        if let Some(c) = lower.chars().find(|c| !ALPHABET.contains(&(*c as u8)) || !c.is_ascii()) {
+        if let Some(c) = lower
+            .chars()
+            .find(|c| !ALPHABET.contains(&(*c as u8)) || !c.is_ascii())
+        {
             return Err(TokenError::Character(c));
         }
         // 26 × 5 = 130 bits: the last character carries 3 data bits and 2 zero bits.
@@ -141,7 +144,11 @@ mod tests {
         let tokens: Vec<_> = (0..500).map(|_| ClaimToken::generate()).collect();
         for pos in 0..TOKEN_LEN - 1 {
             let distinct: HashSet<u8> = tokens.iter().map(|t| t.as_str().as_bytes()[pos]).collect();
-            assert!(distinct.len() > 20, "position {pos} has {} values", distinct.len());
+            assert!(
+                distinct.len() > 20,
+                "position {pos} has {} values",
+                distinct.len()
+            );
         }
     }
 

@@ -26,7 +26,12 @@ pub fn export_claims_csv(lang: Lang, rows: &[ClaimRow]) -> Result<Vec<u8>, csv::
         })?;
         for r in rows {
             // A leading = + - @ would be read as a formula by spreadsheets: quote it away.
-            let cells = [defuse(&r.name), defuse(r.email.as_deref().unwrap_or("")), defuse(&r.achievement), r.claim_url.clone()];
+            let cells = [
+                defuse(&r.name),
+                defuse(r.email.as_deref().unwrap_or("")),
+                defuse(&r.achievement),
+                r.claim_url.clone(),
+            ];
             w.write_record(&cells)?;
         }
         w.flush()?;
@@ -35,7 +40,11 @@ pub fn export_claims_csv(lang: Lang, rows: &[ClaimRow]) -> Result<Vec<u8>, csv::
 }
 
 fn defuse(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() }
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -44,8 +53,18 @@ mod tests {
 
     fn rows() -> Vec<ClaimRow> {
         vec![
-            ClaimRow { name: "Hélène « Lulu » Dupont; fille".into(), email: Some("h@example.org".into()), achievement: "Atelier Sumo".into(), claim_url: "https://b.example.org/c/abc/".into() },
-            ClaimRow { name: "=HYPERLINK(\"x\")".into(), email: None, achievement: "Présence".into(), claim_url: "https://b.example.org/c/def/".into() },
+            ClaimRow {
+                name: "Hélène « Lulu » Dupont; fille".into(),
+                email: Some("h@example.org".into()),
+                achievement: "Atelier Sumo".into(),
+                claim_url: "https://b.example.org/c/abc/".into(),
+            },
+            ClaimRow {
+                name: "=HYPERLINK(\"x\")".into(),
+                email: None,
+                achievement: "Présence".into(),
+                claim_url: "https://b.example.org/c/def/".into(),
+            },
         ]
     }
 
@@ -55,7 +74,9 @@ mod tests {
         assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF]);
         let text = std::str::from_utf8(&bytes[3..]).unwrap();
         assert!(text.starts_with("Nom;E-mail;Badge;Lien de réception\r\n"));
-        let mut r = csv::ReaderBuilder::new().delimiter(b';').from_reader(text.as_bytes());
+        let mut r = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(text.as_bytes());
         let recs: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
         assert_eq!(&recs[0][0], "Hélène « Lulu » Dupont; fille");
         assert_eq!(&recs[0][3], "https://b.example.org/c/abc/");
@@ -66,6 +87,10 @@ mod tests {
     #[test]
     fn english_uses_commas() {
         let bytes = export_claims_csv(Lang::En, &rows()).unwrap();
-        assert!(std::str::from_utf8(&bytes[3..]).unwrap().starts_with("Name,E-mail,Badge,Claim URL\r\n"));
+        assert!(
+            std::str::from_utf8(&bytes[3..])
+                .unwrap()
+                .starts_with("Name,E-mail,Badge,Claim URL\r\n")
+        );
     }
 }

@@ -110,8 +110,14 @@ impl Layout {
 impl Geometry {
     /// Top-left corner of cell `i` on its page.
     pub fn cell_origin(&self, i: usize) -> (f32, f32) {
-        let (col, row) = (i % self.cols.max(1), (i / self.cols.max(1)) % self.rows.max(1));
-        (self.origin_x + col as f32 * self.cell_w, self.origin_y + row as f32 * self.cell_h)
+        let (col, row) = (
+            i % self.cols.max(1),
+            (i / self.cols.max(1)) % self.rows.max(1),
+        );
+        (
+            self.origin_x + col as f32 * self.cell_w,
+            self.origin_y + row as f32 * self.cell_h,
+        )
     }
 }
 
@@ -127,7 +133,9 @@ impl FromStr for Layout {
         Layout::ALL
             .into_iter()
             .find(|l| l.name() == s)
-            .ok_or_else(|| format!("unknown layout '{s}': use a4-cards, a4-labels-3x7 or label-62mm"))
+            .ok_or_else(|| {
+                format!("unknown layout '{s}': use a4-cards, a4-labels-3x7 or label-62mm")
+            })
     }
 }
 

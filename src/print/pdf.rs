@@ -34,7 +34,10 @@ pub struct Card {
 
 /// The URL as printed under the QR: no scheme, no trailing slash.
 pub fn short_url(url: &str) -> &str {
-    let u = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).unwrap_or(url);
+    let u = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url);
     u.trim_end_matches('/')
 }
 
@@ -53,7 +56,11 @@ struct Fonts {
 }
 
 fn black() -> Fill {
-    Fill { paint: rgb::Color::new(0, 0, 0).into(), opacity: NormalizedF32::ONE, rule: FillRule::NonZero }
+    Fill {
+        paint: rgb::Color::new(0, 0, 0).into(),
+        opacity: NormalizedF32::ONE,
+        rule: FillRule::NonZero,
+    }
 }
 
 /// Render `cards` with `layout`; an empty list gives one empty page.
@@ -69,7 +76,11 @@ pub fn render_pdf(layout: Layout, lang: Lang, cards: &[Card]) -> Result<Vec<u8>,
     let settings = PageSettings::from_wh(g.page_w, g.page_h).ok_or(PrintError::Geometry)?;
     let mut images: HashMap<*const Vec<u8>, Image> = HashMap::new();
     let mut doc = Document::new();
-    let pages: Vec<&[Card]> = if cards.is_empty() { vec![&[]] } else { cards.chunks(layout.per_page()).collect() };
+    let pages: Vec<&[Card]> = if cards.is_empty() {
+        vec![&[]]
+    } else {
+        cards.chunks(layout.per_page()).collect()
+    };
     for page_cards in pages {
         let mut page = doc.start_page_with(settings.clone());
         let mut s = page.surface();
@@ -79,8 +90,12 @@ pub fn render_pdf(layout: Layout, lang: Lang, cards: &[Card]) -> Result<Vec<u8>,
                 Some(png) => match images.get(&Arc::as_ptr(png)) {
                     Some(img) => Some(img.clone()),
                     None => {
-                        let img = Image::from_png(png.to_vec().into(), true)
-                            .map_err(|reason| PrintError::Image { badge: card.badge_name.clone(), reason })?;
+                        let img = Image::from_png(png.to_vec().into(), true).map_err(|reason| {
+                            PrintError::Image {
+                                badge: card.badge_name.clone(),
+                                reason,
+                            }
+                        })?;
                         images.insert(Arc::as_ptr(png), img.clone());
                         Some(img)
                     }
@@ -118,7 +133,12 @@ fn draw_qr(s: &mut Surface<'_>, url: &str, x: f32, y: f32, side: f32) -> Result<
                 while col < m.width() && m.is_dark(col, row) {
                     col += 1;
                 }
-                if let Some(r) = Rect::from_xywh(x + start as f32 * unit, y + row as f32 * unit, (col - start) as f32 * unit, unit) {
+                if let Some(r) = Rect::from_xywh(
+                    x + start as f32 * unit,
+                    y + row as f32 * unit,
+                    (col - start) as f32 * unit,
+                    unit,
+                ) {
                     pb.push_rect(r);
                 }
             }
@@ -134,7 +154,14 @@ fn draw_qr(s: &mut Surface<'_>, url: &str, x: f32, y: f32, side: f32) -> Result<
 
 fn text(s: &mut Surface<'_>, font: &Font, x: f32, baseline: f32, size: f32, t: &str) {
     s.set_fill(Some(black()));
-    s.draw_text(Point::from_xy(x, baseline), font.clone(), size, t, false, TextDirection::Auto);
+    s.draw_text(
+        Point::from_xy(x, baseline),
+        font.clone(),
+        size,
+        t,
+        false,
+        TextDirection::Auto,
+    );
 }
 
 fn draw_image(s: &mut Surface<'_>, image: Image, x: f32, y: f32, side: f32) {
@@ -152,7 +179,10 @@ fn name_lines(m: &Measure, name: &str, size: f32, max_w: f32) -> Vec<(String, f3
         return vec![(line, ns)];
     }
     let small = size * 0.8;
-    m.wrap(name, small, max_w, 2).into_iter().map(|l| (l, small)).collect()
+    m.wrap(name, small, max_w, 2)
+        .into_iter()
+        .map(|l| (l, small))
+        .collect()
 }
 
 fn draw_card(
@@ -205,7 +235,14 @@ fn draw_card(
                 }
             }
             for (i, line) in instr.iter().enumerate() {
-                text(s, &f.regular, tx, instr_top + (i as f32 + 1.0) * is * 1.2 - is * 0.2, is, line);
+                text(
+                    s,
+                    &f.regular,
+                    tx,
+                    instr_top + (i as f32 + 1.0) * is * 1.2 - is * 0.2,
+                    is,
+                    line,
+                );
             }
             let us = if big { 7.0 } else { 5.5 };
             let (u, us) = f.m_regular.fit(url, us, 4.0, g.cell_w - 2.0 * p);
@@ -216,7 +253,11 @@ fn draw_card(
             draw_qr(s, &card.claim_url, x + p, y + p, q)?;
             let mut cy = y + p + q + mm(1.0);
             let img_side = mm(14.0);
-            let tx = if image.is_some() { x + p + img_side + mm(2.0) } else { x + p };
+            let tx = if image.is_some() {
+                x + p + img_side + mm(2.0)
+            } else {
+                x + p
+            };
             let tw = g.cell_w - p - (tx - x);
             if let Some(img) = image {
                 draw_image(s, img, x + p, cy + mm(1.0), img_side);
@@ -229,7 +270,10 @@ fn draw_card(
                 text(s, &f.regular, tx, cy, 8.5, &line);
             }
             cy = cy.max(y + p + q + mm(1.0) + img_side + mm(1.0));
-            for line in f.m_regular.wrap(instruction(lang), 7.5, g.cell_w - 2.0 * p, 2) {
+            for line in f
+                .m_regular
+                .wrap(instruction(lang), 7.5, g.cell_w - 2.0 * p, 2)
+            {
                 cy += 7.5 * 1.3;
                 text(s, &f.regular, x + p, cy, 7.5, &line);
             }

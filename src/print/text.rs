@@ -21,7 +21,11 @@ impl Measure {
         let mut buf = UnicodeBuffer::new();
         buf.push_str(text);
         let out = rustybuzz::shape(&self.face, &[], buf);
-        let units: i64 = out.glyph_positions().iter().map(|p| i64::from(p.x_advance)).sum();
+        let units: i64 = out
+            .glyph_positions()
+            .iter()
+            .map(|p| i64::from(p.x_advance))
+            .sum();
         units as f32 * size / self.face.units_per_em().max(1) as f32
     }
 
@@ -51,7 +55,11 @@ impl Measure {
         let mut lines: Vec<String> = Vec::new();
         let mut cur = String::new();
         for word in text.split_whitespace() {
-            let candidate = if cur.is_empty() { word.to_string() } else { format!("{cur} {word}") };
+            let candidate = if cur.is_empty() {
+                word.to_string()
+            } else {
+                format!("{cur} {word}")
+            };
             if self.width(&candidate, size) <= max_w || cur.is_empty() {
                 cur = candidate;
             } else {
@@ -66,7 +74,10 @@ impl Measure {
             let rest = lines.split_off(max_lines.saturating_sub(1)).join(" ");
             lines.push(rest);
         }
-        lines.into_iter().map(|l| self.fit(&l, size, size, max_w).0).collect()
+        lines
+            .into_iter()
+            .map(|l| self.fit(&l, size, size, max_w).0)
+            .collect()
     }
 }
 
@@ -98,7 +109,12 @@ mod tests {
     #[test]
     fn wrap_respects_width_and_line_count() {
         let m = Measure::new(REGULAR).unwrap();
-        let lines = m.wrap("Atelier de robotique : construire un robot sumo en équipe de quatre", 9.0, 80.0, 2);
+        let lines = m.wrap(
+            "Atelier de robotique : construire un robot sumo en équipe de quatre",
+            9.0,
+            80.0,
+            2,
+        );
         assert_eq!(lines.len(), 2);
         assert!(lines.iter().all(|l| m.width(l, 9.0) <= 80.0));
         assert!(lines[1].ends_with('…'));

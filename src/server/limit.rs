@@ -20,18 +20,29 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn new(rate_per_sec: f64, burst: f64) -> RateLimiter {
-        RateLimiter { rate: rate_per_sec.max(0.0), burst: burst.max(1.0), buckets: Mutex::new(HashMap::new()) }
+        RateLimiter {
+            rate: rate_per_sec.max(0.0),
+            burst: burst.max(1.0),
+            buckets: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Whether `ip` may make a request at `now` (and count it).
     pub fn allow(&self, ip: IpAddr, now: Instant) -> bool {
-        let Ok(mut map) = self.buckets.lock() else { return true };
+        let Ok(mut map) = self.buckets.lock() else {
+            return true;
+        };
         if map.len() > 10_000 {
             // Forget clients whose bucket has refilled: they lose nothing.
             let (rate, burst) = (self.rate, self.burst);
-            map.retain(|_, b| b.tokens + now.saturating_duration_since(b.last).as_secs_f64() * rate < burst);
+            map.retain(|_, b| {
+                b.tokens + now.saturating_duration_since(b.last).as_secs_f64() * rate < burst
+            });
         }
-        let b = map.entry(ip).or_insert(Bucket { tokens: self.burst, last: now });
+        let b = map.entry(ip).or_insert(Bucket {
+            tokens: self.burst,
+            last: now,
+        });
         let elapsed = now.saturating_duration_since(b.last).as_secs_f64();
         b.tokens = (b.tokens + elapsed * self.rate).min(self.burst);
         b.last = now;
@@ -59,7 +70,11 @@ pub struct ConnGuard {
 
 impl ConnLimiter {
     pub fn new(per_ip: usize, total: usize) -> Arc<ConnLimiter> {
-        Arc::new(ConnLimiter { per_ip, total, open: Mutex::new((0, HashMap::new())) })
+        Arc::new(ConnLimiter {
+            per_ip,
+            total,
+            open: Mutex::new((0, HashMap::new())),
+        })
     }
 
     pub fn acquire(self: &Arc<Self>, ip: IpAddr) -> Option<ConnGuard> {
@@ -71,7 +86,10 @@ impl ConnLimiter {
         }
         *n += 1;
         *total += 1;
-        Some(ConnGuard { limiter: self.clone(), ip })
+        Some(ConnGuard {
+            limiter: self.clone(),
+            ip,
+        })
     }
 }
 

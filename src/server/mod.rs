@@ -25,15 +25,20 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 
 use crate::claim::html::content_security_policy;
-pub use lan::{lan_ip, public_url};
+pub use lan::{banner, lan_ip, public_url};
 use limit::{ConnLimiter, RateLimiter};
 use routes::{Reply, Router};
 pub use source::{ClaimSource, MemorySource};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
-    #[error("cannot listen on {addr}: {source} (is another server using this port? try --bind 0.0.0.0:8081)")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error(
+        "cannot listen on {addr}: {source} (is another server using this port? try --bind 0.0.0.0:8081)"
+    )]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("cannot start the server: {0}")]
     Runtime(std::io::Error),
 }
@@ -81,8 +86,13 @@ pub struct Server {
 
 /// Bind the listening socket.
 pub fn bind(config: ServerConfig) -> Result<Server, ServerError> {
-    let listener = TcpListener::bind(config.bind).map_err(|source| ServerError::Bind { addr: config.bind, source })?;
-    listener.set_nonblocking(true).map_err(ServerError::Runtime)?;
+    let listener = TcpListener::bind(config.bind).map_err(|source| ServerError::Bind {
+        addr: config.bind,
+        source,
+    })?;
+    listener
+        .set_nonblocking(true)
+        .map_err(ServerError::Runtime)?;
     Ok(Server { listener, config })
 }
 
@@ -121,7 +131,11 @@ impl Server {
 
     /// Serve until `shutdown` resolves, then stop accepting, let open requests finish (up to
     /// 5 s) and return. Blocks the calling thread on its own tokio runtime.
-    pub fn run(self, source: Arc<dyn ClaimSource>, shutdown: impl Future<Output = ()> + Send) -> Result<(), ServerError> {
+    pub fn run(
+        self,
+        source: Arc<dyn ClaimSource>,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> Result<(), ServerError> {
         let mut rt = tokio::runtime::Builder::new_multi_thread();
         if self.config.threads > 0 {
             rt.worker_threads(self.config.threads);
@@ -130,8 +144,13 @@ impl Server {
         rt.block_on(self.serve(source, shutdown))
     }
 
-    async fn serve(self, source: Arc<dyn ClaimSource>, shutdown: impl Future<Output = ()> + Send) -> Result<(), ServerError> {
-        let listener = tokio::net::TcpListener::from_std(self.listener).map_err(ServerError::Runtime)?;
+    async fn serve(
+        self,
+        source: Arc<dyn ClaimSource>,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> Result<(), ServerError> {
+        let listener =
+            tokio::net::TcpListener::from_std(self.listener).map_err(ServerError::Runtime)?;
         let conns = ConnLimiter::new(self.config.max_conns_per_ip, self.config.max_conns);
         let app = Arc::new(App {
             router: Router::new(source),
@@ -181,8 +200,14 @@ impl App {
     fn handle(&self, req: &Request<Incoming>, peer: SocketAddr) -> Response<Full<Bytes>> {
         let head = req.method() == Method::HEAD;
         let reply = if req.method() != Method::GET && !head {
-            self.simple(405, "method not allowed", Some(("allow", "GET, HEAD".into())))
-        } else if req.uri().to_string().len() > self.config.max_uri_len {
+            self.simple(
+                405,
+                "method not allowed",
+                Some(("allow", "GET, HEAD".into())),
+            )
+        } else if req.uri().path_and_query().map_or(0, |p| p.as_str().len())
+            > self.config.max_uri_len
+        {
             self.simple(414, "URI too long", None)
         } else if !self.rate.allow(peer.ip(), Instant::now()) {
             self.simple(429, "too many requests", Some(("retry-after", "1".into())))
@@ -193,14 +218,21 @@ impl App {
     }
 
     fn simple(&self, status: u16, text: &str, extra: Option<(&'static str, String)>) -> Reply {
-        Reply { status, content_type: "text/plain; charset=utf-8", body: Arc::new(format!("{status} {text}\n").into_bytes()), private: false, extra }
+        Reply {
+            status,
+            content_type: "text/plain; charset=utf-8",
+            body: Bytes::from(format!("{status} {text}\n")),
+            private: false,
+            extra,
+        }
     }
 
     fn response(&self, reply: Reply, head: bool) -> Response<Full<Bytes>> {
         let len = reply.body.len();
-        let body = if head { Bytes::new() } else { Bytes::from(reply.body.to_vec()) };
+        let body = if head { Bytes::new() } else { reply.body };
         let mut resp = Response::new(Full::new(body));
-        *resp.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        *resp.status_mut() =
+            StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let h = resp.headers_mut();
         let mut set = |name: &'static str, value: &str| {
             if let Ok(v) = HeaderValue::from_str(value) {
@@ -214,7 +246,14 @@ impl App {
         set("x-content-type-options", "nosniff");
         set("x-frame-options", "DENY");
         set("x-robots-tag", "noindex, nofollow");
-        set("cache-control", if reply.private { "no-store" } else { "no-cache" });
+        set(
+            "cache-control",
+            if reply.private {
+                "no-store"
+            } else {
+                "no-cache"
+            },
+        );
         if let Some((name, value)) = &reply.extra {
             set(name, value);
         }

@@ -43,9 +43,20 @@ impl MemorySource {
     pub fn new(meta: SiteMeta, claims: Vec<ClaimInput>) -> MemorySource {
         let map = claims
             .into_iter()
-            .map(|c| (token_key(&c.page.token), Entry { claim: Arc::new(c), claimed: false }))
+            .map(|c| {
+                (
+                    token_key(&c.page.token),
+                    Entry {
+                        claim: Arc::new(c),
+                        claimed: false,
+                    },
+                )
+            })
             .collect();
-        MemorySource { meta: Arc::new(meta), claims: Mutex::new(map) }
+        MemorySource {
+            meta: Arc::new(meta),
+            claims: Mutex::new(map),
+        }
     }
 
     pub fn is_claimed(&self, token: &ClaimToken) -> bool {
@@ -58,8 +69,16 @@ impl MemorySource {
     /// Replace a claim's data (e.g. after revocation); the server renders it afresh.
     pub fn update(&self, claim: ClaimInput) {
         if let Ok(mut m) = self.claims.lock() {
-            let claimed = m.get(&token_key(&claim.page.token)).is_some_and(|e| e.claimed);
-            m.insert(token_key(&claim.page.token), Entry { claim: Arc::new(claim), claimed });
+            let claimed = m
+                .get(&token_key(&claim.page.token))
+                .is_some_and(|e| e.claimed);
+            m.insert(
+                token_key(&claim.page.token),
+                Entry {
+                    claim: Arc::new(claim),
+                    claimed,
+                },
+            );
         }
     }
 }
@@ -72,12 +91,22 @@ impl ClaimSource for MemorySource {
     fn claim(&self, token: &ClaimToken) -> Option<Arc<ClaimInput>> {
         let m = self.claims.lock().ok()?;
         let e = m.get(&token_key(token))?;
-        let same: bool = e.claim.page.token.as_str().as_bytes().ct_eq(token.as_str().as_bytes()).into();
+        let same: bool = e
+            .claim
+            .page
+            .token
+            .as_str()
+            .as_bytes()
+            .ct_eq(token.as_str().as_bytes())
+            .into();
         same.then(|| e.claim.clone())
     }
 
     fn mark_claimed(&self, token: &ClaimToken) -> Result<(), String> {
-        let mut m = self.claims.lock().map_err(|_| "claim table poisoned".to_string())?;
+        let mut m = self
+            .claims
+            .lock()
+            .map_err(|_| "claim table poisoned".to_string())?;
         if let Some(e) = m.get_mut(&token_key(token)) {
             e.claimed = true;
         }

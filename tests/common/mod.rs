@@ -3,7 +3,9 @@
 #![allow(dead_code)]
 
 use badgedesk::claim::ob2::{Ob2Assertion, Ob2BadgeClass, Ob2Issuer};
-use badgedesk::claim::{ClaimInput, ClaimPage, ClaimToken, HostedJson, ImageKind, Ob2Site, SiteInput, SiteMeta};
+use badgedesk::claim::{
+    ClaimInput, ClaimPage, ClaimToken, HostedJson, ImageKind, Ob2Site, SiteInput, SiteMeta,
+};
 use badgedesk::i18n::Lang;
 use rand::SeedableRng;
 use time::macros::date;
@@ -23,7 +25,15 @@ pub fn tiny_png(seed: u8) -> Vec<u8> {
     enc.set_color(png::ColorType::Rgb);
     enc.set_depth(png::BitDepth::Eight);
     let mut w = enc.write_header().unwrap();
-    let data: Vec<u8> = (0..64).flat_map(|i| if i % 3 == 0 { [seed, 80, 160] } else { [240, 200, seed] }).collect();
+    let data: Vec<u8> = (0..64)
+        .flat_map(|i| {
+            if i % 3 == 0 {
+                [seed, 80, 160]
+            } else {
+                [240, 200, seed]
+            }
+        })
+        .collect();
     w.write_image_data(&data).unwrap();
     w.finish().unwrap();
     out
@@ -33,11 +43,21 @@ pub fn meta(base_url: &str, lang: Lang) -> SiteMeta {
     SiteMeta {
         base_url: base_url.to_string(),
         lang,
-        issuer_profile: Some(HostedJson { path: "issuer.json".into(), json: "{\"type\":[\"Profile\"],\"name\":\"FestiRobot\"}".into() }),
-        status_list: Some(HostedJson { path: "status/1.json".into(), json: "{\"type\":[\"VerifiableCredential\",\"BitstringStatusListCredential\"]}".into() }),
+        issuer_profile: Some(HostedJson {
+            path: "issuer.json".into(),
+            json: "{\"type\":[\"Profile\"],\"name\":\"FestiRobot\"}".into(),
+        }),
+        status_list: Some(HostedJson {
+            path: "status/1.json".into(),
+            json: "{\"type\":[\"VerifiableCredential\",\"BitstringStatusListCredential\"]}".into(),
+        }),
         did_document: Some("{\"id\":\"did:web:badges.example.org\"}".into()),
         ob2: Some(Ob2Site {
-            issuer: Ob2Issuer { name: "FestiRobot".into(), url: "https://festirobot.example.org".into(), email: "contact@festirobot.example.org".into() },
+            issuer: Ob2Issuer {
+                name: "FestiRobot".into(),
+                url: "https://festirobot.example.org".into(),
+                email: "contact@festirobot.example.org".into(),
+            },
             badges: vec![Ob2BadgeClass {
                 key: "sumo".into(),
                 name: "Atelier Sumo".into(),
@@ -68,7 +88,9 @@ pub fn claim(base_url: &str, lang: Lang, token: ClaimToken, i: usize) -> ClaimIn
             image: ImageKind::Png,
             revoked: false,
         },
-        credential_json: format!("{{\"id\":\"urn:uuid:00000000-0000-4000-8000-{i:012}\",\"name\":\"{token}\"}}"),
+        credential_json: format!(
+            "{{\"id\":\"urn:uuid:00000000-0000-4000-8000-{i:012}\",\"name\":\"{token}\"}}"
+        ),
         baked_image: tiny_png((i % 200) as u8),
         ob2: Some(Ob2Assertion {
             badge_key: "sumo".into(),
@@ -84,18 +106,30 @@ pub fn claim(base_url: &str, lang: Lang, token: ClaimToken, i: usize) -> ClaimIn
 
 pub fn tokens(n: usize, seed: u64) -> Vec<ClaimToken> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    (0..n).map(|_| ClaimToken::generate_with(&mut rng)).collect()
+    (0..n)
+        .map(|_| ClaimToken::generate_with(&mut rng))
+        .collect()
 }
 
 pub fn site(base_url: &str, lang: Lang, n: usize) -> SiteInput {
-    let claims = tokens(n, 42).into_iter().enumerate().map(|(i, t)| claim(base_url, lang, t, i)).collect();
-    SiteInput { meta: meta(base_url, lang), claims }
+    let claims = tokens(n, 42)
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| claim(base_url, lang, t, i))
+        .collect();
+    SiteInput {
+        meta: meta(base_url, lang),
+        claims,
+    }
 }
 
 /// Decode every QR in a greyscale bitmap.
 pub fn decode_gray(w: usize, h: usize, px: &[u8]) -> Vec<String> {
     let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| px[y * w + x]);
-    img.detect_grids().into_iter().filter_map(|g| g.decode().ok().map(|(_, s)| s)).collect()
+    img.detect_grids()
+        .into_iter()
+        .filter_map(|g| g.decode().ok().map(|(_, s)| s))
+        .collect()
 }
 
 /// Read back the inline QR SVG of a page (our own `M{x} {y}h1v1h-1z` squares) and decode it.
@@ -103,7 +137,13 @@ pub fn decode_inline_svg(html: &str) -> Vec<String> {
     let svg = html.split("<svg").nth(1).expect("page has an inline svg");
     let vb = svg.split("viewBox=\"0 0 ").nth(1).unwrap();
     let w: usize = vb.split(' ').next().unwrap().parse().unwrap();
-    let d = svg.split(" d=\"").nth(1).unwrap().split('"').next().unwrap();
+    let d = svg
+        .split(" d=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
     let scale = 4;
     let side = w * scale;
     let mut px = vec![255u8; side * side];

@@ -1,0 +1,98 @@
+//! Claim benchmarks (run with `cargo bench --bench claims -- <mode>`):
+//! - `publish [N]`: publish N synthetic claims into a fresh folder, then again (incremental).
+//! - `serve DIR PORT [N]`: publish N claims into DIR (for nginx) and serve the same claims with
+//!   the claim server on 127.0.0.1:PORT (rate limit off) until Ctrl-C; writes DIR/paths.txt.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use badgedesk::claim::publish;
+use badgedesk::i18n::Lang;
+use badgedesk::server::{self, MemorySource, ServerConfig};
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    match args.first().map(String::as_str) {
+        Some("serve") => serve(&args[1..]),
+        Some("publish") | None => {
+            bench_publish(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(10_000))
+        }
+        Some(other) => eprintln!("unknown mode {other}: use publish or serve"),
+    }
+}
+
+fn bench_publish(n: usize) {
+    let t = Instant::now();
+    let site = common::site("https://badges.example.org/fest26", Lang::Fr, n);
+    println!("built {n} synthetic claims in {:.2?}", t.elapsed());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let t = Instant::now();
+    let first = publish(dir.path(), &site).expect("publish");
+    let d1 = t.elapsed();
+    println!(
+        "publish {n} claims (fresh):       {d1:.2?}  ({} files written, {:.0} claims/s)",
+        first.written,
+        n as f64 / d1.as_secs_f64()
+    );
+    let t = Instant::now();
+    let again = publish(dir.path(), &site).expect("publish");
+    let d2 = t.elapsed();
+    println!(
+        "publish {n} claims (unchanged):   {d2:.2?}  ({} written, {} unchanged)",
+        again.written, again.unchanged
+    );
+    let t = Instant::now();
+    let mut pages = 0usize;
+    for c in &site.claims {
+        pages += badgedesk::claim::html::claim_page(&c.page, Lang::Fr, true)
+            .map(|p| p.len())
+            .unwrap_or(0);
+    }
+    println!(
+        "render {n} claim pages (1 core):  {:.2?}  ({} bytes)",
+        t.elapsed(),
+        pages
+    );
+}
+
+fn serve(args: &[String]) {
+    let (Some(dir), Some(port)) = (
+        args.first(),
+        args.get(1).and_then(|p| p.parse::<u16>().ok()),
+    ) else {
+        eprintln!("usage: serve DIR PORT [N]");
+        return;
+    };
+    let n = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(1000);
+    let site = common::site(&format!("http://127.0.0.1:{port}"), Lang::Fr, n);
+    publish(std::path::Path::new(dir), &site).expect("publish");
+    let paths: String = site
+        .claims
+        .iter()
+        .map(|c| format!("/c/{}/\n", c.page.token))
+        .collect();
+    std::fs::write(std::path::Path::new(dir).join("paths.txt"), paths).expect("paths");
+    let source = Arc::new(MemorySource::new(site.meta.clone(), site.claims.clone()));
+    let config = ServerConfig {
+        bind: ([127, 0, 0, 1], port).into(),
+        rate_per_sec: 1e9,
+        burst: 1e9,
+        max_conns_per_ip: 10_000,
+        ..Default::default()
+    };
+    let server = server::bind(config).expect("bind");
+    println!("serving {n} claims (published copy in {dir}) on");
+    print!(
+        "{}",
+        server::banner(&server::public_url(server.local_addr().expect("addr")))
+    );
+    server
+        .run(source, server::shutdown_signal())
+        .expect("serve");
+}
