@@ -20,6 +20,7 @@ fn main() {
         .collect();
     match args.first().map(String::as_str) {
         Some("serve") => serve(&args[1..]),
+        Some("parts") => parts(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(2000)),
         Some("publish") | None => {
             bench_publish(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(10_000))
         }
@@ -59,6 +60,41 @@ fn bench_publish(n: usize) {
         t.elapsed(),
         pages
     );
+}
+
+/// Where publishing time goes, on one core.
+fn parts(n: usize) {
+    let site = common::site("https://badges.example.org/fest26", Lang::Fr, n);
+    let urls: Vec<String> = site
+        .claims
+        .iter()
+        .map(|c| c.page.credential_url())
+        .collect();
+    let t = Instant::now();
+    let ms: Vec<_> = urls
+        .iter()
+        .map(|u| badgedesk::qr::encode(u).expect("qr"))
+        .collect();
+    println!(
+        "qr encode  x{n}: {:.2?} ({:.0} µs each)",
+        t.elapsed(),
+        t.elapsed().as_micros() as f64 / n as f64
+    );
+    let t = Instant::now();
+    let svg: usize = ms.iter().map(|m| m.to_svg().len()).sum();
+    println!("qr svg     x{n}: {:.2?} ({} bytes)", t.elapsed(), svg);
+    let t = Instant::now();
+    for c in &site.claims {
+        let _ = badgedesk::claim::site::claim_files(&site.meta, c);
+    }
+    println!("claim_files x{n}: {:.2?}", t.elapsed());
+    let dir = tempfile::tempdir().expect("tmp");
+    let t = Instant::now();
+    for (i, c) in site.claims.iter().enumerate() {
+        let p = dir.path().join(format!("c/{i}/credential.json"));
+        badgedesk::claim::fsio::write_if_changed(&p, c.credential_json.as_bytes()).expect("write");
+    }
+    println!("atomic write x{n} (new dirs): {:.2?}", t.elapsed());
 }
 
 fn serve(args: &[String]) {

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use qrcode::{Color, EcLevel, QrCode};
+use fast_qr::{ECL, QRBuilder};
 
 /// Light modules around the code, as ISO/IEC 18004 asks (4 modules).
 pub const QUIET_ZONE: usize = 4;
@@ -31,19 +31,20 @@ pub struct QrMatrix {
 
 /// Encode `data` (usually a claim URL) with error correction M.
 pub fn encode(data: &str) -> Result<QrMatrix, QrError> {
-    let code = QrCode::with_error_correction_level(data.as_bytes(), EcLevel::M).map_err(|e| {
-        QrError::Encode {
+    let code = QRBuilder::new(data.as_bytes())
+        .ecl(ECL::M)
+        .build()
+        .map_err(|e| QrError::Encode {
             len: data.len(),
             reason: e.to_string(),
-        }
-    })?;
-    let inner = code.width();
+        })?;
+    let inner = code.size;
     let width = inner + 2 * QUIET_ZONE;
     let mut modules = vec![false; width * width];
-    for (i, color) in code.to_colors().into_iter().enumerate() {
+    for (i, module) in code.data.iter().take(inner * inner).enumerate() {
         let (x, y) = (i % inner + QUIET_ZONE, i / inner + QUIET_ZONE);
         if let Some(m) = modules.get_mut(y * width + x) {
-            *m = color == Color::Dark;
+            *m = module.value();
         }
     }
     Ok(QrMatrix { width, modules })
@@ -156,12 +157,19 @@ impl QrMatrix {
     /// inline in HTML: it contains no text from the encoded data.
     pub fn to_svg(&self) -> String {
         let w = self.width;
+        // One rectangle per horizontal run of dark modules.
         let mut path = String::new();
         for y in 0..w {
-            for x in 0..w {
+            let mut x = 0;
+            while x < w {
                 if self.is_dark(x, y) {
-                    let _ = write!(path, "M{x} {y}h1v1h-1z");
+                    let start = x;
+                    while x < w && self.is_dark(x, y) {
+                        x += 1;
+                    }
+                    let _ = write!(path, "M{start} {y}h{}v1h-{}z", x - start, x - start);
                 }
+                x += 1;
             }
         }
         format!(
@@ -213,7 +221,7 @@ pub(crate) mod tests {
         decode_pixels(w, h, |x, y| buf[y * info.line_size + x * channels] < 128)
     }
 
-    /// Read our own SVG back: the path is a list of `M{x} {y}h1v1h-1z` unit squares.
+    /// Read our own SVG back: the path is a list of `M{x} {y}h{n}v1h-{n}z` runs.
     pub(crate) fn svg_to_matrix(svg: &str) -> QrMatrix {
         let vb = svg.split("viewBox=\"0 0 ").nth(1).unwrap();
         let w: usize = vb.split(' ').next().unwrap().parse().unwrap();
@@ -225,10 +233,14 @@ pub(crate) mod tests {
             .next()
             .unwrap();
         let mut rows = vec![vec![false; w]; w];
-        for sq in d.split('M').filter(|s| !s.is_empty()) {
-            let xy = sq.trim_end_matches("h1v1h-1z");
+        for run in d.split('M').filter(|s| !s.is_empty()) {
+            let (xy, rest) = run.split_once('h').unwrap();
+            let n: usize = rest.split('v').next().unwrap().parse().unwrap();
             let (x, y) = xy.split_once(' ').unwrap();
-            rows[y.parse::<usize>().unwrap()][x.parse::<usize>().unwrap()] = true;
+            let (x, y): (usize, usize) = (x.parse().unwrap(), y.parse().unwrap());
+            for dx in 0..n {
+                rows[y][x + dx] = true;
+            }
         }
         QrMatrix::from_rows(&rows)
     }

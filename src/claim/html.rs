@@ -67,10 +67,28 @@ fn head(t: &Texts, title: &str, stylesheet: Option<&str>) -> Markup {
 
 /// The claim page in `lang` (either language; the switch links to the other file).
 pub fn claim_page(page: &ClaimPage, lang: Lang, ob2_image: bool) -> Result<String, qr::QrError> {
+    let qr_svg = qr::encode(&page.credential_url())?.to_svg();
+    Ok(render_claim_page(page, lang, ob2_image, &qr_svg))
+}
+
+/// Both language versions as (file name, HTML), encoding the wallet QR once.
+pub fn claim_pages(
+    page: &ClaimPage,
+    ob2_image: bool,
+) -> Result<[(String, String); 2], qr::QrError> {
+    let qr_svg = qr::encode(&page.credential_url())?.to_svg();
+    Ok([Lang::Fr, Lang::En].map(|lang| {
+        (
+            page_file(page.lang, lang),
+            render_claim_page(page, lang, ob2_image, &qr_svg),
+        )
+    }))
+}
+
+fn render_claim_page(page: &ClaimPage, lang: Lang, ob2_image: bool, qr_svg: &str) -> String {
     let t = texts(lang);
     let o = other(lang);
     let json_url = page.credential_url();
-    let qr_svg = qr::encode(&json_url)?.to_svg();
     let stem = page.download_stem();
     let title = format!("{} – {}", page.badge_name, page.issuer_name);
     let markup = html! {
@@ -135,7 +153,7 @@ pub fn claim_page(page: &ClaimPage, lang: Lang, ob2_image: bool) -> Result<Strin
             }
         }
     };
-    Ok(markup.into_string())
+    markup.into_string()
 }
 
 fn bilingual(

@@ -11,6 +11,8 @@ use crate::claim::ob2::{self, Ob2Assertion, Ob2BadgeClass, Ob2Issuer};
 use crate::claim::page::{CREDENTIAL_FILE, ClaimPage, OB2_ASSERTION_FILE, OB2_IMAGE_FILE};
 use crate::i18n::Lang;
 
+use sha2::{Digest, Sha256};
+
 /// A JSON document hosted at a path relative to the site root (e.g. `issuer.json`,
 /// `status/1.json`). Use [`hosted_path`] to derive the path from its public URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,12 +161,8 @@ pub fn claim_files(meta: &SiteMeta, claim: &ClaimInput) -> Result<Vec<SiteFile>,
     let ob2 = claim.ob2.as_ref().filter(|_| meta.ob2_enabled());
     let ob2_image = ob2.and_then(|a| a.baked_png.as_ref());
     let mut files = Vec::with_capacity(6);
-    for lang in [Lang::Fr, Lang::En] {
-        let name = html::page_file(claim.page.lang, lang);
-        files.push(file(
-            format!("{dir}{name}"),
-            html::claim_page(&claim.page, lang, ob2_image.is_some())?,
-        ));
+    for (name, page) in html::claim_pages(&claim.page, ob2_image.is_some())? {
+        files.push(file(format!("{dir}{name}"), page));
     }
     files.push(file(
         format!("{dir}{}", claim.page.image.file_name()),
@@ -247,6 +245,59 @@ pub fn publish(out_dir: &Path, input: &SiteInput) -> Result<PublishReport, Claim
     Ok(report)
 }
 
+/// Bump when the claim page templates change, so stamps from older runs no longer match.
+const RENDER_REVISION: &str = "1";
+/// Per-claim stamp: the digest of everything its files are made from. A matching stamp lets a
+/// re-publish skip the claim without rendering it (delete the stamp to force a rewrite).
+const STAMP_FILE: &str = ".published";
+
+fn claim_digest(meta: &SiteMeta, c: &ClaimInput) -> String {
+    let mut h = Sha256::new();
+    let mut put = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    let p = &c.page;
+    for s in [
+        env!("CARGO_PKG_VERSION"),
+        RENDER_REVISION,
+        &meta.base_url,
+        meta.lang.code(),
+        &p.base_url,
+        p.lang.code(),
+        p.token.as_str(),
+        &p.badge_name,
+        &p.badge_description,
+        &p.criteria,
+        &p.issuer_name,
+        p.image.extension(),
+    ] {
+        put(s.as_bytes());
+    }
+    for s in [&p.recipient_name, &p.issuer_url] {
+        put(s.as_deref().unwrap_or("\0none").as_bytes());
+    }
+    put(p.issued_on.to_string().as_bytes());
+    put(p
+        .valid_until
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+        .as_bytes());
+    put(&[u8::from(p.revoked), u8::from(meta.ob2_enabled())]);
+    put(c.credential_json.as_bytes());
+    put(&c.baked_image);
+    if let Some(a) = &c.ob2 {
+        for s in [&a.badge_key, &a.recipient_email, &a.salt, &a.issued_on] {
+            put(s.as_bytes());
+        }
+        for s in [&a.expires, &a.revocation_reason] {
+            put(s.as_deref().unwrap_or("\0none").as_bytes());
+        }
+        put(a.baked_png.as_deref().unwrap_or(b"\0none"));
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn publish_claims(
     out_dir: &Path,
     meta: &SiteMeta,
@@ -254,14 +305,26 @@ fn publish_claims(
 ) -> Result<PublishReport, ClaimError> {
     let mut report = PublishReport::default();
     for claim in claims {
+        let stamp_path = claim_dir(out_dir, &claim.page).join(STAMP_FILE);
+        let digest = claim_digest(meta, claim);
+        if std::fs::read(&stamp_path).is_ok_and(|s| s == digest.as_bytes()) {
+            report.unchanged += claim_file_count(meta, claim);
+            continue;
+        }
         for f in claim_files(meta, claim)? {
             match write_if_changed(&out_dir.join(&f.path), &f.bytes)? {
                 WriteOutcome::Written => report.written += 1,
                 WriteOutcome::Unchanged => report.unchanged += 1,
             }
         }
+        write_if_changed(&stamp_path, digest.as_bytes())?;
     }
     Ok(report)
+}
+
+fn claim_file_count(meta: &SiteMeta, c: &ClaimInput) -> usize {
+    let ob2 = c.ob2.as_ref().filter(|_| meta.ob2_enabled());
+    4 + usize::from(ob2.is_some()) + usize::from(ob2.is_some_and(|a| a.baked_png.is_some()))
 }
 
 /// Where a claim's folder is in a published site.

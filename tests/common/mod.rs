@@ -132,7 +132,7 @@ pub fn decode_gray(w: usize, h: usize, px: &[u8]) -> Vec<String> {
         .collect()
 }
 
-/// Read back the inline QR SVG of a page (our own `M{x} {y}h1v1h-1z` squares) and decode it.
+/// Read back the inline QR SVG of a page (our own `M{x} {y}h{n}v1h-{n}z` runs) and decode it.
 pub fn decode_inline_svg(html: &str) -> Vec<String> {
     let svg = html.split("<svg").nth(1).expect("page has an inline svg");
     let vb = svg.split("viewBox=\"0 0 ").nth(1).unwrap();
@@ -147,11 +147,13 @@ pub fn decode_inline_svg(html: &str) -> Vec<String> {
     let scale = 4;
     let side = w * scale;
     let mut px = vec![255u8; side * side];
-    for sq in d.split('M').filter(|s| !s.is_empty()) {
-        let (x, y) = sq.trim_end_matches("h1v1h-1z").split_once(' ').unwrap();
+    for run in d.split('M').filter(|s| !s.is_empty()) {
+        let (xy, rest) = run.split_once('h').unwrap();
+        let n: usize = rest.split('v').next().unwrap().parse().unwrap();
+        let (x, y) = xy.split_once(' ').unwrap();
         let (x, y): (usize, usize) = (x.parse().unwrap(), y.parse().unwrap());
         for dy in 0..scale {
-            for dx in 0..scale {
+            for dx in 0..n * scale {
                 px[(y * scale + dy) * side + x * scale + dx] = 0;
             }
         }
