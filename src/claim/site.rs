@@ -311,6 +311,13 @@ fn publish_claims(
             report.unchanged += claim_file_count(meta, claim);
             continue;
         }
+        let dir = claim_dir(out_dir, &claim.page);
+        if !dir.exists() {
+            // A new claim: fill a hidden folder, then rename it into place, so the claim appears
+            // whole at once and costs one rename instead of one per file.
+            report.written += publish_new_claim(&dir, meta, claim, &digest)?;
+            continue;
+        }
         for f in claim_files(meta, claim)? {
             match write_if_changed(&out_dir.join(&f.path), &f.bytes)? {
                 WriteOutcome::Written => report.written += 1,
@@ -320,6 +327,38 @@ fn publish_claims(
         write_if_changed(&stamp_path, digest.as_bytes())?;
     }
     Ok(report)
+}
+
+fn publish_new_claim(
+    dir: &Path,
+    meta: &SiteMeta,
+    claim: &ClaimInput,
+    digest: &str,
+) -> Result<usize, ClaimError> {
+    let io = |path: &Path, source| ClaimError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let parent = dir.parent().unwrap_or(dir);
+    let tmp = parent.join(format!(".new-{}-{}", claim.page.token, std::process::id()));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
+    }
+    std::fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
+    let result = (|| {
+        let files = claim_files(meta, claim)?;
+        for f in &files {
+            let name = f.path.rsplit('/').next().unwrap_or(&f.path);
+            std::fs::write(tmp.join(name), &f.bytes).map_err(|e| io(&tmp.join(name), e))?;
+        }
+        std::fs::write(tmp.join(STAMP_FILE), digest).map_err(|e| io(&tmp, e))?;
+        std::fs::rename(&tmp, dir).map_err(|e| io(dir, e))?;
+        Ok(files.len())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result
 }
 
 fn claim_file_count(meta: &SiteMeta, c: &ClaimInput) -> usize {
