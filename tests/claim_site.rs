@@ -85,6 +85,10 @@ fn publishes_every_file_and_nothing_that_lists_claims() {
         !files.iter().any(|f| f.contains(".tmp")),
         "temporary files left"
     );
+    for e in fs::read_dir(dir.path().join("c")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().to_string();
+        assert!(ClaimToken::parse(&name).is_ok(), "stray entry c/{name}");
+    }
     // The site-wide pages list nothing.
     for f in [
         "index.html",
