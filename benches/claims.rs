@@ -28,6 +28,15 @@ fn main() {
     }
 }
 
+/// CPU seconds (user + system) used by this process so far; Linux only (None elsewhere).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn bench_publish(n: usize) {
     let t = Instant::now();
     let site = common::site("https://badges.example.org/fest26", Lang::Fr, n);
@@ -39,9 +48,15 @@ fn bench_publish(n: usize) {
     }
     .expect("temp dir");
     println!("publishing into {}", dir.path().display());
-    let t = Instant::now();
+    let (t, cpu0) = (Instant::now(), cpu_seconds());
     let first = publish(dir.path(), &site).expect("publish");
     let d1 = t.elapsed();
+    if let (Some(a), Some(b)) = (cpu0, cpu_seconds()) {
+        println!(
+            "fresh publish used {:.2} s of CPU (user + system, all threads)",
+            b - a
+        );
+    }
     println!(
         "publish {n} claims (fresh):       {d1:.2?}  ({} files written, {:.0} claims/s)",
         first.written,
