@@ -5,6 +5,7 @@
 //! is only the command-line edge.
 
 pub mod bake;
+pub mod claim;
 pub mod clock;
 pub mod credential;
 pub mod demo;
@@ -14,5 +15,8 @@ pub mod import;
 pub mod issue;
 pub mod model;
 pub mod rules;
+pub mod print;
+pub mod qr;
+pub mod server;
 pub mod store;
 pub mod text;

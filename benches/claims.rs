@@ -1,0 +1,155 @@
+//! Claim benchmarks (run with `cargo bench --bench claims -- <mode>`):
+//! - `publish [N]`: publish N synthetic claims into a fresh folder, then again (incremental).
+//! - `serve DIR PORT [N]`: publish N claims into DIR (for nginx) and serve the same claims with
+//!   the claim server on 127.0.0.1:PORT (rate limit off) until Ctrl-C; writes DIR/paths.txt.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use badgedesk::claim::publish;
+use badgedesk::i18n::Lang;
+use badgedesk::server::{self, MemorySource, ServerConfig};
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    match args.first().map(String::as_str) {
+        Some("serve") => serve(&args[1..]),
+        Some("parts") => parts(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(2000)),
+        Some("publish") | None => {
+            bench_publish(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(10_000))
+        }
+        Some(other) => eprintln!("unknown mode {other}: use publish or serve"),
+    }
+}
+
+/// CPU seconds (user + system) used by this process so far; Linux only (None elsewhere).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+fn bench_publish(n: usize) {
+    let t = Instant::now();
+    let site = common::site("https://badges.example.org/fest26", Lang::Fr, n);
+    println!("built {n} synthetic claims in {:.2?}", t.elapsed());
+    // BADGEDESK_BENCH_DIR=/dev/shm measures without the disk (tmpfs).
+    let dir = match std::env::var_os("BADGEDESK_BENCH_DIR") {
+        Some(base) => tempfile::tempdir_in(base),
+        None => tempfile::tempdir(),
+    }
+    .expect("temp dir");
+    println!("publishing into {}", dir.path().display());
+    let (t, cpu0) = (Instant::now(), cpu_seconds());
+    let first = publish(dir.path(), &site).expect("publish");
+    let d1 = t.elapsed();
+    if let (Some(a), Some(b)) = (cpu0, cpu_seconds()) {
+        println!(
+            "fresh publish used {:.2} s of CPU (user + system, all threads)",
+            b - a
+        );
+    }
+    println!(
+        "publish {n} claims (fresh):       {d1:.2?}  ({} files written, {:.0} claims/s)",
+        first.written,
+        n as f64 / d1.as_secs_f64()
+    );
+    let t = Instant::now();
+    let again = publish(dir.path(), &site).expect("publish");
+    let d2 = t.elapsed();
+    println!(
+        "publish {n} claims (unchanged):   {d2:.2?}  ({} written, {} unchanged)",
+        again.written, again.unchanged
+    );
+    let t = Instant::now();
+    let mut pages = 0usize;
+    for c in &site.claims {
+        pages += badgedesk::claim::html::claim_page(&c.page, Lang::Fr, true)
+            .map(|p| p.len())
+            .unwrap_or(0);
+    }
+    println!(
+        "render {n} claim pages (1 core):  {:.2?}  ({} bytes)",
+        t.elapsed(),
+        pages
+    );
+}
+
+/// Where publishing time goes, on one core.
+fn parts(n: usize) {
+    let site = common::site("https://badges.example.org/fest26", Lang::Fr, n);
+    let urls: Vec<String> = site
+        .claims
+        .iter()
+        .map(|c| c.page.credential_url())
+        .collect();
+    let t = Instant::now();
+    let ms: Vec<_> = urls
+        .iter()
+        .map(|u| badgedesk::qr::encode(u).expect("qr"))
+        .collect();
+    println!(
+        "qr encode  x{n}: {:.2?} ({:.0} µs each)",
+        t.elapsed(),
+        t.elapsed().as_micros() as f64 / n as f64
+    );
+    let t = Instant::now();
+    let svg: usize = ms.iter().map(|m| m.to_svg().len()).sum();
+    println!("qr svg     x{n}: {:.2?} ({} bytes)", t.elapsed(), svg);
+    let t = Instant::now();
+    for c in &site.claims {
+        let _ = badgedesk::claim::site::claim_files(&site.meta, c);
+    }
+    println!("claim_files x{n}: {:.2?}", t.elapsed());
+    let dir = tempfile::tempdir().expect("tmp");
+    let t = Instant::now();
+    for (i, c) in site.claims.iter().enumerate() {
+        let p = dir.path().join(format!("c/{i}/credential.json"));
+        badgedesk::claim::fsio::write_if_changed(&p, c.credential_json.as_bytes()).expect("write");
+    }
+    println!("atomic write x{n} (new dirs): {:.2?}", t.elapsed());
+}
+
+fn serve(args: &[String]) {
+    let (Some(dir), Some(port)) = (
+        args.first(),
+        args.get(1).and_then(|p| p.parse::<u16>().ok()),
+    ) else {
+        eprintln!("usage: serve DIR PORT [N]");
+        return;
+    };
+    let n = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(1000);
+    let site = common::site(&format!("http://127.0.0.1:{port}"), Lang::Fr, n);
+    publish(std::path::Path::new(dir), &site).expect("publish");
+    let paths: String = site
+        .claims
+        .iter()
+        .map(|c| format!("/c/{}/\n", c.page.token))
+        .collect();
+    std::fs::write(std::path::Path::new(dir).join("paths.txt"), paths).expect("paths");
+    let source = Arc::new(MemorySource::new(site.meta.clone(), site.claims.clone()));
+    let config = ServerConfig {
+        bind: ([127, 0, 0, 1], port).into(),
+        rate_per_sec: 1e9,
+        burst: 1e9,
+        max_conns_per_ip: 10_000,
+        ..Default::default()
+    };
+    let server = server::bind(config).expect("bind");
+    println!("serving {n} claims (published copy in {dir}) on");
+    print!(
+        "{}",
+        server::banner(&server::public_url(server.local_addr().expect("addr")))
+    );
+    server
+        .run(source, server::shutdown_signal())
+        .expect("serve");
+}

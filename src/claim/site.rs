@@ -1,0 +1,372 @@
+//! The static claim site: every file as (relative path, bytes), shared by `publish` (which
+//! writes them into a folder for any web host) and the claim server (which serves the same
+//! bytes). Only a claim's own folder holds its data; nothing lists claims.
+
+use std::path::{Path, PathBuf};
+
+use crate::claim::ClaimError;
+use crate::claim::fsio::{WriteOutcome, write_if_changed};
+use crate::claim::html;
+use crate::claim::ob2::{self, Ob2Assertion, Ob2BadgeClass, Ob2Issuer};
+use crate::claim::page::{CREDENTIAL_FILE, ClaimPage, OB2_ASSERTION_FILE, OB2_IMAGE_FILE};
+use crate::i18n::Lang;
+
+use sha2::{Digest, Sha256};
+
+/// A JSON document hosted at a path relative to the site root (e.g. `issuer.json`,
+/// `status/1.json`). Use [`hosted_path`] to derive the path from its public URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostedJson {
+    pub path: String,
+    pub json: String,
+}
+
+/// Site-wide data: the same for every claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteMeta {
+    /// Claim base URL (`https://host/path` or `http://192.168.1.20:8080`).
+    pub base_url: String,
+    /// The event language: `index.html` pages are in it.
+    pub lang: Lang,
+    /// The OB 3.0 issuer profile JSON, if published.
+    pub issuer_profile: Option<HostedJson>,
+    /// The signed status list credential, if the event has one.
+    pub status_list: Option<HostedJson>,
+    /// `/.well-known/did.json` when the issuer uses did:web.
+    pub did_document: Option<String>,
+    /// OB 2.0 issuer and badge classes; published only when `base_url` is https.
+    pub ob2: Option<Ob2Site>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ob2Site {
+    pub issuer: Ob2Issuer,
+    pub badges: Vec<Ob2BadgeClass>,
+}
+
+impl SiteMeta {
+    pub fn ob2_enabled(&self) -> bool {
+        self.ob2.is_some() && self.base_url.starts_with("https://")
+    }
+}
+
+/// One credential to publish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimInput {
+    pub page: ClaimPage,
+    /// The signed OB 3.0 credential.
+    pub credential_json: String,
+    /// The baked image, in the format `page.image` says.
+    pub baked_image: Vec<u8>,
+    pub ob2: Option<Ob2Assertion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteInput {
+    pub meta: SiteMeta,
+    pub claims: Vec<ClaimInput>,
+}
+
+/// One file of the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+fn file(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> SiteFile {
+    SiteFile {
+        path: path.into(),
+        bytes: bytes.into(),
+    }
+}
+
+/// The path of `url` relative to `base_url`, if `url` lies under it and is a safe path.
+pub fn hosted_path(base_url: &str, url: &str) -> Option<String> {
+    let base = base_url.trim_end_matches('/');
+    let rest = url.strip_prefix(base)?.strip_prefix('/')?;
+    let rest = rest.split(['#', '?']).next().unwrap_or(rest);
+    check_path(rest).ok().map(|()| rest.to_string())
+}
+
+/// A relative path we are willing to write: segments of `A-Za-z0-9._-`, none empty, none
+/// starting with a dot except `.well-known`, and not inside `c/` (claims own that).
+pub fn check_path(path: &str) -> Result<(), ClaimError> {
+    let bad = |reason: &str| {
+        Err(ClaimError::BadPath {
+            path: path.to_string(),
+            reason: reason.to_string(),
+        })
+    };
+    if path.is_empty() || path.len() > 200 {
+        return bad("empty or longer than 200 characters");
+    }
+    for seg in path.split('/') {
+        if seg.is_empty() || (seg.starts_with('.') && seg != ".well-known") {
+            return bad("empty segment, or a segment starting with a dot");
+        }
+        if !seg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        {
+            return bad("only letters, digits, '.', '_' and '-' are allowed");
+        }
+    }
+    if path.starts_with("c/") {
+        return bad("'c/' is reserved for claim pages");
+    }
+    Ok(())
+}
+
+/// Files that do not belong to one claim.
+pub fn site_files(meta: &SiteMeta) -> Result<Vec<SiteFile>, ClaimError> {
+    let mut files = vec![
+        file("index.html", html::home_page(meta.lang)),
+        file("404.html", html::not_found_page(meta.lang)),
+        file("robots.txt", "User-agent: *\nDisallow: /\n"),
+        file(html::CSS_PATH, html::CSS),
+    ];
+    for hosted in [&meta.issuer_profile, &meta.status_list]
+        .into_iter()
+        .flatten()
+    {
+        check_path(&hosted.path)?;
+        files.push(file(hosted.path.clone(), hosted.json.clone()));
+    }
+    if let Some(did) = &meta.did_document {
+        files.push(file(".well-known/did.json", did.clone()));
+    }
+    if let (true, Some(o)) = (meta.ob2_enabled(), &meta.ob2) {
+        files.push(file(
+            "ob2/issuer.json",
+            ob2::issuer_json(&meta.base_url, &o.issuer),
+        ));
+        for b in &o.badges {
+            files.push(file(
+                ob2::badge_class_path(&b.key),
+                ob2::badge_class_json(&meta.base_url, b),
+            ));
+            files.push(file(
+                ob2::badge_image_path(&b.key, b.image_kind),
+                b.image.clone(),
+            ));
+        }
+    }
+    Ok(files)
+}
+
+/// Files in `c/<token>/`.
+pub fn claim_files(meta: &SiteMeta, claim: &ClaimInput) -> Result<Vec<SiteFile>, ClaimError> {
+    let dir = format!("c/{}/", claim.page.token);
+    let ob2 = claim.ob2.as_ref().filter(|_| meta.ob2_enabled());
+    let ob2_image = ob2.and_then(|a| a.baked_png.as_ref());
+    let mut files = Vec::with_capacity(6);
+    for (name, page) in html::claim_pages(&claim.page, ob2_image.is_some())? {
+        files.push(file(format!("{dir}{name}"), page));
+    }
+    files.push(file(
+        format!("{dir}{}", claim.page.image.file_name()),
+        claim.baked_image.clone(),
+    ));
+    files.push(file(
+        format!("{dir}{CREDENTIAL_FILE}"),
+        claim.credential_json.clone(),
+    ));
+    if let Some(a) = ob2 {
+        files.push(file(
+            format!("{dir}{OB2_ASSERTION_FILE}"),
+            ob2::assertion_json(&meta.base_url, &claim.page.token, a),
+        ));
+        if let Some(png) = ob2_image {
+            files.push(file(format!("{dir}{OB2_IMAGE_FILE}"), png.clone()));
+        }
+    }
+    Ok(files)
+}
+
+/// The MIME type the server (and a well-configured host) sends for a site path.
+pub fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "json" => "application/json",
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        "css" => "text/css; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// What `publish` did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PublishReport {
+    pub claims: usize,
+    pub written: usize,
+    pub unchanged: usize,
+}
+
+/// Write the whole site into `out_dir`: atomic per file, unchanged files untouched, safe to run
+/// again. Claims are rendered on all cores.
+pub fn publish(out_dir: &Path, input: &SiteInput) -> Result<PublishReport, ClaimError> {
+    let mut report = PublishReport {
+        claims: input.claims.len(),
+        ..Default::default()
+    };
+    let tally = |report: &mut PublishReport, outcome| match outcome {
+        WriteOutcome::Written => report.written += 1,
+        WriteOutcome::Unchanged => report.unchanged += 1,
+    };
+    for f in site_files(&input.meta)? {
+        tally(
+            &mut report,
+            write_if_changed(&out_dir.join(&f.path), &f.bytes)?,
+        );
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(8);
+    let chunk = input.claims.len().div_ceil(threads).max(1);
+    let results: Vec<Result<PublishReport, ClaimError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = input
+            .claims
+            .chunks(chunk)
+            .map(|claims| s.spawn(move || publish_claims(out_dir, &input.meta, claims)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or(Err(ClaimError::Worker)))
+            .collect()
+    });
+    for r in results {
+        let r = r?;
+        report.written += r.written;
+        report.unchanged += r.unchanged;
+    }
+    Ok(report)
+}
+
+/// Bump when the claim page templates change, so stamps from older runs no longer match.
+const RENDER_REVISION: &str = "1";
+/// Per-claim stamp: the digest of everything its files are made from. A matching stamp lets a
+/// re-publish skip the claim without rendering it (delete the stamp to force a rewrite).
+const STAMP_FILE: &str = ".published";
+
+fn claim_digest(meta: &SiteMeta, c: &ClaimInput) -> String {
+    let mut h = Sha256::new();
+    let mut put = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    let p = &c.page;
+    for s in [
+        env!("CARGO_PKG_VERSION"),
+        RENDER_REVISION,
+        &meta.base_url,
+        meta.lang.code(),
+        &p.base_url,
+        p.lang.code(),
+        p.token.as_str(),
+        &p.badge_name,
+        &p.badge_description,
+        &p.criteria,
+        &p.issuer_name,
+        p.image.extension(),
+    ] {
+        put(s.as_bytes());
+    }
+    for s in [&p.recipient_name, &p.issuer_url] {
+        put(s.as_deref().unwrap_or("\0none").as_bytes());
+    }
+    put(p.issued_on.to_string().as_bytes());
+    put(p
+        .valid_until
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+        .as_bytes());
+    put(&[u8::from(p.revoked), u8::from(meta.ob2_enabled())]);
+    put(c.credential_json.as_bytes());
+    put(&c.baked_image);
+    if let Some(a) = &c.ob2 {
+        for s in [&a.badge_key, &a.recipient_email, &a.salt, &a.issued_on] {
+            put(s.as_bytes());
+        }
+        for s in [&a.expires, &a.revocation_reason] {
+            put(s.as_deref().unwrap_or("\0none").as_bytes());
+        }
+        put(a.baked_png.as_deref().unwrap_or(b"\0none"));
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn publish_claims(
+    out_dir: &Path,
+    meta: &SiteMeta,
+    claims: &[ClaimInput],
+) -> Result<PublishReport, ClaimError> {
+    let mut report = PublishReport::default();
+    for claim in claims {
+        let stamp_path = claim_dir(out_dir, &claim.page).join(STAMP_FILE);
+        let digest = claim_digest(meta, claim);
+        if std::fs::read(&stamp_path).is_ok_and(|s| s == digest.as_bytes()) {
+            report.unchanged += claim_file_count(meta, claim);
+            continue;
+        }
+        let dir = claim_dir(out_dir, &claim.page);
+        if !dir.exists() {
+            // A new claim: fill a hidden folder, then rename it into place, so the claim appears
+            // whole at once and costs one rename instead of one per file.
+            report.written += publish_new_claim(&dir, meta, claim, &digest)?;
+            continue;
+        }
+        for f in claim_files(meta, claim)? {
+            match write_if_changed(&out_dir.join(&f.path), &f.bytes)? {
+                WriteOutcome::Written => report.written += 1,
+                WriteOutcome::Unchanged => report.unchanged += 1,
+            }
+        }
+        write_if_changed(&stamp_path, digest.as_bytes())?;
+    }
+    Ok(report)
+}
+
+fn publish_new_claim(
+    dir: &Path,
+    meta: &SiteMeta,
+    claim: &ClaimInput,
+    digest: &str,
+) -> Result<usize, ClaimError> {
+    let io = |path: &Path, source| ClaimError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let parent = dir.parent().unwrap_or(dir);
+    let tmp = parent.join(format!(".new-{}-{}", claim.page.token, std::process::id()));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
+    }
+    std::fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
+    let result = (|| {
+        let files = claim_files(meta, claim)?;
+        for f in &files {
+            let name = f.path.rsplit('/').next().unwrap_or(&f.path);
+            std::fs::write(tmp.join(name), &f.bytes).map_err(|e| io(&tmp.join(name), e))?;
+        }
+        std::fs::write(tmp.join(STAMP_FILE), digest).map_err(|e| io(&tmp, e))?;
+        std::fs::rename(&tmp, dir).map_err(|e| io(dir, e))?;
+        Ok(files.len())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+fn claim_file_count(meta: &SiteMeta, c: &ClaimInput) -> usize {
+    let ob2 = c.ob2.as_ref().filter(|_| meta.ob2_enabled());
+    4 + usize::from(ob2.is_some()) + usize::from(ob2.is_some_and(|a| a.baked_png.is_some()))
+}
+
+/// Where a claim's folder is in a published site.
+pub fn claim_dir(out_dir: &Path, page: &ClaimPage) -> PathBuf {
+    out_dir.join("c").join(page.token.as_str())
+}

@@ -1,0 +1,115 @@
+//! The claim site's words in French and English (French typography: a no-break space before
+//! `:`, `?`, `!` and inside « »).
+
+use crate::i18n::Lang;
+
+pub struct Texts {
+    pub lang_name: &'static str,
+    pub switch_label: &'static str,
+    pub awarded_to: &'static str,
+    pub issuer: &'static str,
+    pub issued_on: &'static str,
+    pub valid_until: &'static str,
+    pub criteria: &'static str,
+    pub description: &'static str,
+    pub image_alt: &'static str,
+    pub colon: &'static str,
+    pub revoked: &'static str,
+    pub download_title: &'static str,
+    pub download_png: &'static str,
+    pub download_svg: &'static str,
+    pub download_json: &'static str,
+    pub iphone_note: &'static str,
+    pub wallet_title: &'static str,
+    pub wallet_steps: [&'static str; 3],
+    pub qr_label: &'static str,
+    pub link_label: &'static str,
+    pub backpack_title: &'static str,
+    pub backpack_steps: [&'static str; 2],
+    pub ob2_text: &'static str,
+    pub ob2_link: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub home_text: &'static str,
+}
+
+pub fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::Fr => &FR,
+        Lang::En => &EN,
+    }
+}
+
+static FR: Texts = Texts {
+    lang_name: "Français",
+    switch_label: "Langue",
+    awarded_to: "Décerné à",
+    issuer: "Émetteur",
+    issued_on: "Délivré le",
+    valid_until: "Valable jusqu’au",
+    criteria: "Critères",
+    description: "Description",
+    image_alt: "Image du badge",
+    colon: "\u{a0}: ",
+    revoked: "Ce badge a été révoqué par son émetteur\u{a0}: il n’est plus valable.",
+    download_title: "Télécharger votre badge",
+    download_png: "Télécharger l’image du badge (PNG)",
+    download_svg: "Télécharger l’image du badge (SVG)",
+    download_json: "Télécharger le badge numérique (JSON)",
+    iphone_note: "Sur iPhone, choisissez «\u{a0}Enregistrer dans Fichiers\u{a0}»\u{a0}: l’app Photos efface les données du badge contenues dans l’image.",
+    wallet_title: "Dans une application portefeuille",
+    wallet_steps: [
+        "Installez Learner Credential Wallet (iOS ou Android) ou une autre application compatible Open Badges 3.0.",
+        "Dans l’application, choisissez «\u{a0}Ajouter un badge\u{a0}» puis «\u{a0}Scanner un QR code\u{a0}».",
+        "Scannez ce QR code, ou collez le lien ci-dessous avec «\u{a0}Coller un JSON ou une URL\u{a0}».",
+    ],
+    qr_label: "QR code du lien vers le badge numérique",
+    link_label: "Lien vers le badge numérique",
+    backpack_title: "Dans un sac à badges en ligne",
+    backpack_steps: [
+        "Téléchargez l’image du badge ou le fichier JSON ci-dessus.",
+        "Dans votre sac à badges, choisissez «\u{a0}Importer un badge\u{a0}» et envoyez ce fichier.",
+    ],
+    ob2_text: "Votre sac à badges ne lit que les Open Badges 2.0\u{a0}? Importez plutôt cette image\u{a0}:",
+    ob2_link: "Image du badge au format Open Badges 2.0 (PNG)",
+    not_found_title: "Page introuvable",
+    not_found_text: "Ce lien ne correspond à aucun badge. Vérifiez l’adresse ou scannez à nouveau votre QR code.",
+    home_text: "Pour obtenir votre badge, scannez le QR code qui vous a été remis.",
+};
+
+static EN: Texts = Texts {
+    lang_name: "English",
+    switch_label: "Language",
+    awarded_to: "Awarded to",
+    issuer: "Issuer",
+    issued_on: "Issued on",
+    valid_until: "Valid until",
+    criteria: "Criteria",
+    description: "Description",
+    image_alt: "Badge image",
+    colon: ": ",
+    revoked: "This badge has been revoked by its issuer: it is no longer valid.",
+    download_title: "Download your badge",
+    download_png: "Download the badge image (PNG)",
+    download_svg: "Download the badge image (SVG)",
+    download_json: "Download the digital badge (JSON)",
+    iphone_note: "On an iPhone, choose “Save to Files”: the Photos app strips the badge data out of the image.",
+    wallet_title: "In a wallet app",
+    wallet_steps: [
+        "Install Learner Credential Wallet (iOS or Android) or another Open Badges 3.0 wallet.",
+        "In the app, choose “Add credential”, then “Scan QR code”.",
+        "Scan this QR code, or paste the link below with “Paste JSON or URL”.",
+    ],
+    qr_label: "QR code of the link to the digital badge",
+    link_label: "Link to the digital badge",
+    backpack_title: "In an online backpack",
+    backpack_steps: [
+        "Download the badge image or the JSON file above.",
+        "In your backpack, choose “Import badge” and upload that file.",
+    ],
+    ob2_text: "Does your backpack only read Open Badges 2.0? Import this image instead:",
+    ob2_link: "Badge image in Open Badges 2.0 format (PNG)",
+    not_found_title: "Page not found",
+    not_found_text: "This link does not match any badge. Check the address or scan your QR code again.",
+    home_text: "To get your badge, scan the QR code you were given.",
+};

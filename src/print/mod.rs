@@ -1,0 +1,25 @@
+//! Paper and spreadsheet output of claims: PDF claim cards in three layouts, and the CSV of
+//! claim links for a mail merge.
+
+pub mod csv;
+pub mod layout;
+pub mod pdf;
+pub mod text;
+
+pub use self::csv::{ClaimRow, export_claims_csv};
+pub use layout::Layout;
+pub use pdf::{Card, render_pdf, short_url};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PrintError {
+    #[error("the embedded font could not be read (the binary is damaged)")]
+    Font,
+    #[error("the page size of this layout is invalid")]
+    Geometry,
+    #[error("the image of badge '{badge}' is not a PNG that can be printed: {reason}")]
+    Image { badge: String, reason: String },
+    #[error(transparent)]
+    Qr(#[from] crate::qr::QrError),
+    #[error("cannot write the PDF: {0}")]
+    Pdf(String),
+}

@@ -1,0 +1,318 @@
+//! QR codes for claim URLs: one module matrix (error correction M, 4-module quiet zone) drawn
+//! as terminal half blocks, PNG and SVG. Everything drawn here decodes back to the exact input
+//! (tested with the `rqrr` decoder).
+
+use std::fmt::Write as _;
+
+use fast_qr::{ECL, QRBuilder};
+
+/// Light modules around the code, as ISO/IEC 18004 asks (4 modules).
+pub const QUIET_ZONE: usize = 4;
+
+/// Terminal colours to draw [`QrMatrix::half_blocks`] with: black ink on white paper, set
+/// explicitly so the code reads the same in dark and light terminals (256-colour indexes).
+pub const INK_ANSI256: u8 = 16;
+pub const PAPER_ANSI256: u8 = 231;
+
+#[derive(Debug, thiserror::Error)]
+pub enum QrError {
+    #[error("cannot make a QR code of {len} bytes (too long for a QR code): {reason}")]
+    Encode { len: usize, reason: String },
+    #[error("cannot write the QR code as PNG: {0}")]
+    Png(String),
+}
+
+/// A QR code's modules, quiet zone included; `true` is dark.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QrMatrix {
+    width: usize,
+    modules: Vec<bool>,
+}
+
+/// Encode `data` (usually a claim URL) with error correction M.
+pub fn encode(data: &str) -> Result<QrMatrix, QrError> {
+    let code = QRBuilder::new(data.as_bytes())
+        .ecl(ECL::M)
+        .build()
+        .map_err(|e| QrError::Encode {
+            len: data.len(),
+            reason: e.to_string(),
+        })?;
+    let inner = code.size;
+    let width = inner + 2 * QUIET_ZONE;
+    let mut modules = vec![false; width * width];
+    for (i, module) in code.data.iter().take(inner * inner).enumerate() {
+        let (x, y) = (i % inner + QUIET_ZONE, i / inner + QUIET_ZONE);
+        if let Some(m) = modules.get_mut(y * width + x) {
+            *m = module.value();
+        }
+    }
+    Ok(QrMatrix { width, modules })
+}
+
+impl QrMatrix {
+    /// Side in modules, quiet zone included.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Whether the module at (x, y) is dark; outside the matrix is light (paper).
+    pub fn is_dark(&self, x: usize, y: usize) -> bool {
+        x < self.width && y < self.width && self.modules.get(y * self.width + x) == Some(&true)
+    }
+
+    /// Build a square matrix from rows of modules, as wide as the longest row (rows past
+    /// that are dropped: the padding row of half blocks). Used to read drawings back.
+    pub fn from_rows(rows: &[Vec<bool>]) -> QrMatrix {
+        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+        let mut modules = vec![false; width * width];
+        for (y, row) in rows.iter().enumerate().take(width) {
+            for (x, &dark) in row.iter().enumerate() {
+                if let Some(m) = modules.get_mut(y * width + x) {
+                    *m = dark;
+                }
+            }
+        }
+        QrMatrix { width, modules }
+    }
+
+    /// Two module rows per text line: `█` both dark, `▀` upper dark, `▄` lower dark, space
+    /// none. Draw with [`INK_ANSI256`] as foreground and [`PAPER_ANSI256`] as background (never
+    /// the terminal's defaults), so the code reads on dark and light terminals alike.
+    pub fn half_blocks(&self) -> Vec<String> {
+        (0..self.width.div_ceil(2))
+            .map(|line| {
+                (0..self.width)
+                    .map(
+                        |x| match (self.is_dark(x, 2 * line), self.is_dark(x, 2 * line + 1)) {
+                            (true, true) => '█',
+                            (true, false) => '▀',
+                            (false, true) => '▄',
+                            (false, false) => ' ',
+                        },
+                    )
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// [`Self::half_blocks`] with ANSI colours, ready to print on a plain terminal.
+    pub fn half_blocks_ansi(&self) -> String {
+        let mut out = String::new();
+        for line in self.half_blocks() {
+            let _ = writeln!(
+                out,
+                "\x1b[38;5;{INK_ANSI256}m\x1b[48;5;{PAPER_ANSI256}m{line}\x1b[0m"
+            );
+        }
+        out
+    }
+
+    /// Read [`Self::half_blocks`] lines back into modules (for tests and self-checks).
+    pub fn from_half_blocks(lines: &[String]) -> QrMatrix {
+        let mut rows = Vec::with_capacity(lines.len() * 2);
+        for line in lines {
+            let (mut upper, mut lower) = (Vec::new(), Vec::new());
+            for c in line.chars() {
+                upper.push(matches!(c, '█' | '▀'));
+                lower.push(matches!(c, '█' | '▄'));
+            }
+            rows.push(upper);
+            rows.push(lower);
+        }
+        QrMatrix::from_rows(&rows)
+    }
+
+    /// A 1-bit greyscale PNG, `scale` pixels per module (at least 1).
+    pub fn to_png(&self, scale: u32) -> Result<Vec<u8>, QrError> {
+        let scale = scale.max(1) as usize;
+        let side = self.width * scale;
+        let side_u32 = u32::try_from(side).map_err(|e| QrError::Png(e.to_string()))?;
+        let stride = side.div_ceil(8);
+        let mut data = vec![0u8; stride * side];
+        for y in 0..side {
+            for x in 0..side {
+                // In 1-bit greyscale, 1 is white.
+                if !self.is_dark(x / scale, y / scale)
+                    && let Some(b) = data.get_mut(y * stride + x / 8)
+                {
+                    *b |= 0x80 >> (x % 8);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        let mut enc = png::Encoder::new(&mut out, side_u32, side_u32);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::One);
+        let mut w = enc
+            .write_header()
+            .map_err(|e| QrError::Png(e.to_string()))?;
+        w.write_image_data(&data)
+            .map_err(|e| QrError::Png(e.to_string()))?;
+        w.finish().map_err(|e| QrError::Png(e.to_string()))?;
+        Ok(out)
+    }
+
+    /// A standalone SVG (one path, viewBox in modules, scales to its container). Safe to
+    /// inline in HTML: it contains no text from the encoded data.
+    pub fn to_svg(&self) -> String {
+        let w = self.width;
+        // One rectangle per horizontal run of dark modules.
+        let mut path = String::new();
+        for y in 0..w {
+            let mut x = 0;
+            while x < w {
+                if self.is_dark(x, y) {
+                    let start = x;
+                    while x < w && self.is_dark(x, y) {
+                        x += 1;
+                    }
+                    let _ = write!(path, "M{start} {y}h{}v1h-{}z", x - start, x - start);
+                }
+                x += 1;
+            }
+        }
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {w}\" \
+             shape-rendering=\"crispEdges\" aria-hidden=\"true\" focusable=\"false\">\
+             <rect width=\"{w}\" height=\"{w}\" fill=\"#fff\"/>\
+             <path fill=\"#000\" d=\"{path}\"/></svg>"
+        )
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Decode a bitmap given as a pixel predicate (true = dark) with rqrr.
+    pub(crate) fn decode_pixels(
+        w: usize,
+        h: usize,
+        dark: impl Fn(usize, usize) -> bool,
+    ) -> Vec<String> {
+        let mut img =
+            rqrr::PreparedImage::prepare_from_greyscale(
+                w,
+                h,
+                |x, y| {
+                    if dark(x, y) { 0 } else { 255 }
+                },
+            );
+        img.detect_grids()
+            .into_iter()
+            .filter_map(|g| g.decode().ok().map(|(_, s)| s))
+            .collect()
+    }
+
+    pub(crate) fn decode_matrix(m: &QrMatrix, scale: usize) -> Vec<String> {
+        let side = m.width() * scale;
+        decode_pixels(side, side, |x, y| m.is_dark(x / scale, y / scale))
+    }
+
+    pub(crate) fn decode_png(bytes: &[u8]) -> Vec<String> {
+        let mut dec = png::Decoder::new(std::io::Cursor::new(bytes));
+        dec.set_transformations(png::Transformations::EXPAND);
+        let mut reader = dec.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        let (w, h) = (info.width as usize, info.height as usize);
+        let channels = info.line_size / w;
+        decode_pixels(w, h, |x, y| buf[y * info.line_size + x * channels] < 128)
+    }
+
+    /// Read our own SVG back: the path is a list of `M{x} {y}h{n}v1h-{n}z` runs.
+    pub(crate) fn svg_to_matrix(svg: &str) -> QrMatrix {
+        let vb = svg.split("viewBox=\"0 0 ").nth(1).unwrap();
+        let w: usize = vb.split(' ').next().unwrap().parse().unwrap();
+        let d = svg
+            .split(" d=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let mut rows = vec![vec![false; w]; w];
+        for run in d.split('M').filter(|s| !s.is_empty()) {
+            let (xy, rest) = run.split_once('h').unwrap();
+            let n: usize = rest.split('v').next().unwrap().parse().unwrap();
+            let (x, y) = xy.split_once(' ').unwrap();
+            let (x, y): (usize, usize) = (x.parse().unwrap(), y.parse().unwrap());
+            for dx in 0..n {
+                rows[y][x + dx] = true;
+            }
+        }
+        QrMatrix::from_rows(&rows)
+    }
+
+    const URLS: &[&str] = &[
+        "https://badges.example.org/c/mfzwizltmfzwizltmfzwizltmf",
+        "http://192.168.1.23:8080/c/abcdefghijklmnopqrstuvwxyz",
+        "https://a.b/c/x",
+        "https://très-long.example.org/événement/2026/c/aaaaaaaaaaaaaaaaaaaaaaaaaa?x=1&y=\"<>\"",
+    ];
+
+    #[test]
+    fn every_rendering_decodes_to_the_exact_url() {
+        for url in URLS {
+            let m = encode(url).unwrap();
+            assert_eq!(decode_matrix(&m, 4), vec![url.to_string()], "matrix");
+            assert_eq!(
+                decode_png(&m.to_png(6).unwrap()),
+                vec![url.to_string()],
+                "png"
+            );
+            let lines = m.half_blocks();
+            let back = QrMatrix::from_half_blocks(&lines);
+            assert_eq!(back, m, "half blocks read back");
+            assert_eq!(
+                decode_matrix(&back, 4),
+                vec![url.to_string()],
+                "half blocks"
+            );
+            assert_eq!(
+                decode_matrix(&svg_to_matrix(&m.to_svg()), 5),
+                vec![url.to_string()],
+                "svg"
+            );
+        }
+    }
+
+    #[test]
+    fn has_quiet_zone_and_error_correction_m() {
+        let m = encode(URLS[0]).unwrap();
+        for i in 0..m.width() {
+            for q in 0..QUIET_ZONE {
+                assert!(!m.is_dark(i, q) && !m.is_dark(q, i));
+                assert!(!m.is_dark(i, m.width() - 1 - q) && !m.is_dark(m.width() - 1 - q, i));
+            }
+        }
+        let mut img =
+            rqrr::PreparedImage::prepare_from_greyscale(m.width() * 4, m.width() * 4, |x, y| {
+                if m.is_dark(x / 4, y / 4) { 0 } else { 255 }
+            });
+        let grids = img.detect_grids();
+        let (meta, _) = grids[0].decode().unwrap();
+        // rqrr numbers levels as in the format bits: M = 0.
+        assert_eq!(meta.ecc_level, 0);
+    }
+
+    #[test]
+    fn half_blocks_have_even_geometry_and_ansi_resets() {
+        let m = encode(URLS[0]).unwrap();
+        let lines = m.half_blocks();
+        assert_eq!(lines.len(), m.width().div_ceil(2));
+        assert!(lines.iter().all(|l| l.chars().count() == m.width()));
+        let ansi = m.half_blocks_ansi();
+        assert_eq!(ansi.matches("\x1b[0m").count(), lines.len());
+    }
+
+    #[test]
+    fn too_long_data_is_an_error_not_a_panic() {
+        let long = "x".repeat(5000);
+        assert!(matches!(
+            encode(&long),
+            Err(QrError::Encode { len: 5000, .. })
+        ));
+    }
+}

@@ -1,0 +1,169 @@
+//! Which bytes answer which request: the same paths as the published static site, rendered
+//! from a [`ClaimSource`] and cached per claim. No file system access, so no path can escape.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use hyper::body::Bytes;
+
+use crate::claim::html;
+use crate::claim::site::{self, content_type};
+use crate::claim::{ClaimInput, ClaimToken, SiteMeta};
+use crate::server::source::{ClaimSource, token_key};
+
+/// An answer before it becomes an HTTP response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Bytes,
+    /// Whether the body is a claim's own data (never cached by browsers).
+    pub private: bool,
+    /// Extra header (name, value).
+    pub extra: Option<(&'static str, String)>,
+}
+
+type FileMap = HashMap<String, Bytes>;
+/// Rendered claim files by token hash, with the source's `Arc` they were rendered from.
+type ClaimCache = HashMap<[u8; 32], (Arc<ClaimInput>, Arc<FileMap>)>;
+
+/// Rendered files, cached per `Arc` handed out by the source.
+pub struct Router {
+    source: Arc<dyn ClaimSource>,
+    site: Mutex<Option<(Arc<SiteMeta>, Arc<FileMap>)>>,
+    claims: Mutex<ClaimCache>,
+}
+
+const CACHE_MAX: usize = 20_000;
+
+impl Router {
+    pub fn new(source: Arc<dyn ClaimSource>) -> Router {
+        Router {
+            source,
+            site: Mutex::new(None),
+            claims: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn site(&self) -> Arc<FileMap> {
+        let meta = self.source.meta();
+        if let Ok(guard) = self.site.lock()
+            && let Some((m, files)) = &*guard
+            && Arc::ptr_eq(m, &meta)
+        {
+            return files.clone();
+        }
+        let files: FileMap = site::site_files(&meta)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|f| (f.path, Bytes::from(f.bytes)))
+            .collect();
+        let files = Arc::new(files);
+        if let Ok(mut guard) = self.site.lock() {
+            *guard = Some((meta, files.clone()));
+        }
+        files
+    }
+
+    fn claim(&self, token: &ClaimToken) -> Option<Arc<FileMap>> {
+        let claim = self.source.claim(token)?;
+        let key = token_key(token);
+        if let Ok(cache) = self.claims.lock()
+            && let Some((c, files)) = cache.get(&key)
+            && Arc::ptr_eq(c, &claim)
+        {
+            return Some(files.clone());
+        }
+        let meta = self.source.meta();
+        let prefix = format!("c/{token}/");
+        let files: FileMap = site::claim_files(&meta, &claim)
+            .ok()?
+            .into_iter()
+            .map(|f| {
+                (
+                    f.path.strip_prefix(&prefix).unwrap_or(&f.path).to_string(),
+                    Bytes::from(f.bytes),
+                )
+            })
+            .collect();
+        let files = Arc::new(files);
+        if let Ok(mut cache) = self.claims.lock() {
+            if cache.len() >= CACHE_MAX {
+                cache.clear();
+            }
+            cache.insert(key, (claim, files.clone()));
+        }
+        Some(files)
+    }
+
+    fn not_found(&self) -> Reply {
+        let body = self
+            .site()
+            .get("404.html")
+            .cloned()
+            .unwrap_or_else(|| Bytes::from(html::not_found_page(self.source.meta().lang)));
+        Reply {
+            status: 404,
+            content_type: content_type("404.html"),
+            body,
+            private: false,
+            extra: None,
+        }
+    }
+
+    fn ok(path: &str, body: Bytes, private: bool) -> Reply {
+        let extra = path
+            .ends_with(".json")
+            .then(|| ("access-control-allow-origin", "*".to_string()));
+        Reply {
+            status: 200,
+            content_type: content_type(path),
+            body,
+            private,
+            extra,
+        }
+    }
+
+    /// Answer a GET (or HEAD) for `path` (no query). `mark` says whether a claim hit counts
+    /// as a visit.
+    pub fn get(&self, path: &str, mark: bool) -> Reply {
+        let Some(rel) = path.strip_prefix('/') else {
+            return self.not_found();
+        };
+        if let Some(rest) = rel.strip_prefix("c/") {
+            let (token, file) = rest.split_once('/').unwrap_or((rest, ""));
+            let Ok(token) = ClaimToken::parse(token) else {
+                return self.not_found();
+            };
+            let Some(files) = self.claim(&token) else {
+                return self.not_found();
+            };
+            if !rest.contains('/') {
+                // `/c/<token>` → the folder, as static hosts do.
+                let location = format!("/c/{token}/");
+                return Reply {
+                    status: 308,
+                    content_type: "text/plain; charset=utf-8",
+                    body: Bytes::new(),
+                    private: true,
+                    extra: Some(("location", location)),
+                };
+            }
+            let file = if file.is_empty() { "index.html" } else { file };
+            return match files.get(file) {
+                Some(body) => {
+                    if mark && let Err(e) = self.source.mark_claimed(&token) {
+                        eprintln!("badgedesk serve: could not record a claim: {e}");
+                    }
+                    Router::ok(file, body.clone(), true)
+                }
+                None => self.not_found(),
+            };
+        }
+        let rel = if rel.is_empty() { "index.html" } else { rel };
+        match self.site().get(rel) {
+            Some(body) => Router::ok(rel, body.clone(), false),
+            None => self.not_found(),
+        }
+    }
+}

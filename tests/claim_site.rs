@@ -1,0 +1,235 @@
+//! The static claim site as published: files, privacy, escaping, incremental runs, OB 2.0
+//! files, the wallet QR, and HTML snapshots in both languages.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use badgedesk::claim::{self, ClaimToken, publish};
+use badgedesk::i18n::Lang;
+
+const HTTPS: &str = "https://badges.example.org/fest26";
+
+fn all_files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(
+                    p.strip_prefix(dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn publishes_every_file_and_nothing_that_lists_claims() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = common::site(HTTPS, Lang::Fr, 5);
+    let report = publish(dir.path(), &site).unwrap();
+    assert_eq!(report.claims, 5);
+    let files = all_files(dir.path());
+    for f in [
+        "index.html",
+        "404.html",
+        "robots.txt",
+        "assets/claim.css",
+        "issuer.json",
+        "status/1.json",
+        ".well-known/did.json",
+        "ob2/issuer.json",
+        "ob2/badges/sumo.json",
+        "ob2/badges/sumo.png",
+    ] {
+        assert!(files.contains(&f.to_string()), "missing {f}");
+    }
+    for c in &site.claims {
+        let t = c.page.token.as_str();
+        for f in [
+            "index.html",
+            "en.html",
+            "badge.png",
+            "credential.json",
+            "assertion.json",
+            "badge-ob2.png",
+        ] {
+            assert!(files.contains(&format!("c/{t}/{f}")), "missing c/{t}/{f}");
+        }
+        // No page of this claim names another claim's token.
+        for f in ["index.html", "en.html", "credential.json", "assertion.json"] {
+            let text = fs::read_to_string(dir.path().join(format!("c/{t}/{f}"))).unwrap();
+            for other in site.claims.iter().filter(|o| o.page.token != c.page.token) {
+                assert!(
+                    !text.contains(other.page.token.as_str()),
+                    "{f} of {t} mentions another claim"
+                );
+            }
+            assert!(!text.contains("@example.org"), "e-mail published in {f}");
+        }
+    }
+    // 10 site files, 6 files and a stamp per claim.
+    assert_eq!(files.len(), 10 + 5 * 7);
+    assert_eq!(report.written, files.len() - 5);
+    assert!(
+        !files.iter().any(|f| f.contains(".tmp")),
+        "temporary files left"
+    );
+    for e in fs::read_dir(dir.path().join("c")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().to_string();
+        assert!(ClaimToken::parse(&name).is_ok(), "stray entry c/{name}");
+    }
+    // The site-wide pages list nothing.
+    for f in [
+        "index.html",
+        "404.html",
+        "robots.txt",
+        "issuer.json",
+        "status/1.json",
+    ] {
+        let text = fs::read_to_string(dir.path().join(f)).unwrap();
+        assert!(
+            site.claims
+                .iter()
+                .all(|c| !text.contains(c.page.token.as_str())),
+            "{f} lists a token"
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(dir.path().join("robots.txt")).unwrap(),
+        "User-agent: *\nDisallow: /\n"
+    );
+}
+
+#[test]
+fn republishing_is_incremental_and_repeatable() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut site = common::site(HTTPS, Lang::En, 4);
+    let first = publish(dir.path(), &site).unwrap();
+    let before: Vec<_> = all_files(dir.path())
+        .iter()
+        .map(|f| (f.clone(), fs::read(dir.path().join(f)).unwrap()))
+        .collect();
+    let again = publish(dir.path(), &site).unwrap();
+    assert_eq!((again.written, again.unchanged), (0, first.written));
+    let after: Vec<_> = all_files(dir.path())
+        .iter()
+        .map(|f| (f.clone(), fs::read(dir.path().join(f)).unwrap()))
+        .collect();
+    assert_eq!(before, after, "same input, same bytes");
+    // Revoking one claim rewrites its two pages and assertion only.
+    site.claims[1].page.revoked = true;
+    site.claims[1].ob2.as_mut().unwrap().revocation_reason = Some("name fixed".into());
+    let third = publish(dir.path(), &site).unwrap();
+    assert_eq!(third.written, 3);
+    let t = site.claims[1].page.token.as_str();
+    let page = fs::read_to_string(dir.path().join(format!("c/{t}/index.html"))).unwrap();
+    assert!(page.contains("revoked by its issuer"));
+    assert!(
+        !page.contains("download="),
+        "a revoked badge is not offered for download"
+    );
+}
+
+#[test]
+fn ob2_files_only_for_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = common::site("http://192.168.1.20:8080", Lang::Fr, 2);
+    publish(dir.path(), &site).unwrap();
+    let files = all_files(dir.path());
+    assert!(!files.iter().any(|f| f.starts_with("ob2/")
+        || f.ends_with("assertion.json")
+        || f.ends_with("badge-ob2.png")));
+    let t = site.claims[0].page.token.as_str();
+    let page = fs::read_to_string(dir.path().join(format!("c/{t}/index.html"))).unwrap();
+    assert!(!page.contains("badge-ob2.png"));
+}
+
+#[test]
+fn everything_from_csv_files_is_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = common::site(HTTPS, Lang::Fr, 3);
+    publish(dir.path(), &site).unwrap();
+    let t = site.claims[2].page.token.as_str();
+    for f in ["index.html", "en.html"] {
+        let page = fs::read_to_string(dir.path().join(format!("c/{t}/{f}"))).unwrap();
+        assert!(!page.contains("<script"), "{f}");
+        assert!(!page.contains("<b>robots"), "{f}");
+        assert!(
+            page.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Zoë"),
+            "{f}"
+        );
+        assert!(
+            page.contains("href=\"https://festirobot.example.org/?a=1&amp;b=&quot;2&quot;\""),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn the_wallet_qr_decodes_to_the_credential_url_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = common::site(HTTPS, Lang::Fr, 2);
+    publish(dir.path(), &site).unwrap();
+    for c in &site.claims {
+        let t = c.page.token.as_str();
+        let url = format!("{HTTPS}/c/{t}/credential.json");
+        for f in ["index.html", "en.html"] {
+            let page = fs::read_to_string(dir.path().join(format!("c/{t}/{f}"))).unwrap();
+            assert_eq!(common::decode_inline_svg(&page), vec![url.clone()], "{f}");
+            assert!(page.contains(&format!("value=\"{url}\"")));
+        }
+    }
+}
+
+#[test]
+fn language_switch_links_the_two_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = common::site(HTTPS, Lang::Fr, 1);
+    publish(dir.path(), &site).unwrap();
+    let t = site.claims[0].page.token.as_str();
+    let fr = fs::read_to_string(dir.path().join(format!("c/{t}/index.html"))).unwrap();
+    let en = fs::read_to_string(dir.path().join(format!("c/{t}/en.html"))).unwrap();
+    assert!(fr.contains("<html lang=\"fr\">") && fr.contains("href=\"en.html\""));
+    assert!(en.contains("<html lang=\"en\">") && en.contains("href=\"index.html\""));
+    for page in [&fr, &en] {
+        assert!(page.contains("noindex"));
+        assert!(page.contains("Content-Security-Policy"));
+        assert!(!page.contains("<script"));
+    }
+}
+
+/// Compare with `tests/fixtures/claims/page.<lang>.html`; `UPDATE_SNAPSHOTS=1` rewrites them
+/// (then review the diff).
+#[test]
+fn html_snapshots_in_both_languages() {
+    let token = ClaimToken::parse("snapshotsnapshotsnapshotsa").unwrap();
+    for (lang, other) in [(Lang::Fr, Lang::En), (Lang::En, Lang::Fr)] {
+        let c = common::claim(HTTPS, lang, token.clone(), 1);
+        let html = claim::html::claim_page(&c.page, lang, true).unwrap();
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("tests/fixtures/claims/page.{}.html", lang.code()));
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            fs::write(&path, &html).unwrap();
+        }
+        let expected =
+            fs::read_to_string(&path).expect("snapshot exists (run with UPDATE_SNAPSHOTS=1 once)");
+        assert_eq!(
+            html, expected,
+            "{lang} page changed; review and update the snapshot"
+        );
+        // The other-language rendering differs and links back.
+        let other_html = claim::html::claim_page(&c.page, other, true).unwrap();
+        assert_ne!(html, other_html);
+    }
+}
