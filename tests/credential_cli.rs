@@ -4,7 +4,10 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 
 fn vectors(path: &str) -> String {
-    format!("{}/tests/fixtures/vectors/{path}", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/tests/fixtures/vectors/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 #[test]
@@ -45,17 +48,31 @@ fn verify_exit_code_and_json() {
     let good = vectors("generated-ob-v3p0-didkey/signed-credential.json");
     Command::cargo_bin("badgedesk")
         .unwrap()
-        .args(["verify", &good])
+        .args(["--lang", "en", "verify", &good])
         .assert()
         .success()
         .stdout(predicate::str::starts_with("valid: "));
+    Command::cargo_bin("badgedesk")
+        .unwrap()
+        .args(["--lang", "fr", "verify", &good])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("valide\u{a0}: "));
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.json");
-    let text = std::fs::read_to_string(&good).unwrap().replace("Checked in", "Checked-in");
+    let text = std::fs::read_to_string(&good)
+        .unwrap()
+        .replace("Checked in", "Checked-in");
     std::fs::write(&bad, text).unwrap();
     let out = Command::cargo_bin("badgedesk")
         .unwrap()
-        .args(["verify", "--json", &good, bad.to_str().unwrap(), "/nonexistent/x.json"])
+        .args([
+            "verify",
+            "--json",
+            &good,
+            bad.to_str().unwrap(),
+            "/nonexistent/x.json",
+        ])
         .assert()
         .code(1)
         .get_output()

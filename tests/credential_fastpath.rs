@@ -37,11 +37,67 @@ impl Rng {
 }
 
 const PIECES: &[&str] = &[
-    "a", "Z", "0", " ", "  ", "é", "È", "ñ", "ç", "Œ", "ß", "ü", "e\u{301}", "\"", "'", "\\", "\\\\",
-    "\\\"", "\t", "\n", "\r", "\r\n", "\u{0}", "\u{1}", "\u{7}", "\u{8}", "\u{b}", "\u{c}", "\u{1b}",
-    "\u{1f}", "\u{7f}", "\u{85}", "\u{a0}", "\u{200b}", "\u{2028}", "\u{2029}", "\u{feff}", "🤖",
-    "🎉", "👩‍🔬", "🇫🇷", "中文", "العربية", "<b>", "&amp;", "{}", "[]", "@id", "_:b0", "http://x",
-    "urn:uuid:1", "true", "false", "1.5", "null", "%20", "#", "$", "sha256$", "\u{fffd}", "\u{10ffff}",
+    "a",
+    "Z",
+    "0",
+    " ",
+    "  ",
+    "é",
+    "È",
+    "ñ",
+    "ç",
+    "Œ",
+    "ß",
+    "ü",
+    "e\u{301}",
+    "\"",
+    "'",
+    "\\",
+    "\\\\",
+    "\\\"",
+    "\t",
+    "\n",
+    "\r",
+    "\r\n",
+    "\u{0}",
+    "\u{1}",
+    "\u{7}",
+    "\u{8}",
+    "\u{b}",
+    "\u{c}",
+    "\u{1b}",
+    "\u{1f}",
+    "\u{7f}",
+    "\u{85}",
+    "\u{a0}",
+    "\u{200b}",
+    "\u{2028}",
+    "\u{2029}",
+    "\u{feff}",
+    "🤖",
+    "🎉",
+    "👩‍🔬",
+    "🇫🇷",
+    "中文",
+    "العربية",
+    "<b>",
+    "&amp;",
+    "{}",
+    "[]",
+    "@id",
+    "_:b0",
+    "http://x",
+    "urn:uuid:1",
+    "true",
+    "false",
+    "1.5",
+    "null",
+    "%20",
+    "#",
+    "$",
+    "sha256$",
+    "\u{fffd}",
+    "\u{10ffff}",
 ];
 
 fn text(r: &mut Rng) -> String {
@@ -58,14 +114,27 @@ fn opt_text(r: &mut Rng) -> Option<String> {
 }
 
 fn iri(r: &mut Rng) -> String {
-    const SAFE: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/?";
-    let tail: String = (0..1 + r.below(40)).map(|_| *r.pick(SAFE) as char).collect();
+    const SAFE: &[u8] =
+        b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/?";
+    let tail: String = (0..1 + r.below(40))
+        .map(|_| *r.pick(SAFE) as char)
+        .collect();
     match r.below(7) {
         0 => format!("https://ex.org/{tail}"),
         1 => format!("http://ex.org/{tail}"),
-        2 => format!("urn:uuid:{:08x}-0000-4000-8000-{:012x}", r.next() as u32, r.next() >> 16),
-        3 => format!("did:key:z6Mk{}", tail.replace(['/', '?', '%', ':', '#'], "x")),
-        4 => format!("data:image/png;base64,{}", "iVBORw0KGgo=".repeat(1 + r.below(20) as usize)),
+        2 => format!(
+            "urn:uuid:{:08x}-0000-4000-8000-{:012x}",
+            r.next() as u32,
+            r.next() >> 16
+        ),
+        3 => format!(
+            "did:key:z6Mk{}",
+            tail.replace(['/', '?', '%', ':', '#'], "x")
+        ),
+        4 => format!(
+            "data:image/png;base64,{}",
+            "iVBORw0KGgo=".repeat(1 + r.below(20) as usize)
+        ),
         5 => format!("https://badges.example.org/%C3%A9t%C3%A9/{}#frag", r.next()),
         _ => format!("https://xn--bcher-kva.example/{tail}?q=1&r=%20"),
     }
@@ -89,7 +158,11 @@ fn credits(r: &mut Rng) -> Option<f64> {
 
 /// Numbers the builder refuses (more than 15 significant digits) still go through the model.
 fn any_credits(r: &mut Rng) -> Option<f64> {
-    if r.chance(10) { Some(0.1 + 0.2) } else { credits(r) }
+    if r.chance(10) {
+        Some(0.1 + 0.2)
+    } else {
+        credits(r)
+    }
 }
 
 fn image(r: &mut Rng) -> Option<Image> {
@@ -135,7 +208,8 @@ fn model_credential(r: &mut Rng) -> AchievementCredential {
         id: iri(r),
         types: vec![
             "VerifiableCredential".into(),
-            r.pick(&["OpenBadgeCredential", "AchievementCredential"]).to_string(),
+            r.pick(&["OpenBadgeCredential", "AchievementCredential"])
+                .to_string(),
         ],
         issuer: Profile {
             id: iri(r),
@@ -146,7 +220,13 @@ fn model_credential(r: &mut Rng) -> AchievementCredential {
             description: opt_text(r),
             image: image(r),
         },
-        valid_from: r.pick(&["2026-11-26T17:30:00Z", "2010-01-01T00:00:00Z", "2026-11-26T17:30:00+01:00"]).to_string(),
+        valid_from: r
+            .pick(&[
+                "2026-11-26T17:30:00Z",
+                "2010-01-01T00:00:00Z",
+                "2026-11-26T17:30:00+01:00",
+            ])
+            .to_string(),
         valid_until: r.chance(30).then(|| "2030-01-01T00:00:00Z".to_string()),
         name: opt_text(r),
         description: opt_text(r),
@@ -235,7 +315,11 @@ fn built_credential(r: &mut Rng) -> AchievementCredential {
 fn check(cases: u64, seed: u64) {
     let mut r = Rng(seed);
     for case in 0..cases {
-        let credential = if case % 2 == 0 { model_credential(&mut r) } else { built_credential(&mut r) };
+        let credential = if case % 2 == 0 {
+            model_credential(&mut r)
+        } else {
+            built_credential(&mut r)
+        };
         let json = serde_json::to_value(&credential).unwrap();
         let general = canon::canonicalize_serde(&json)
             .unwrap_or_else(|e| panic!("case {case}: general path failed: {e}\n{json}"));
@@ -258,7 +342,10 @@ fn check(cases: u64, seed: u64) {
 }
 
 fn cases(default: u64) -> u64 {
-    std::env::var("BADGEDESK_FASTPATH_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var("BADGEDESK_FASTPATH_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 #[test]
@@ -275,7 +362,8 @@ fn fast_path_equals_general_path_10k() {
 #[test]
 fn fast_path_declines_what_it_does_not_know() {
     let mut c = credential_support::sample(&w3c_key(), 1);
-    c.context.push("https://www.w3.org/ns/credentials/examples/v2".into());
+    c.context
+        .push("https://www.w3.org/ns/credentials/examples/v2".into());
     assert!(fast::canonical_document(&c).is_err());
     let mut c = credential_support::sample(&w3c_key(), 1);
     c.credential_subject.achievement.types.push("Other".into());

@@ -1,8 +1,8 @@
 //! Issuer key storage: generation, permissions, passphrase protection, and secrets that never
 //! show up in Debug output or error messages.
 
-use badgedesk::credential::keys::{self, KeyError, KeyOptions};
 use badgedesk::credential::IssuerKey;
+use badgedesk::credential::keys::{self, KeyError, KeyOptions};
 
 const SEED: [u8; 32] = [0x42; 32];
 
@@ -36,14 +36,25 @@ fn stored_key_loads_back_and_is_private() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(keys::key_path(dir.path())).unwrap().permissions().mode();
+        let mode = std::fs::metadata(keys::key_path(dir.path()))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
     // Never overwritten.
-    let err = keys::store(dir.path(), &IssuerKey::from_seed(&[1; 32]), None, KeyOptions { work_factor: None })
-        .unwrap_err();
+    let err = keys::store(
+        dir.path(),
+        &IssuerKey::from_seed(&[1; 32]),
+        None,
+        KeyOptions { work_factor: None },
+    )
+    .unwrap_err();
     assert!(matches!(err, KeyError::Exists { .. }));
-    assert_eq!(keys::load(dir.path(), None).unwrap().did_key(), key.did_key());
+    assert_eq!(
+        keys::load(dir.path(), None).unwrap().did_key(),
+        key.did_key()
+    );
 }
 
 #[test]
@@ -61,14 +72,23 @@ fn generate_makes_distinct_keys() {
 fn readable_key_is_refused_with_the_exact_chmod() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
-    keys::store(dir.path(), &IssuerKey::from_seed(&SEED), None, KeyOptions { work_factor: None }).unwrap();
+    keys::store(
+        dir.path(),
+        &IssuerKey::from_seed(&SEED),
+        None,
+        KeyOptions { work_factor: None },
+    )
+    .unwrap();
     let path = keys::key_path(dir.path());
     for mode in [0o644, 0o640, 0o604, 0o660] {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
         let err = keys::load(dir.path(), None).unwrap_err();
         assert!(matches!(err, KeyError::TooOpen { .. }), "{mode:o}");
         let msg = err.to_string();
-        assert!(msg.contains(&format!("chmod 600 {}", path.display())), "{msg}");
+        assert!(
+            msg.contains(&format!("chmod 600 {}", path.display())),
+            "{msg}"
+        );
         assert_no_secret(&msg);
     }
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o400)).unwrap();
@@ -79,17 +99,33 @@ fn readable_key_is_refused_with_the_exact_chmod() {
 fn passphrase_protected_key() {
     let dir = tempfile::tempdir().unwrap();
     let key = IssuerKey::from_seed(&SEED);
-    keys::store(dir.path(), &key, Some("correct horse"), KeyOptions { work_factor: Some(10) }).unwrap();
+    keys::store(
+        dir.path(),
+        &key,
+        Some("correct horse"),
+        KeyOptions {
+            work_factor: Some(10),
+        },
+    )
+    .unwrap();
     assert!(keys::is_encrypted(dir.path()).unwrap());
     let file = std::fs::read_to_string(keys::key_path(dir.path())).unwrap();
     assert!(file.starts_with("-----BEGIN AGE ENCRYPTED FILE-----"));
     assert_no_secret(&file);
-    assert!(matches!(keys::load(dir.path(), None), Err(KeyError::PassphraseRequired { .. })));
+    assert!(matches!(
+        keys::load(dir.path(), None),
+        Err(KeyError::PassphraseRequired { .. })
+    ));
     let err = keys::load(dir.path(), Some("wrong")).unwrap_err();
     assert!(matches!(err, KeyError::WrongPassphrase { .. }));
     assert_no_secret(&err.to_string());
     assert_no_secret(&format!("{err:?}"));
-    assert_eq!(keys::load(dir.path(), Some("correct horse")).unwrap().did_key(), key.did_key());
+    assert_eq!(
+        keys::load(dir.path(), Some("correct horse"))
+            .unwrap()
+            .did_key(),
+        key.did_key()
+    );
 }
 
 #[test]
@@ -106,7 +142,11 @@ fn no_secret_in_debug_or_errors() {
     let mut multibase = vec![0x80u8, 0x26];
     multibase.extend_from_slice(&SEED);
     multibase.push(0); // wrong length
-    std::fs::write(&path, format!("z{}\n", bs58::encode(&multibase).into_string())).unwrap();
+    std::fs::write(
+        &path,
+        format!("z{}\n", bs58::encode(&multibase).into_string()),
+    )
+    .unwrap();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -134,14 +174,21 @@ fn no_secret_in_debug_or_errors() {
         issuer_key_sample.to_json()
     };
     assert_no_secret(&signed);
-    let doc = badgedesk::credential::didkey::did_web_document("did:web:example.org", &key.verifying_key());
+    let doc = badgedesk::credential::didkey::did_web_document(
+        "did:web:example.org",
+        &key.verifying_key(),
+    );
     assert_no_secret(&doc.to_string());
 }
 
 fn sample_for(key: &IssuerKey) -> badgedesk::credential::AchievementCredential {
-    use badgedesk::credential::builder::{build, CredentialInputs};
+    use badgedesk::credential::builder::{CredentialInputs, build};
     use badgedesk::credential::{AchievementInfo, IssuerInfo};
-    let issuer = IssuerInfo { id: key.did_key(), name: "Issuer".into(), ..IssuerInfo::default() };
+    let issuer = IssuerInfo {
+        id: key.did_key(),
+        name: "Issuer".into(),
+        ..IssuerInfo::default()
+    };
     let achievement = AchievementInfo {
         id: "https://example.org/a".into(),
         name: "A".into(),

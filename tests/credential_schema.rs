@@ -9,13 +9,18 @@ use credential_support::{achievement, fixture, issued_at, issuer, now, sample, w
 use time::macros::datetime;
 
 fn validator() -> jsonschema::Validator {
-    let schema: serde_json::Value =
-        serde_json::from_str(&fixture("schemas/ob_v3p0_achievementcredential_schema.1edtech-gh-pages.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&fixture(
+        "schemas/ob_v3p0_achievementcredential_schema.1edtech-gh-pages.json",
+    ))
+    .unwrap();
     jsonschema::validator_for(&schema).unwrap()
 }
 
 fn assert_valid(v: &jsonschema::Validator, instance: &serde_json::Value) {
-    let errors: Vec<String> = v.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    let errors: Vec<String> = v
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}\n{instance:#}");
 }
 
@@ -25,7 +30,13 @@ fn built_and_signed_credentials_match_the_schema() {
     let key = w3c_key();
     let c = sample(&key, 1);
     assert_valid(&v, &serde_json::to_value(&c).unwrap());
-    let signer = BatchSigner::new(key.clone(), IssuerBinding::did_key(&key), "2026-11-26T17:30:00Z", &c.context).unwrap();
+    let signer = BatchSigner::new(
+        key.clone(),
+        IssuerBinding::did_key(&key),
+        "2026-11-26T17:30:00Z",
+        &c.context,
+    )
+    .unwrap();
     assert_valid(&v, &serde_json::to_value(signer.sign(&c).unwrap()).unwrap());
 }
 
@@ -46,10 +57,18 @@ fn every_optional_part_matches_the_schema() {
             genre: Some("Photo".into()),
             audience: Some("Public".into()),
         },
-        EvidenceInfo { narrative: Some("Sans id".into()), ..EvidenceInfo::default() },
+        EvidenceInfo {
+            narrative: Some("Sans id".into()),
+            ..EvidenceInfo::default()
+        },
     ];
     for (email, name, until, with_schema) in [
-        (Some("Zoé@example.org"), Some("Zoé Martin"), Some(datetime!(2030-01-01 00:00:00 UTC)), true),
+        (
+            Some("Zoé@example.org"),
+            Some("Zoé Martin"),
+            Some(datetime!(2030-01-01 00:00:00 UTC)),
+            true,
+        ),
         (None, Some("Only Name"), None, false),
         (Some("only@example.org"), None, None, true),
     ] {
@@ -86,7 +105,9 @@ fn the_schema_catches_a_wrong_shape() {
 #[test]
 fn shipped_vectors_match_the_schema() {
     let v = validator();
-    let generated: serde_json::Value =
-        serde_json::from_str(&fixture("vectors/generated-ob-v3p0-didkey/signed-credential.json")).unwrap();
+    let generated: serde_json::Value = serde_json::from_str(&fixture(
+        "vectors/generated-ob-v3p0-didkey/signed-credential.json",
+    ))
+    .unwrap();
     assert_valid(&v, &generated);
 }

@@ -6,8 +6,10 @@ mod credential_support;
 use badgedesk::credential::builder::{self, CredentialInputs};
 use badgedesk::credential::model::AchievementCredential;
 use badgedesk::credential::verify::{self, InvalidReason, Verdict, VerifyOptions};
-use badgedesk::credential::{AchievementInfo, BatchSigner, IssuerBinding, IssuerInfo, IssuerKey, canon, didkey, fast, proof};
-use credential_support::{fixture, seed, w3c_key, W3C_SEED};
+use badgedesk::credential::{
+    AchievementInfo, BatchSigner, IssuerBinding, IssuerInfo, IssuerKey, canon, didkey, fast, proof,
+};
+use credential_support::{W3C_SEED, fixture, seed, w3c_key};
 use time::macros::datetime;
 
 struct Set {
@@ -110,30 +112,66 @@ fn general_path_reproduces_every_vector_byte_for_byte() {
         assert_eq!(config, v(set, set.proof_canon), "{} proof N-Quads", set.dir);
         let doc_hash = proof::sha256(&doc);
         let config_hash = proof::sha256(&config);
-        assert_eq!(hex::encode(doc_hash), v(set, set.doc_hash).trim(), "{}", set.dir);
-        assert_eq!(hex::encode(config_hash), v(set, set.proof_hash).trim(), "{}", set.dir);
+        assert_eq!(
+            hex::encode(doc_hash),
+            v(set, set.doc_hash).trim(),
+            "{}",
+            set.dir
+        );
+        assert_eq!(
+            hex::encode(config_hash),
+            v(set, set.proof_hash).trim(),
+            "{}",
+            set.dir
+        );
         let data = proof::hash_data(&config_hash, &doc_hash);
-        assert_eq!(hex::encode(data), v(set, set.combined).trim(), "{}", set.dir);
+        assert_eq!(
+            hex::encode(data),
+            v(set, set.combined).trim(),
+            "{}",
+            set.dir
+        );
         let key = IssuerKey::from_seed(&seed(set.seed));
         let sig = key.sign(&data);
-        assert_eq!(hex::encode(sig.to_bytes()), v(set, set.sig_hex).trim(), "{}", set.dir);
-        assert_eq!(proof::encode_proof_value(&sig), v(set, set.proof_value).trim(), "{}", set.dir);
+        assert_eq!(
+            hex::encode(sig.to_bytes()),
+            v(set, set.sig_hex).trim(),
+            "{}",
+            set.dir
+        );
+        assert_eq!(
+            proof::encode_proof_value(&sig),
+            v(set, set.proof_value).trim(),
+            "{}",
+            set.dir
+        );
         // And the published signed file carries that proofValue.
         let signed: serde_json::Value = serde_json::from_str(&v(set, set.signed)).unwrap();
         let proof = signed["proof"].get(0).unwrap_or(&signed["proof"]);
-        assert_eq!(proof["proofValue"], v(set, set.proof_value).trim(), "{}", set.dir);
+        assert_eq!(
+            proof["proofValue"],
+            v(set, set.proof_value).trim(),
+            "{}",
+            set.dir
+        );
     }
 }
 
 #[test]
 fn ob_vector_key_matches_its_multibase() {
     let key = IssuerKey::from_seed(&seed(OB_SEED));
-    assert_eq!(key.public_key_multibase(), "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi");
+    assert_eq!(
+        key.public_key_multibase(),
+        "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"
+    );
     assert_eq!(
         hex::encode(key.verifying_key().as_bytes()),
         "4bdeafde2ea8beefadd8c699b5c7e0704cf51154d52e17b20b71337ca04cc5a5"
     );
-    assert_eq!(w3c_key().did_key(), "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2");
+    assert_eq!(
+        w3c_key().did_key(),
+        "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
+    );
 }
 
 #[test]
@@ -141,20 +179,30 @@ fn fast_path_reproduces_the_ob_vectors() {
     for dir in ["ob-v3p0", "generated-ob-v3p0-didkey"] {
         let set = SETS.iter().find(|s| s.dir == dir).unwrap();
         let typed: AchievementCredential = serde_json::from_value(unsigned(set)).unwrap();
-        assert_eq!(fast::canonical_document(&typed).unwrap(), v(set, set.doc_canon), "{dir}");
+        assert_eq!(
+            fast::canonical_document(&typed).unwrap(),
+            v(set, set.doc_canon),
+            "{dir}"
+        );
         let signed: AchievementCredential = match serde_json::from_str(&v(set, set.signed)) {
             Ok(c) => c,
             // ob-v3p0 has `proof` as a single object: read the options file instead.
             Err(_) => continue,
         };
         let proof = &signed.proof[0];
-        assert_eq!(fast::canonical_proof_config(proof, &typed.context).unwrap(), v(set, set.proof_canon));
+        assert_eq!(
+            fast::canonical_proof_config(proof, &typed.context).unwrap(),
+            v(set, set.proof_canon)
+        );
     }
 }
 
 #[test]
 fn builder_and_batch_signer_reproduce_the_generated_vector() {
-    let set = SETS.iter().find(|s| s.dir == "generated-ob-v3p0-didkey").unwrap();
+    let set = SETS
+        .iter()
+        .find(|s| s.dir == "generated-ob-v3p0-didkey")
+        .unwrap();
     let key = w3c_key();
     let issuer = IssuerInfo {
         id: key.did_key(),
@@ -187,12 +235,21 @@ fn builder_and_batch_signer_reproduce_the_generated_vector() {
     };
     let built = builder::build(&inputs, at).unwrap();
     assert_eq!(serde_json::to_value(&built).unwrap(), unsigned(set));
-    let signer = BatchSigner::new(key.clone(), IssuerBinding::did_key(&key), "2025-06-01T09:00:00Z", &built.context).unwrap();
+    let signer = BatchSigner::new(
+        key.clone(),
+        IssuerBinding::did_key(&key),
+        "2025-06-01T09:00:00Z",
+        &built.context,
+    )
+    .unwrap();
     let signed = signer.sign(&built).unwrap();
     let expected: serde_json::Value = serde_json::from_str(&v(set, set.signed)).unwrap();
     assert_eq!(serde_json::to_value(&signed).unwrap(), expected);
     // The general signing path agrees.
-    let options = proof::proof_options(&didkey::did_key_verification_method(&key.verifying_key()), "2025-06-01T09:00:00Z");
+    let options = proof::proof_options(
+        &didkey::did_key_verification_method(&key.verifying_key()),
+        "2025-06-01T09:00:00Z",
+    );
     let general = proof::sign_general(&built, &key, &options).unwrap();
     assert_eq!(general, signed);
 }
@@ -213,7 +270,10 @@ fn verify_accepts_the_signed_vectors() {
         let set = SETS.iter().find(|s| s.dir == dir).unwrap();
         let report = verify::verify_json(&v(set, set.signed), &options);
         match report.verdict {
-            Verdict::Invalid { reason: InvalidReason::IssuerMismatch, detail } => {
+            Verdict::Invalid {
+                reason: InvalidReason::IssuerMismatch,
+                detail,
+            } => {
                 assert!(detail.contains("signature is valid"), "{dir}: {detail}")
             }
             other => panic!("{dir}: {other:?}"),
@@ -225,7 +285,10 @@ fn verify_accepts_the_signed_vectors() {
 fn verify_works_on_both_canonicalization_paths() {
     // Re-indented JSON with an extra member order still verifies (general path), and so does
     // the compact form (fast path).
-    let set = SETS.iter().find(|s| s.dir == "generated-ob-v3p0-didkey").unwrap();
+    let set = SETS
+        .iter()
+        .find(|s| s.dir == "generated-ob-v3p0-didkey")
+        .unwrap();
     let signed: serde_json::Value = serde_json::from_str(&v(set, set.signed)).unwrap();
     let options = VerifyOptions::at(datetime!(2026-01-01 00:00:00 UTC));
     let compact = serde_json::to_string(&signed).unwrap();
@@ -233,5 +296,9 @@ fn verify_works_on_both_canonicalization_paths() {
     // A whole number written as 1.0 leaves the fast path's exact shape: general path.
     let mut with_proof_object = signed.clone();
     with_proof_object["proof"] = signed["proof"][0].clone();
-    assert!(verify::verify_json(&with_proof_object.to_string(), &options).verdict.is_valid());
+    assert!(
+        verify::verify_json(&with_proof_object.to_string(), &options)
+            .verdict
+            .is_valid()
+    );
 }

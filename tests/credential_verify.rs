@@ -13,7 +13,13 @@ use serde_json::Value;
 use time::macros::datetime;
 
 fn signer(key: &IssuerKey, context: &[String]) -> BatchSigner {
-    BatchSigner::new(key.clone(), IssuerBinding::did_key(key), "2026-11-26T17:30:00Z", context).unwrap()
+    BatchSigner::new(
+        key.clone(),
+        IssuerBinding::did_key(key),
+        "2026-11-26T17:30:00Z",
+        context,
+    )
+    .unwrap()
 }
 
 fn signed_sample(i: u32) -> AchievementCredential {
@@ -36,8 +42,13 @@ fn reason(v: &Verdict) -> Option<InvalidReason> {
 /// Every string/bool leaf with its JSON pointer.
 fn leaves(v: &Value, path: String, out: &mut Vec<String>) {
     match v {
-        Value::Object(m) => m.iter().for_each(|(k, v)| leaves(v, format!("{path}/{k}"), out)),
-        Value::Array(a) => a.iter().enumerate().for_each(|(i, v)| leaves(v, format!("{path}/{i}"), out)),
+        Value::Object(m) => m
+            .iter()
+            .for_each(|(k, v)| leaves(v, format!("{path}/{k}"), out)),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| leaves(v, format!("{path}/{i}"), out)),
         _ => out.push(path),
     }
 }
@@ -47,7 +58,13 @@ fn tamper(v: &mut Value) {
     match v {
         Value::String(s) => {
             let last = s.pop().unwrap_or('a');
-            let replacement = if last == 'a' { 'b' } else if last.is_ascii() { 'a' } else { 'x' };
+            let replacement = if last == 'a' {
+                'b'
+            } else if last.is_ascii() {
+                'a'
+            } else {
+                'x'
+            };
             s.push(replacement);
         }
         Value::Bool(b) => *b = !*b,
@@ -62,7 +79,10 @@ fn own_credentials_are_valid() {
         let c = signed_sample(i);
         let report = verify::verify_json(&c.to_json(), &VerifyOptions::at(now()));
         assert_eq!(report.verdict, Verdict::Valid);
-        assert_eq!(report.issuer_id.as_deref(), Some(w3c_key().did_key().as_str()));
+        assert_eq!(
+            report.issuer_id.as_deref(),
+            Some(w3c_key().did_key().as_str())
+        );
         assert_eq!(report.achievement_name.as_deref(), Some("Atelier Sumo"));
         // Pretty-printed JSON is the same credential.
         let pretty = serde_json::to_string_pretty(&c).unwrap();
@@ -90,7 +110,10 @@ fn one_byte_change_to_any_signed_field_is_rejected() {
             assert!(!v.is_valid(), "{path} changed but still valid");
             // A changed context URL is unknown: it cannot be checked offline. A changed proof
             // type or suite is not ours to check. Everything else is invalid outright.
-            let field = path.rsplit('/').find(|s| s.parse::<usize>().is_err()).unwrap_or("");
+            let field = path
+                .rsplit('/')
+                .find(|s| s.parse::<usize>().is_err())
+                .unwrap_or("");
             if !matches!(field, "@context" | "type" | "cryptosuite") {
                 assert!(reason(&v).is_some(), "{path}: {v:?}");
             }
@@ -105,16 +128,27 @@ fn renamed_members_and_added_members_are_rejected() {
     let c = signed_sample(3);
     let original: Value = serde_json::to_value(&c).unwrap();
     let mut renamed = original.clone();
-    let subject = renamed["credentialSubject"]["achievement"].as_object_mut().unwrap();
+    let subject = renamed["credentialSubject"]["achievement"]
+        .as_object_mut()
+        .unwrap();
     let name = subject.remove("name").unwrap();
     subject.insert("nane".into(), name);
-    assert_eq!(reason(&verdict(&renamed.to_string())), Some(InvalidReason::Malformed));
+    assert_eq!(
+        reason(&verdict(&renamed.to_string())),
+        Some(InvalidReason::Malformed)
+    );
     let mut added = original.clone();
     added["credentialSubject"]["achievement"]["name"] = Value::from("Autre badge");
-    assert_eq!(reason(&verdict(&added.to_string())), Some(InvalidReason::Tampered));
+    assert_eq!(
+        reason(&verdict(&added.to_string())),
+        Some(InvalidReason::Tampered)
+    );
     let mut no_proof = original;
     no_proof.as_object_mut().unwrap().remove("proof");
-    assert_eq!(reason(&verdict(&no_proof.to_string())), Some(InvalidReason::Malformed));
+    assert_eq!(
+        reason(&verdict(&no_proof.to_string())),
+        Some(InvalidReason::Malformed)
+    );
 }
 
 #[test]
@@ -128,7 +162,10 @@ fn signature_by_another_key_is_an_issuer_mismatch() {
         "2026-11-26T17:30:00Z",
     );
     let forged = badgedesk::credential::proof::sign_general(&c, &attacker, &options).unwrap();
-    assert_eq!(reason(&verdict(&forged.to_json())), Some(InvalidReason::IssuerMismatch));
+    assert_eq!(
+        reason(&verdict(&forged.to_json())),
+        Some(InvalidReason::IssuerMismatch)
+    );
     // The victim's DID with the attacker's key as fragment: the key is not the DID's.
     let mut v: Value = serde_json::to_value(&forged).unwrap();
     v["proof"][0]["verificationMethod"] = Value::from(format!(
@@ -136,7 +173,10 @@ fn signature_by_another_key_is_an_issuer_mismatch() {
         victim.did_key(),
         attacker.public_key_multibase()
     ));
-    assert_eq!(reason(&verdict(&v.to_string())), Some(InvalidReason::WrongKey));
+    assert_eq!(
+        reason(&verdict(&v.to_string())),
+        Some(InvalidReason::WrongKey)
+    );
 }
 
 #[test]
@@ -161,14 +201,22 @@ fn validity_period_is_checked_with_the_given_time() {
     let json = signer(&key, &c.context).sign(&c).unwrap().to_json();
     let at = |t| verify::verify_json(&json, &VerifyOptions::at(t)).verdict;
     assert_eq!(at(now()), Verdict::Valid);
-    assert_eq!(reason(&at(datetime!(2027-01-01 00:00:00 UTC))), Some(InvalidReason::Expired));
-    assert_eq!(reason(&at(datetime!(2026-11-26 17:00:00 UTC))), Some(InvalidReason::NotYetValid));
+    assert_eq!(
+        reason(&at(datetime!(2027-01-01 00:00:00 UTC))),
+        Some(InvalidReason::Expired)
+    );
+    assert_eq!(
+        reason(&at(datetime!(2026-11-26 17:00:00 UTC))),
+        Some(InvalidReason::NotYetValid)
+    );
 }
 
 struct RevokeAll;
 impl StatusChecker for RevokeAll {
     fn check(&self, _c: &Value, _s: &Value) -> StatusOutcome {
-        StatusOutcome::Revoked { reason: Some("duplicate".into()) }
+        StatusOutcome::Revoked {
+            reason: Some("duplicate".into()),
+        }
     }
 }
 
@@ -190,7 +238,9 @@ fn revocation_hook_is_consulted_when_a_status_is_present() {
         "2026-11-26T17:30:00Z",
     );
     let doc = badgedesk::credential::canon::canonicalize_serde(&v).unwrap();
-    let config = badgedesk::credential::proof::canonical_proof_config_general(&options, &v["@context"]).unwrap();
+    let config =
+        badgedesk::credential::proof::canonical_proof_config_general(&options, &v["@context"])
+            .unwrap();
     let proof = badgedesk::credential::proof::sign_canonical(
         &key,
         &options,
@@ -202,8 +252,14 @@ fn revocation_hook_is_consulted_when_a_status_is_present() {
     let plain = verify::verify_json(&text, &VerifyOptions::at(now()));
     assert_eq!(plain.verdict, Verdict::Valid);
     assert!(plain.warnings.iter().any(|w| w.contains("not checked")));
-    let with_hook = VerifyOptions { status: Some(&RevokeAll), ..VerifyOptions::at(now()) };
-    assert_eq!(reason(&verify::verify_json(&text, &with_hook).verdict), Some(InvalidReason::Revoked));
+    let with_hook = VerifyOptions {
+        status: Some(&RevokeAll),
+        ..VerifyOptions::at(now())
+    };
+    assert_eq!(
+        reason(&verify::verify_json(&text, &with_hook).verdict),
+        Some(InvalidReason::Revoked)
+    );
 }
 
 struct Docs(Value);
@@ -234,15 +290,33 @@ fn did_web_issuer_needs_its_document() {
         with_schema: false,
     };
     let c = builder::build(&inputs, now()).unwrap();
-    let signer = BatchSigner::new(key.clone(), IssuerBinding::did_web(&did, &key), "2026-11-26T17:30:00Z", &c.context).unwrap();
+    let signer = BatchSigner::new(
+        key.clone(),
+        IssuerBinding::did_web(&did, &key),
+        "2026-11-26T17:30:00Z",
+        &c.context,
+    )
+    .unwrap();
     let json = signer.sign(&c).unwrap().to_json();
     assert!(matches!(verdict(&json), Verdict::CouldNotCheck { .. }));
     let resolver = Docs(didkey::did_web_document(&did, &key.verifying_key()));
-    let options = VerifyOptions { resolver: Some(&resolver), ..VerifyOptions::at(now()) };
+    let options = VerifyOptions {
+        resolver: Some(&resolver),
+        ..VerifyOptions::at(now())
+    };
     assert_eq!(verify::verify_json(&json, &options).verdict, Verdict::Valid);
-    let other = Docs(didkey::did_web_document(&did, &IssuerKey::from_seed(&[3; 32]).verifying_key()));
-    let options = VerifyOptions { resolver: Some(&other), ..VerifyOptions::at(now()) };
-    assert_eq!(reason(&verify::verify_json(&json, &options).verdict), Some(InvalidReason::WrongKey));
+    let other = Docs(didkey::did_web_document(
+        &did,
+        &IssuerKey::from_seed(&[3; 32]).verifying_key(),
+    ));
+    let options = VerifyOptions {
+        resolver: Some(&other),
+        ..VerifyOptions::at(now())
+    };
+    assert_eq!(
+        reason(&verify::verify_json(&json, &options).verdict),
+        Some(InvalidReason::WrongKey)
+    );
 }
 
 #[test]
@@ -251,13 +325,28 @@ fn file_kinds() {
     let json = signed_sample(1).to_json();
     let mut with_bom = b"\xEF\xBB\xBF".to_vec();
     with_bom.extend_from_slice(json.as_bytes());
-    assert_eq!(verify::verify_bytes(&with_bom, Some("badge.json"), &opts).verdict, Verdict::Valid);
+    assert_eq!(
+        verify::verify_bytes(&with_bom, Some("badge.json"), &opts).verdict,
+        Verdict::Valid
+    );
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
-    assert!(matches!(verify::verify_bytes(png, Some("b.png"), &opts).verdict, Verdict::CouldNotCheck { .. }));
+    assert!(matches!(
+        verify::verify_bytes(png, Some("b.png"), &opts).verdict,
+        Verdict::CouldNotCheck { .. }
+    ));
     let svg = b"<?xml version=\"1.0\"?><svg></svg>";
-    assert!(matches!(verify::verify_bytes(svg, Some("b.svg"), &opts).verdict, Verdict::CouldNotCheck { .. }));
-    assert_eq!(reason(&verify::verify_bytes(b"\xff\xfe garbage", None, &opts).verdict), Some(InvalidReason::Malformed));
-    assert_eq!(reason(&verify::verify_bytes(b"[1,2]", None, &opts).verdict), Some(InvalidReason::Malformed));
+    assert!(matches!(
+        verify::verify_bytes(svg, Some("b.svg"), &opts).verdict,
+        Verdict::CouldNotCheck { .. }
+    ));
+    assert_eq!(
+        reason(&verify::verify_bytes(b"\xff\xfe garbage", None, &opts).verdict),
+        Some(InvalidReason::Malformed)
+    );
+    assert_eq!(
+        reason(&verify::verify_bytes(b"[1,2]", None, &opts).verdict),
+        Some(InvalidReason::Malformed)
+    );
     assert!(matches!(
         verify::verify_bytes(b"eyJhbGciOiJSUzI1NiJ9.eyJ9.c2ln", None, &opts).verdict,
         Verdict::CouldNotCheck { .. }
@@ -268,5 +357,7 @@ fn file_kinds() {
 fn unknown_context_cannot_be_checked() {
     let mut v: Value = serde_json::to_value(signed_sample(4)).unwrap();
     v["@context"][2] = Value::from("https://evil.example/context.json");
-    assert!(matches!(verdict(&v.to_string()), Verdict::CouldNotCheck { why } if why.contains("evil.example")));
+    assert!(
+        matches!(verdict(&v.to_string()), Verdict::CouldNotCheck { why } if why.contains("evil.example"))
+    );
 }

@@ -31,7 +31,9 @@ pub fn run(event_dir: &Path, action: &KeysAction) -> anyhow::Result<ExitCode> {
     let key = match action {
         KeysAction::Show => keys::load(event_dir, passphrase().as_deref())
             .with_context(|| format!("cannot read the issuer key of {}", event_dir.display()))?,
-        KeysAction::Generate { passphrase: protect } => {
+        KeysAction::Generate {
+            passphrase: protect,
+        } => {
             let pass = if *protect {
                 Some(passphrase().with_context(|| {
                     format!("--passphrase needs the passphrase in ${PASSPHRASE_ENV}")

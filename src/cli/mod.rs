@@ -53,7 +53,7 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         None => Ok(ExitCode::SUCCESS),
         Some(Command::Keys { action }) => keys::run(&event_dir, action),
-        Some(Command::Verify(args)) => verify::run(args),
+        Some(Command::Verify(args)) => verify::run(args, cli.lang.unwrap_or_else(Lang::from_env)),
     };
     match result {
         Ok(code) => code,

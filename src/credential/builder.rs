@@ -9,14 +9,16 @@ use super::contexts::{OB_EXTENSIONS, OB_V3P0_3_0_3, VC_V2};
 use super::fast::check_iri;
 use super::model::{
     ACHIEVEMENT_CREDENTIAL_SCHEMA, Achievement, AchievementCredential, AchievementSubject,
-    CREDENTIAL_TYPES, Criteria, CredentialSchema, Evidence, IdentityObject, Image, Profile,
+    CREDENTIAL_TYPES, CredentialSchema, Criteria, Evidence, IdentityObject, Image, Profile,
     SCHEMA_VALIDATOR_TYPE,
 };
 use crate::clock::rfc3339;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BuildError {
-    #[error("{field} '{value}' is not an absolute URL/IRI badgedesk can sign (https://, http://, urn:, did: or data:, without spaces or <>\"{{}}|^`\\)")]
+    #[error(
+        "{field} '{value}' is not an absolute URL/IRI badgedesk can sign (https://, http://, urn:, did: or data:, without spaces or <>\"{{}}|^`\\)"
+    )]
     BadIri { field: &'static str, value: String },
     #[error("the recipient has neither an e-mail nor a name; a badge needs at least one")]
     NoRecipient,
@@ -25,7 +27,10 @@ pub enum BuildError {
     #[error("validFrom {valid_from} is in the future (now {now}); check the computer's clock")]
     FromFuture { valid_from: String, now: String },
     #[error("validUntil {valid_until} is not after validFrom {valid_from}")]
-    UntilBeforeFrom { valid_from: String, valid_until: String },
+    UntilBeforeFrom {
+        valid_from: String,
+        valid_until: String,
+    },
     #[error("creditsAvailable must be a finite number ≥ 0 with at most 15 significant digits")]
     BadCredits,
 }
@@ -148,7 +153,10 @@ fn iri(field: &'static str, value: &str) -> Result<String, BuildError> {
 }
 
 fn opt_iri(field: &'static str, value: Option<&String>) -> Result<Option<String>, BuildError> {
-    value.filter(|v| !v.is_empty()).map(|v| iri(field, v)).transpose()
+    value
+        .filter(|v| !v.is_empty())
+        .map(|v| iri(field, v))
+        .transpose()
 }
 
 /// `Some` only for non-empty text (empty optional fields are omitted, not written as "").
@@ -156,7 +164,11 @@ fn text(value: Option<&str>) -> Option<String> {
     value.filter(|v| !v.is_empty()).map(str::to_string)
 }
 
-fn image(field: &'static str, url: Option<&String>, caption: Option<&str>) -> Result<Option<Image>, BuildError> {
+fn image(
+    field: &'static str,
+    url: Option<&String>,
+    caption: Option<&str>,
+) -> Result<Option<Image>, BuildError> {
     Ok(opt_iri(field, url)?.map(|id| Image {
         id,
         type_: "Image".to_string(),
@@ -165,14 +177,21 @@ fn image(field: &'static str, url: Option<&String>, caption: Option<&str>) -> Re
 }
 
 /// Build the unsigned credential. `now` is only used to refuse a `validFrom` in the future.
-pub fn build(inputs: &CredentialInputs<'_>, now: OffsetDateTime) -> Result<AchievementCredential, BuildError> {
+pub fn build(
+    inputs: &CredentialInputs<'_>,
+    now: OffsetDateTime,
+) -> Result<AchievementCredential, BuildError> {
     let i = inputs.issuer;
     let a = inputs.achievement;
     if i.name.is_empty() {
-        return Err(BuildError::Empty { field: "issuer name" });
+        return Err(BuildError::Empty {
+            field: "issuer name",
+        });
     }
     if a.name.is_empty() {
-        return Err(BuildError::Empty { field: "achievement name" });
+        return Err(BuildError::Empty {
+            field: "achievement name",
+        });
     }
     if inputs.valid_from > now {
         return Err(BuildError::FromFuture {
@@ -258,7 +277,13 @@ pub fn build(inputs: &CredentialInputs<'_>, now: OffsetDateTime) -> Result<Achie
         },
         valid_from: rfc3339(inputs.valid_from),
         valid_until: inputs.valid_until.map(rfc3339),
-        name: Some(inputs.name.filter(|n| !n.is_empty()).unwrap_or(&a.name).to_string()),
+        name: Some(
+            inputs
+                .name
+                .filter(|n| !n.is_empty())
+                .unwrap_or(&a.name)
+                .to_string(),
+        ),
         description: None,
         credential_subject: AchievementSubject {
             id: None,
@@ -271,7 +296,11 @@ pub fn build(inputs: &CredentialInputs<'_>, now: OffsetDateTime) -> Result<Achie
                 name: a.name.clone(),
                 description: a.description.clone(),
                 criteria,
-                image: image("achievement image", a.image.as_ref(), a.image_caption.as_deref())?,
+                image: image(
+                    "achievement image",
+                    a.image.as_ref(),
+                    a.image_caption.as_deref(),
+                )?,
                 credits_available: a.credits_available,
             },
         },
@@ -301,7 +330,10 @@ mod tests {
         );
     }
 
-    fn inputs<'a>(issuer: &'a IssuerInfo, achievement: &'a AchievementInfo) -> CredentialInputs<'a> {
+    fn inputs<'a>(
+        issuer: &'a IssuerInfo,
+        achievement: &'a AchievementInfo,
+    ) -> CredentialInputs<'a> {
         CredentialInputs {
             issuer,
             achievement,
@@ -339,23 +371,41 @@ mod tests {
         let now = datetime!(2026-11-26 10:00:00 UTC);
         assert!(build(&inputs(&i, &a), now).is_ok());
         let early = datetime!(2026-11-26 09:59:59 UTC);
-        assert!(matches!(build(&inputs(&i, &a), early), Err(BuildError::FromFuture { .. })));
+        assert!(matches!(
+            build(&inputs(&i, &a), early),
+            Err(BuildError::FromFuture { .. })
+        ));
         let mut no_one = inputs(&i, &a);
         no_one.recipient_email = Some("  ");
         assert_eq!(build(&no_one, now), Err(BuildError::NoRecipient));
         let mut until = inputs(&i, &a);
         until.valid_until = Some(until.valid_from);
-        assert!(matches!(build(&until, now), Err(BuildError::UntilBeforeFrom { .. })));
+        assert!(matches!(
+            build(&until, now),
+            Err(BuildError::UntilBeforeFrom { .. })
+        ));
         let mut bad = a.clone();
         bad.image = Some("badge.png".into());
-        assert!(matches!(build(&inputs(&i, &bad), now), Err(BuildError::BadIri { field: "achievement image", .. })));
+        assert!(matches!(
+            build(&inputs(&i, &bad), now),
+            Err(BuildError::BadIri {
+                field: "achievement image",
+                ..
+            })
+        ));
         bad.image = Some("https://example.org/my badge.png".into());
         assert!(build(&inputs(&i, &bad), now).is_err());
         let mut credits = a.clone();
         credits.credits_available = Some(0.1 + 0.2);
-        assert_eq!(build(&inputs(&i, &credits), now), Err(BuildError::BadCredits));
+        assert_eq!(
+            build(&inputs(&i, &credits), now),
+            Err(BuildError::BadCredits)
+        );
         credits.credits_available = Some(f64::NAN);
-        assert_eq!(build(&inputs(&i, &credits), now), Err(BuildError::BadCredits));
+        assert_eq!(
+            build(&inputs(&i, &credits), now),
+            Err(BuildError::BadCredits)
+        );
     }
 
     #[test]
@@ -369,7 +419,9 @@ mod tests {
         assert_eq!(ids.len(), 2);
         assert!(ids[0].hashed && ids[0].identity_type == "emailAddress");
         assert_eq!(ids[0].salt.as_deref(), Some("s"));
-        assert!(!ids[1].hashed && ids[1].identity_hash == "Hélène" && ids[1].identity_type == "name");
+        assert!(
+            !ids[1].hashed && ids[1].identity_hash == "Hélène" && ids[1].identity_type == "name"
+        );
         assert_eq!(c.context.len(), 3);
         assert_eq!(c.id, "urn:uuid:00000000-0000-0000-0000-000000000001");
         assert_eq!(c.name.as_deref(), Some("A"));

@@ -67,12 +67,9 @@ pub fn canonicalize(document: json_syntax::Value) -> Result<String, CanonError> 
 pub fn to_dataset(document: json_syntax::Value) -> Result<Dataset, CanonError> {
     let remote = RemoteDocument::new(None, None, document);
     let mut generator = rdf_types::generator::Blank::new();
-    let mut rdf = futures::executor::block_on(remote.to_rdf_using(
-        &mut generator,
-        &StaticLoader,
-        options(),
-    ))
-    .map_err(|e| CanonError::JsonLd(e.to_string()))?;
+    let mut rdf =
+        futures::executor::block_on(remote.to_rdf_using(&mut generator, &StaticLoader, options()))
+            .map_err(|e| CanonError::JsonLd(e.to_string()))?;
     let mut dataset = Dataset::new();
     for rdf_types::Quad(s, p, o, g) in rdf.quads() {
         let subj = subject(&s)?;

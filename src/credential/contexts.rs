@@ -18,7 +18,10 @@ pub const OB_EXTENSIONS: &str = "https://purl.imsglobal.org/spec/ob/v3p0/extensi
 /// URL → file contents. The files are copies of the published contexts (see
 /// `assets/contexts/SOURCES.md` for provenance and hashes).
 const CONTEXTS: &[(&str, &str)] = &[
-    (VC_V2, include_str!("../../assets/contexts/credentials-v2.jsonld")),
+    (
+        VC_V2,
+        include_str!("../../assets/contexts/credentials-v2.jsonld"),
+    ),
     (
         "https://www.w3.org/2018/credentials/v1",
         include_str!("../../assets/contexts/credentials-v1.jsonld"),
@@ -85,9 +88,7 @@ pub fn known_urls() -> impl Iterator<Item = &'static str> {
 
 /// Why a context could not be loaded.
 #[derive(Debug, thiserror::Error)]
-#[error(
-    "context '{0}' is not one badgedesk ships; it refuses to fetch contexts from the network"
-)]
+#[error("context '{0}' is not one badgedesk ships; it refuses to fetch contexts from the network")]
 pub struct UnknownContext(pub String);
 
 /// A loader over the compiled-in contexts only.
@@ -114,11 +115,7 @@ fn parsed() -> &'static HashMap<IriBuf, json_syntax::Value> {
 impl Loader for StaticLoader {
     async fn load(&self, url: &Iri) -> Result<RemoteDocument<IriBuf>, LoadError> {
         match parsed().get(url) {
-            Some(doc) => Ok(RemoteDocument::new(
-                Some(url.to_owned()),
-                None,
-                doc.clone(),
-            )),
+            Some(doc) => Ok(RemoteDocument::new(Some(url.to_owned()), None, doc.clone())),
             None => Err(LoadError::new(
                 url.to_owned(),
                 UnknownContext(url.as_str().to_string()),

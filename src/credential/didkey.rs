@@ -19,7 +19,9 @@ pub enum DidError {
     BadKey(String),
     #[error("'{0}' is not a did:key identifier")]
     NotDidKey(String),
-    #[error("'{0}' is not a usable web domain for did:web (letters, digits, '-', '.' and an optional ':port')")]
+    #[error(
+        "'{0}' is not a usable web domain for did:web (letters, digits, '-', '.' and an optional ':port')"
+    )]
     BadDomain(String),
 }
 
@@ -93,7 +95,10 @@ pub fn did_web(domain: &str) -> Result<String, DidError> {
     if !ok {
         return Err(DidError::BadDomain(domain.to_string()));
     }
-    Ok(format!("did:web:{}", domain.to_ascii_lowercase().replace(':', "%3A")))
+    Ok(format!(
+        "did:web:{}",
+        domain.to_ascii_lowercase().replace(':', "%3A")
+    ))
 }
 
 /// The verification method id used with a did:web issuer: `did:web:<domain>#<multibase>`.

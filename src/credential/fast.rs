@@ -117,13 +117,20 @@ impl Builder {
     }
 
     /// A node whose `type` must be exactly `[expected]`.
-    fn only_type(&mut self, s: &NamedOrBlankNode, types: &[String], expected: &str) -> Result<(), Unsupported> {
+    fn only_type(
+        &mut self,
+        s: &NamedOrBlankNode,
+        types: &[String],
+        expected: &str,
+    ) -> Result<(), Unsupported> {
         match types {
             [t] if t == expected => {
                 self.rdf_type(s, n(OB, expected));
                 Ok(())
             }
-            _ => Err(unsupported(format!("type {types:?} (expected [\"{expected}\"])"))),
+            _ => Err(unsupported(format!(
+                "type {types:?} (expected [\"{expected}\"])"
+            ))),
         }
     }
 }
@@ -187,7 +194,12 @@ fn profile(b: &mut Builder, p: &Profile) -> Result<NamedOrBlankNode, Unsupported
     let node = b.node(Some(&p.id))?;
     b.only_type(&node, &p.types, "Profile")?;
     b.string(&node, n(SCHEMA, "name"), p.name.as_deref());
-    b.typed(&node, n(SCHEMA, "url"), p.url.as_deref(), n(XSD_HTTPS, "anyURI"));
+    b.typed(
+        &node,
+        n(SCHEMA, "url"),
+        p.url.as_deref(),
+        n(XSD_HTTPS, "anyURI"),
+    );
     b.string(&node, n(SCHEMA, "email"), p.email.as_deref());
     b.string(&node, n(SCHEMA, "description"), p.description.as_deref());
     if let Some(img) = &p.image {
@@ -216,7 +228,12 @@ fn identity(b: &mut Builder, i: &IdentityObject) -> Result<NamedOrBlankNode, Uns
     let node = b.blank();
     b.rdf_type(&node, n(OB, "IdentityObject"));
     let hashed = if i.hashed { "true" } else { "false" };
-    b.typed(&node, n(OB, "hashed"), Some(hashed), n(XSD_HTTPS, "boolean"));
+    b.typed(
+        &node,
+        n(OB, "hashed"),
+        Some(hashed),
+        n(XSD_HTTPS, "boolean"),
+    );
     b.string(&node, n(OB, "identityHash"), Some(&i.identity_hash));
     b.string(&node, n(OB, "identityType"), Some(&i.identity_type));
     b.string(&node, n(OB, "salt"), i.salt.as_deref());
@@ -226,11 +243,19 @@ fn identity(b: &mut Builder, i: &IdentityObject) -> Result<NamedOrBlankNode, Uns
 fn achievement(b: &mut Builder, a: &Achievement) -> Result<NamedOrBlankNode, Unsupported> {
     let node = b.node(Some(&a.id))?;
     b.only_type(&node, &a.types, "Achievement")?;
-    b.string(&node, n(OB, "achievementType"), a.achievement_type.as_deref());
+    b.string(
+        &node,
+        n(OB, "achievementType"),
+        a.achievement_type.as_deref(),
+    );
     b.string(&node, n(SCHEMA, "name"), Some(&a.name));
     b.string(&node, n(SCHEMA, "description"), Some(&a.description));
     let criteria = b.node(a.criteria.id.as_deref())?;
-    b.string(&criteria, n(OB, "narrative"), a.criteria.narrative.as_deref());
+    b.string(
+        &criteria,
+        n(OB, "narrative"),
+        a.criteria.narrative.as_deref(),
+    );
     b.add(&node, n(OB, "Criteria"), criteria);
     if let Some(img) = &a.image {
         let i = image(b, img)?;
@@ -238,7 +263,12 @@ fn achievement(b: &mut Builder, a: &Achievement) -> Result<NamedOrBlankNode, Uns
     }
     if let Some(credits) = a.credits_available {
         let lexical = float_lexical(credits)?;
-        b.typed(&node, n(OB, "creditsAvailable"), Some(&lexical), n(XSD_HTTPS, "float"));
+        b.typed(
+            &node,
+            n(OB, "creditsAvailable"),
+            Some(&lexical),
+            n(XSD_HTTPS, "float"),
+        );
     }
     Ok(node)
 }
@@ -277,7 +307,10 @@ fn evidence(b: &mut Builder, e: &Evidence) -> Result<NamedOrBlankNode, Unsupport
 pub fn proof_config_dataset(p: &Proof, context: &[String]) -> Result<Dataset, Unsupported> {
     check_context(context)?;
     if p.type_ != super::proof::PROOF_TYPE || p.proof_purpose != super::proof::PROOF_PURPOSE {
-        return Err(unsupported(format!("proof type '{}' / purpose '{}'", p.type_, p.proof_purpose)));
+        return Err(unsupported(format!(
+            "proof type '{}' / purpose '{}'",
+            p.type_, p.proof_purpose
+        )));
     }
     let mut b = Builder::new();
     let node = b.blank();
@@ -288,7 +321,12 @@ pub fn proof_config_dataset(p: &Proof, context: &[String]) -> Result<Dataset, Un
         Some(&p.created),
         n(XSD_HTTP, "dateTime"),
     );
-    b.typed(&node, n(SEC, "cryptosuite"), Some(&p.cryptosuite), n(SEC, "cryptosuiteString"));
+    b.typed(
+        &node,
+        n(SEC, "cryptosuite"),
+        Some(&p.cryptosuite),
+        n(SEC, "cryptosuiteString"),
+    );
     b.add(&node, n(SEC, "proofPurpose"), n(SEC, "assertionMethod"));
     let vm = check_iri(&p.verification_method)?;
     b.add(&node, n(SEC, "verificationMethod"), vm);

@@ -99,7 +99,10 @@ impl IssuerKey {
         let mut bytes = Zeroizing::new(Vec::with_capacity(34));
         bytes.extend_from_slice(&ED25519_PRIV);
         bytes.extend_from_slice(self.signing.as_bytes());
-        Zeroizing::new(format!("z{}\n", bs58::encode(bytes.as_slice()).into_string()))
+        Zeroizing::new(format!(
+            "z{}\n",
+            bs58::encode(bytes.as_slice()).into_string()
+        ))
     }
 
     fn from_secret_multibase(text: &str) -> Option<Self> {
@@ -134,7 +137,12 @@ pub fn key_path(event_dir: &Path) -> PathBuf {
 /// encrypted when a passphrase is given. Refuses to replace an existing key.
 pub fn generate(event_dir: &Path, passphrase: Option<&str>) -> Result<IssuerKey, KeyError> {
     let key = IssuerKey::random()?;
-    store(event_dir, &key, passphrase, KeyOptions { work_factor: None })?;
+    store(
+        event_dir,
+        &key,
+        passphrase,
+        KeyOptions { work_factor: None },
+    )?;
     Ok(key)
 }
 
@@ -210,7 +218,8 @@ pub fn load(event_dir: &Path, passphrase: Option<&str>) -> Result<IssuerKey, Key
 }
 
 fn looks_encrypted(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----") || bytes.starts_with(b"age-encryption.org/")
+    bytes.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----")
+        || bytes.starts_with(b"age-encryption.org/")
 }
 
 fn read(path: &Path) -> Result<Zeroizing<Vec<u8>>, KeyError> {
@@ -240,7 +249,10 @@ fn open_private(path: &Path) -> std::io::Result<fs::File> {
 #[cfg(not(unix))]
 fn open_private(path: &Path) -> std::io::Result<fs::File> {
     // Windows: the file inherits the user profile's ACL; there is no mode to set.
-    fs::OpenOptions::new().write(true).create_new(true).open(path)
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
 }
 
 #[cfg(unix)]
@@ -292,8 +304,9 @@ mod tests {
             key.secret_multibase().trim(),
             "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq"
         );
-        let back = IssuerKey::from_secret_multibase("z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq")
-            .unwrap();
+        let back =
+            IssuerKey::from_secret_multibase("z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq")
+                .unwrap();
         assert_eq!(back.did_key(), key.did_key());
     }
 

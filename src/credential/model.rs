@@ -24,7 +24,11 @@ pub struct AchievementCredential {
     pub issuer: Profile,
     #[serde(rename = "validFrom")]
     pub valid_from: String,
-    #[serde(rename = "validUntil", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "validUntil",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub valid_until: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -34,7 +38,11 @@ pub struct AchievementCredential {
     pub credential_subject: AchievementSubject,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
-    #[serde(rename = "credentialSchema", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "credentialSchema",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub credential_schema: Vec<CredentialSchema>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub proof: Vec<Proof>,
@@ -105,7 +113,11 @@ pub struct Achievement {
     pub id: String,
     #[serde(rename = "type")]
     pub types: Vec<String>,
-    #[serde(rename = "achievementType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "achievementType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub achievement_type: Option<String>,
     pub name: String,
     pub description: String,
@@ -172,7 +184,11 @@ pub struct Proof {
     pub verification_method: String,
     #[serde(rename = "proofPurpose")]
     pub proof_purpose: String,
-    #[serde(rename = "proofValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "proofValue",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub proof_value: Option<String>,
 }
 
@@ -219,13 +235,19 @@ mod tests {
             achievement_type: None,
             name: "n".into(),
             description: "d".into(),
-            criteria: Criteria { id: None, narrative: None },
+            criteria: Criteria {
+                id: None,
+                narrative: None,
+            },
             image: None,
             credits_available: Some(3.0),
         };
         let json = serde_json::to_string(&a).unwrap();
         assert!(json.contains("\"creditsAvailable\":3}"), "{json}");
-        let b = Achievement { credits_available: Some(2.5), ..a };
+        let b = Achievement {
+            credits_available: Some(2.5),
+            ..a
+        };
         assert!(serde_json::to_string(&b).unwrap().contains(":2.5}"));
     }
 }

@@ -102,7 +102,9 @@ pub fn canonical_proof_config_general(
     options: &Proof,
     context: &serde_json::Value,
 ) -> Result<String, ProofError> {
-    Ok(canon::canonicalize_serde(&proof_config_json(options, context))?)
+    Ok(canon::canonicalize_serde(&proof_config_json(
+        options, context,
+    ))?)
 }
 
 /// Sign a credential entirely through the general JSON-LD path (slow; the reference).

@@ -51,7 +51,10 @@ impl IssuerBinding {
     pub fn did_web(did: &str, key: &IssuerKey) -> Self {
         Self {
             issuer_id: did.to_string(),
-            verification_method: super::didkey::did_web_verification_method(did, &key.verifying_key()),
+            verification_method: super::didkey::did_web_verification_method(
+                did,
+                &key.verifying_key(),
+            ),
         }
     }
 }
@@ -105,7 +108,10 @@ impl BatchSigner {
     }
 
     /// Sign one credential; returns it with `proof: [ … ]`.
-    pub fn sign(&self, credential: &AchievementCredential) -> Result<AchievementCredential, SignError> {
+    pub fn sign(
+        &self,
+        credential: &AchievementCredential,
+    ) -> Result<AchievementCredential, SignError> {
         self.sign_with(credential, fast::canonical_document)
     }
 
@@ -178,7 +184,10 @@ impl BatchSigner {
         if let Err(SignError::PathsDisagree { .. }) = &first {
             // Stop the batch: nothing else is signed.
             let mut out = vec![first];
-            out.extend(rest.iter().map(|c| Err(SignError::PathsDisagree { id: c.id.clone() })));
+            out.extend(
+                rest.iter()
+                    .map(|c| Err(SignError::PathsDisagree { id: c.id.clone() })),
+            );
             return out;
         }
         let threads = if threads == 0 {
@@ -193,7 +202,11 @@ impl BatchSigner {
 }
 
 /// Map `f` over `items` on `threads` scoped threads, keeping the order.
-pub fn parallel_map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
     let threads = threads.clamp(1, items.len().max(1));
     if threads == 1 {
         return items.iter().map(&f).collect();

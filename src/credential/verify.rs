@@ -11,6 +11,7 @@ use super::canon;
 use super::contexts;
 use super::didkey;
 use super::fast;
+use super::input;
 use super::model::{AchievementCredential, Proof};
 use super::proof::{self, CRYPTOSUITE, PROOF_PURPOSE, PROOF_TYPE};
 
@@ -48,8 +49,13 @@ impl InvalidReason {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     Valid,
-    Invalid { reason: InvalidReason, detail: String },
-    CouldNotCheck { why: String },
+    Invalid {
+        reason: InvalidReason,
+        detail: String,
+    },
+    CouldNotCheck {
+        why: String,
+    },
 }
 
 impl Verdict {
@@ -57,14 +63,14 @@ impl Verdict {
         matches!(self, Verdict::Valid)
     }
 
-    fn invalid(reason: InvalidReason, detail: impl Into<String>) -> Self {
+    pub(crate) fn invalid(reason: InvalidReason, detail: impl Into<String>) -> Self {
         Verdict::Invalid {
             reason,
             detail: detail.into(),
         }
     }
 
-    fn cannot(why: impl Into<String>) -> Self {
+    pub(crate) fn cannot(why: impl Into<String>) -> Self {
         Verdict::CouldNotCheck { why: why.into() }
     }
 }
@@ -120,37 +126,13 @@ impl<'a> VerifyOptions<'a> {
     }
 }
 
-/// Get the credential JSON out of a file's bytes. JSON is returned as is.
-///
-/// MERGE POINT: baked PNG and SVG are read by `bake::unbake` (branch `bake`); until it is
-/// plugged in here, they are answered with `CouldNotCheck`.
-pub fn extract_credential_json(bytes: &[u8], file_name: Option<&str>) -> Result<String, Verdict> {
-    let name = file_name.unwrap_or("").to_ascii_lowercase();
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let trimmed = body.trim_ascii_start();
-    if body.starts_with(b"\x89PNG\r\n\x1a\n") || name.ends_with(".png") {
-        return Err(Verdict::cannot(
-            "reading baked PNG badges is not available in this build yet (bake::unbake)",
-        ));
-    }
-    if trimmed.starts_with(b"<") || name.ends_with(".svg") {
-        return Err(Verdict::cannot(
-            "reading baked SVG badges is not available in this build yet (bake::unbake)",
-        ));
-    }
-    match std::str::from_utf8(body) {
-        Ok(text) if text.trim_start().starts_with('{') => Ok(text.to_string()),
-        Ok(text) if text.trim().split('.').count() == 3 && !text.trim().contains(char::is_whitespace) => {
-            Err(Verdict::cannot("this is a VC-JWT; badgedesk checks eddsa-rdfc-2022 proofs only"))
-        }
-        Ok(_) => Err(Verdict::invalid(InvalidReason::Malformed, "not a JSON credential, PNG or SVG")),
-        Err(_) => Err(Verdict::invalid(InvalidReason::Malformed, "not UTF-8 text, PNG or SVG")),
-    }
-}
-
 /// Verify a file's bytes (JSON, or baked PNG/SVG once `bake` is merged).
-pub fn verify_bytes(bytes: &[u8], file_name: Option<&str>, options: &VerifyOptions<'_>) -> VerifyReport {
-    match extract_credential_json(bytes, file_name) {
+pub fn verify_bytes(
+    bytes: &[u8],
+    file_name: Option<&str>,
+    options: &VerifyOptions<'_>,
+) -> VerifyReport {
+    match input::extract_credential_json(bytes, file_name) {
         Ok(text) => verify_json(&text, options),
         Err(verdict) => VerifyReport {
             verdict,
@@ -183,20 +165,27 @@ pub fn verify_json(text: &str, options: &VerifyOptions<'_>) -> VerifyReport {
     let issuer = value.get("issuer");
     report.issuer_id = s(issuer.and_then(|i| i.get("id"))).or_else(|| s(issuer));
     report.issuer_name = s(issuer.and_then(|i| i.get("name")));
-    report.achievement_name = s(value.pointer("/credentialSubject/achievement/name"))
-        .or_else(|| s(value.get("name")));
+    report.achievement_name =
+        s(value.pointer("/credentialSubject/achievement/name")).or_else(|| s(value.get("name")));
     report.verdict = check(text, &value, options, &mut report.warnings);
     report
 }
 
-fn check(text: &str, value: &Value, options: &VerifyOptions<'_>, warnings: &mut Vec<String>) -> Verdict {
+fn check(
+    text: &str,
+    value: &Value,
+    options: &VerifyOptions<'_>,
+    warnings: &mut Vec<String>,
+) -> Verdict {
     use InvalidReason::*;
     // 1. The proof.
     let proofs: Vec<&Value> = match value.get("proof") {
         Some(Value::Array(a)) => a.iter().collect(),
         Some(p @ Value::Object(_)) => vec![p],
         Some(_) => return Verdict::invalid(Malformed, "'proof' is neither an object nor an array"),
-        None => return Verdict::invalid(Malformed, "the credential has no proof (it is not signed)"),
+        None => {
+            return Verdict::invalid(Malformed, "the credential has no proof (it is not signed)");
+        }
     };
     let Some(proof) = proofs.iter().copied().find(|p| {
         p.get("type").and_then(Value::as_str) == Some(PROOF_TYPE)
@@ -261,7 +250,9 @@ fn check(text: &str, value: &Value, options: &VerifyOptions<'_>, warnings: &mut 
     if controller != issuer_id {
         return Verdict::invalid(
             IssuerMismatch,
-            format!("the signature is valid but the key belongs to '{controller}', not to the issuer '{issuer_id}'"),
+            format!(
+                "the signature is valid but the key belongs to '{controller}', not to the issuer '{issuer_id}'"
+            ),
         );
     }
     // 6. Validity period.
@@ -273,16 +264,22 @@ fn check(text: &str, value: &Value, options: &VerifyOptions<'_>, warnings: &mut 
                     return Verdict::invalid(NotYetValid, format!("{key} is {v}"));
                 }
                 Ok(_) => {}
-                Err(_) => return Verdict::invalid(Malformed, format!("{key} '{v}' is not a date-time")),
+                Err(_) => {
+                    return Verdict::invalid(Malformed, format!("{key} '{v}' is not a date-time"));
+                }
             }
         }
     }
     for key in ["validUntil", "expirationDate"] {
         if let Some(v) = date(key) {
             match OffsetDateTime::parse(v, &Rfc3339) {
-                Ok(t) if t < options.now => return Verdict::invalid(Expired, format!("{key} was {v}")),
+                Ok(t) if t < options.now => {
+                    return Verdict::invalid(Expired, format!("{key} was {v}"));
+                }
                 Ok(_) => {}
-                Err(_) => return Verdict::invalid(Malformed, format!("{key} '{v}' is not a date-time")),
+                Err(_) => {
+                    return Verdict::invalid(Malformed, format!("{key} '{v}' is not a date-time"));
+                }
             }
         }
     }
@@ -290,10 +287,15 @@ fn check(text: &str, value: &Value, options: &VerifyOptions<'_>, warnings: &mut 
     if let Some(status) = value.get("credentialStatus") {
         match options.status.map(|c| c.check(value, status)) {
             Some(StatusOutcome::Revoked { reason }) => {
-                return Verdict::invalid(Revoked, reason.unwrap_or_else(|| "revoked by the issuer".into()));
+                return Verdict::invalid(
+                    Revoked,
+                    reason.unwrap_or_else(|| "revoked by the issuer".into()),
+                );
             }
             Some(StatusOutcome::Active) => {}
-            Some(StatusOutcome::Unknown { why }) => warnings.push(format!("revocation status unknown: {why}")),
+            Some(StatusOutcome::Unknown { why }) => {
+                warnings.push(format!("revocation status unknown: {why}"))
+            }
             None => warnings.push("revocation status was not checked (offline)".to_string()),
         }
     }
@@ -301,7 +303,10 @@ fn check(text: &str, value: &Value, options: &VerifyOptions<'_>, warnings: &mut 
 }
 
 /// The verification key and its controller (the DID or URL before `#`).
-fn resolve_key(vm: &str, options: &VerifyOptions<'_>) -> Result<(ed25519_dalek::VerifyingKey, String), Verdict> {
+fn resolve_key(
+    vm: &str,
+    options: &VerifyOptions<'_>,
+) -> Result<(ed25519_dalek::VerifyingKey, String), Verdict> {
     let (controller, fragment) = vm.split_once('#').unwrap_or((vm, ""));
     if controller.starts_with("did:key:") {
         return match didkey::decode_did_key(vm) {
@@ -326,7 +331,9 @@ fn resolve_key(vm: &str, options: &VerifyOptions<'_>) -> Result<(ed25519_dalek::
             Some(k) => Ok((k, controller.to_string())),
             None => Err(Verdict::invalid(
                 InvalidReason::WrongKey,
-                format!("'{vm}' is not an Ed25519 key listed in the DID document of '{controller}'"),
+                format!(
+                    "'{vm}' is not an Ed25519 key listed in the DID document of '{controller}'"
+                ),
             )),
         };
     }
@@ -385,7 +392,8 @@ fn canonical_forms(
     if let Some(map) = config.as_object_mut() {
         map.insert("@context".to_string(), context);
     }
-    let config = canon::canonicalize_serde(&config).map_err(|e| format!("proof configuration: {e}"))?;
+    let config =
+        canon::canonicalize_serde(&config).map_err(|e| format!("proof configuration: {e}"))?;
     Ok((document, config))
 }
 

@@ -67,7 +67,9 @@ pub fn sample(key: &IssuerKey, i: u32) -> AchievementCredential {
         achievement: &achievement,
         recipient_email: Some(&email),
         recipient_name: Some(&name),
-        credential_id: uuid::Uuid::from_u128(0x1234_5678_9abc_4def_8000_0000_0000_0000 + u128::from(i)),
+        credential_id: uuid::Uuid::from_u128(
+            0x1234_5678_9abc_4def_8000_0000_0000_0000 + u128::from(i),
+        ),
         salt: &salt,
         valid_from: issued_at(),
         valid_until: None,
