@@ -48,10 +48,16 @@ fn verify_exit_code_and_json() {
     let good = vectors("generated-ob-v3p0-didkey/signed-credential.json");
     Command::cargo_bin("badgedesk")
         .unwrap()
-        .args(["verify", &good])
+        .args(["--lang", "en", "verify", &good])
         .assert()
         .success()
         .stdout(predicate::str::starts_with("valid: "));
+    Command::cargo_bin("badgedesk")
+        .unwrap()
+        .args(["--lang", "fr", "verify", &good])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("valide\u{a0}: "));
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.json");
     let text = std::fs::read_to_string(&good)

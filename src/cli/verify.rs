@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use badgedesk::clock::{Clock, SystemClock};
-use badgedesk::credential::verify::{self, Verdict, VerifyOptions, VerifyReport};
+use badgedesk::credential::verify::{self, InvalidReason, Verdict, VerifyOptions, VerifyReport};
+use badgedesk::i18n::Lang;
 use clap::Args;
 use serde_json::json;
 
@@ -18,7 +19,7 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
-pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &VerifyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let options = VerifyOptions::at(SystemClock.now());
     let mut all_valid = true;
     let mut out = Vec::new();
@@ -43,7 +44,7 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         if args.json {
             out.push(report_json(&name, &report));
         } else {
-            println!("{}", report_text(&name, &report));
+            println!("{}", report_text(&name, &report, lang));
         }
     }
     if args.json {
@@ -56,21 +57,54 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn report_text(name: &str, r: &VerifyReport) -> String {
+/// The words of a verdict line; details come from the library (English).
+fn labels(lang: Lang) -> [&'static str; 5] {
+    match lang {
+        Lang::En => ["valid", "invalid", "could not check", "issued by", "note"],
+        Lang::Fr => [
+            "valide",
+            "invalide",
+            "vérification impossible",
+            "émis par",
+            "remarque",
+        ],
+    }
+}
+
+fn reason_label(reason: InvalidReason, lang: Lang) -> &'static str {
+    match (lang, reason) {
+        (Lang::En, r) => r.as_str(),
+        (Lang::Fr, InvalidReason::Tampered) => "modifié après signature",
+        (Lang::Fr, InvalidReason::WrongKey) => "mauvaise clé",
+        (Lang::Fr, InvalidReason::IssuerMismatch) => "émetteur différent",
+        (Lang::Fr, InvalidReason::Expired) => "expiré",
+        (Lang::Fr, InvalidReason::NotYetValid) => "pas encore valide",
+        (Lang::Fr, InvalidReason::Revoked) => "révoqué",
+        (Lang::Fr, InvalidReason::Malformed) => "mal formé",
+    }
+}
+
+fn report_text(name: &str, r: &VerifyReport, lang: Lang) -> String {
+    let [valid, invalid, cannot, issued_by, note] = labels(lang);
+    // French typography: a (non-breaking) space before the colon.
+    let colon = if lang == Lang::Fr { "\u{a0}:" } else { ":" };
     let what = match (&r.achievement_name, &r.issuer_name, &r.issuer_id) {
-        (Some(a), Some(n), Some(i)) => format!(" — {a}, issued by {n} ({i})"),
-        (Some(a), None, Some(i)) => format!(" — {a}, issued by {i}"),
+        (Some(a), Some(n), Some(i)) => format!(" — {a}, {issued_by} {n} ({i})"),
+        (Some(a), None, Some(i)) => format!(" — {a}, {issued_by} {i}"),
         _ => String::new(),
     };
     let mut line = match &r.verdict {
-        Verdict::Valid => format!("valid: {name}{what}"),
+        Verdict::Valid => format!("{valid}{colon} {name}{what}"),
         Verdict::Invalid { reason, detail } => {
-            format!("invalid ({}): {name}: {detail}", reason.as_str())
+            format!(
+                "{invalid} ({}){colon} {name}{colon} {detail}",
+                reason_label(*reason, lang)
+            )
         }
-        Verdict::CouldNotCheck { why } => format!("could not check: {name}: {why}"),
+        Verdict::CouldNotCheck { why } => format!("{cannot}{colon} {name}{colon} {why}"),
     };
     for w in &r.warnings {
-        line.push_str(&format!("\n  note: {w}"));
+        line.push_str(&format!("\n  {note}{colon} {w}"));
     }
     line
 }

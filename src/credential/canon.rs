@@ -3,8 +3,6 @@
 //! processed again for every document) but it makes no assumption about the document's shape:
 //! verification of foreign credentials and the cross-check of the fast path use it.
 
-use std::borrow::Cow;
-
 use json_ld::expansion::{Action, Policy};
 use json_ld::{JsonLdProcessor, Options, RemoteDocument};
 use oxrdf::{BlankNode, Dataset, GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
@@ -72,13 +70,13 @@ pub fn to_dataset(document: json_syntax::Value) -> Result<Dataset, CanonError> {
             .map_err(|e| CanonError::JsonLd(e.to_string()))?;
     let mut dataset = Dataset::new();
     for rdf_types::Quad(s, p, o, g) in rdf.quads() {
-        let subj = subject(&s)?;
+        let subj = subject(s.as_ref())?;
         let predicate = match p.as_ref() {
             Id::Iri(iri) => NamedNode::new_unchecked(iri.as_str()),
             Id::Blank(b) => return Err(CanonError::Term(format!("blank predicate {b}"))),
         };
         let object = match o {
-            rdf_types::Term::Id(id) => Term::from(subject(&Cow::Owned(id))?),
+            rdf_types::Term::Id(id) => Term::from(subject(&id)?),
             rdf_types::Term::Literal(lit) => Term::from(literal(lit)?),
         };
         let graph = match g {
@@ -96,8 +94,8 @@ fn blank(label: &str) -> Result<BlankNode, CanonError> {
     BlankNode::new(suffix).map_err(|e| CanonError::Term(format!("blank node '{label}': {e}")))
 }
 
-fn subject(id: &Cow<'_, Id>) -> Result<NamedOrBlankNode, CanonError> {
-    Ok(match id.as_ref() {
+fn subject(id: &Id) -> Result<NamedOrBlankNode, CanonError> {
+    Ok(match id {
         Id::Iri(iri) => NamedOrBlankNode::NamedNode(
             NamedNode::new(iri.as_str())
                 .map_err(|e| CanonError::Term(format!("IRI '{iri}': {e}")))?,

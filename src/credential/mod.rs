@@ -22,8 +22,44 @@
 //! Verifying:
 //! - [`verify::verify_bytes`]`(bytes, Some(file_name), &VerifyOptions::at(now))` →
 //!   [`VerifyReport`] with a [`Verdict`]: `Valid`, `Invalid { reason, detail }`,
-//!   `CouldNotCheck { why }`. Baked PNG/SVG go through [`verify::extract_credential_json`],
+//!   `CouldNotCheck { why }`. Baked PNG/SVG go through [`input::extract_credential_json`],
 //!   where `bake::unbake` plugs in. [`verify::StatusChecker`] is the revocation hook.
+//!
+//! ```
+//! use badgedesk::credential::builder::{build, CredentialInputs};
+//! use badgedesk::credential::verify::{verify_json, VerifyOptions};
+//! use badgedesk::credential::{AchievementInfo, BatchSigner, IssuerBinding, IssuerInfo, IssuerKey};
+//! use time::macros::datetime;
+//!
+//! let key = IssuerKey::from_seed(&[7; 32]); // real keys: keys::generate / keys::load
+//! let issuer = IssuerInfo { id: key.did_key(), name: "Festirobot".into(), ..Default::default() };
+//! let achievement = AchievementInfo {
+//!     id: "https://festirobot.example.org/badges/sumo".into(),
+//!     name: "Atelier Sumo".into(),
+//!     description: "A participé à l'atelier sumo.".into(),
+//!     criteria_narrative: Some("Présent à l'atelier.".into()),
+//!     ..Default::default()
+//! };
+//! let now = datetime!(2026-11-26 17:30:00 UTC);
+//! let credential = build(&CredentialInputs {
+//!     issuer: &issuer,
+//!     achievement: &achievement,
+//!     recipient_email: Some("helene@example.org"),
+//!     recipient_name: Some("Hélène"),
+//!     credential_id: uuid::Uuid::from_u128(1), // OsRandomness.credential_id() in production
+//!     salt: "8f0c3a…",                          // OsRandomness.salt() in production
+//!     valid_from: now,
+//!     valid_until: None,
+//!     name: None,
+//!     evidence: &[],
+//!     with_schema: true,
+//! }, now)?;
+//! let signer = BatchSigner::new(key.clone(), IssuerBinding::did_key(&key), "2026-11-26T17:30:00Z", &credential.context)?;
+//! let signed = signer.sign(&credential)?;
+//! let report = verify_json(&signed.to_json(), &VerifyOptions::at(now));
+//! assert!(report.verdict.is_valid());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! Lower level: [`canon`] (general path), [`fast`] (typed path), [`proof`] (hashing, proofValue),
 //! [`didkey`], [`contexts`] (compiled-in contexts, loader refusing other URLs).
@@ -33,6 +69,7 @@ pub mod canon;
 pub mod contexts;
 pub mod didkey;
 pub mod fast;
+pub mod input;
 pub mod keys;
 pub mod model;
 pub mod nquads;

@@ -11,6 +11,7 @@ use super::canon;
 use super::contexts;
 use super::didkey;
 use super::fast;
+use super::input;
 use super::model::{AchievementCredential, Proof};
 use super::proof::{self, CRYPTOSUITE, PROOF_PURPOSE, PROOF_TYPE};
 
@@ -62,14 +63,14 @@ impl Verdict {
         matches!(self, Verdict::Valid)
     }
 
-    fn invalid(reason: InvalidReason, detail: impl Into<String>) -> Self {
+    pub(crate) fn invalid(reason: InvalidReason, detail: impl Into<String>) -> Self {
         Verdict::Invalid {
             reason,
             detail: detail.into(),
         }
     }
 
-    fn cannot(why: impl Into<String>) -> Self {
+    pub(crate) fn cannot(why: impl Into<String>) -> Self {
         Verdict::CouldNotCheck { why: why.into() }
     }
 }
@@ -125,64 +126,13 @@ impl<'a> VerifyOptions<'a> {
     }
 }
 
-/// Get the credential JSON out of a file's bytes: JSON as is; baked PNG and SVG through
-/// `bake::unbake` (a 2.0 assertion or a JWS inside is answered with `CouldNotCheck`).
-pub fn extract_credential_json(bytes: &[u8], file_name: Option<&str>) -> Result<String, Verdict> {
-    let name = file_name.unwrap_or("").to_ascii_lowercase();
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let trimmed = body.trim_ascii_start();
-    if body.starts_with(b"\x89PNG\r\n\x1a\n")
-        || name.ends_with(".png")
-        || trimmed.starts_with(b"<")
-        || name.ends_with(".svg")
-    {
-        let baked = crate::bake::unbake(bytes).map_err(|e| match e {
-            crate::bake::BakeError::NotBaked { .. } => Verdict::invalid(
-                InvalidReason::Malformed,
-                format!("no credential inside: {e}"),
-            ),
-            other => Verdict::invalid(InvalidReason::Malformed, other.to_string()),
-        })?;
-        if baked.version != crate::bake::Version::Ob3 {
-            return Err(Verdict::cannot(
-                "this badge carries an Open Badges 2.0 assertion; badgedesk verifies 3.0 credentials",
-            ));
-        }
-        if !baked.payload.trim_start().starts_with('{') {
-            return Err(Verdict::cannot(
-                "this badge carries a VC-JWT; badgedesk checks eddsa-rdfc-2022 proofs only",
-            ));
-        }
-        return Ok(baked.payload);
-    }
-    match std::str::from_utf8(body) {
-        Ok(text) if text.trim_start().starts_with('{') => Ok(text.to_string()),
-        Ok(text)
-            if text.trim().split('.').count() == 3
-                && !text.trim().contains(char::is_whitespace) =>
-        {
-            Err(Verdict::cannot(
-                "this is a VC-JWT; badgedesk checks eddsa-rdfc-2022 proofs only",
-            ))
-        }
-        Ok(_) => Err(Verdict::invalid(
-            InvalidReason::Malformed,
-            "not a JSON credential, PNG or SVG",
-        )),
-        Err(_) => Err(Verdict::invalid(
-            InvalidReason::Malformed,
-            "not UTF-8 text, PNG or SVG",
-        )),
-    }
-}
-
-/// Verify a file's bytes (JSON, or a baked PNG/SVG).
+/// Verify a file's bytes (JSON, or baked PNG/SVG once `bake` is merged).
 pub fn verify_bytes(
     bytes: &[u8],
     file_name: Option<&str>,
     options: &VerifyOptions<'_>,
 ) -> VerifyReport {
-    match extract_credential_json(bytes, file_name) {
+    match input::extract_credential_json(bytes, file_name) {
         Ok(text) => verify_json(&text, options),
         Err(verdict) => VerifyReport {
             verdict,
