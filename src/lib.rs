@@ -11,5 +11,6 @@ pub mod event;
 pub mod i18n;
 pub mod import;
 pub mod model;
+pub mod search;
 pub mod store;
 pub mod text;
