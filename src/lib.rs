@@ -7,10 +7,12 @@
 pub mod bake;
 pub mod clock;
 pub mod credential;
+pub mod demo;
 pub mod event;
 pub mod i18n;
 pub mod import;
 pub mod model;
+pub mod rules;
 pub mod search;
 pub mod store;
 pub mod text;

@@ -1,8 +1,17 @@
-//! Argument parsing (clap derive) and dispatch to one file per command.
+//! Argument parsing (clap derive) and dispatch to one file per command. Errors become a message
+//! on stderr and exit code 1; bad usage is exit code 2.
+
+mod attendees;
+mod checkin;
+mod demo;
+mod init;
+mod table;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context as _;
+use badgedesk::event::EventDir;
 use badgedesk::i18n::Lang;
 use clap::{Parser, Subcommand};
 
@@ -10,7 +19,8 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "badgedesk",
     version,
-    about = "Offline badge desk: check attendees in, issue signed Open Badges"
+    about = "Offline badge desk: check attendees in, issue signed Open Badges",
+    long_about = "Offline badge desk: check attendees in, issue signed Open Badges.\n\nWithout a command, opens the desk for the event folder."
 )]
 pub struct Cli {
     /// The event folder (default: the current folder).
@@ -24,7 +34,54 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Create a new event folder (event.toml, database, keys, badge images).
+    Init(init::InitArgs),
+    /// Create the built-in demo event (a robotics festival) and open the desk.
+    Demo(demo::DemoArgs),
+    /// List attendees.
+    Attendees(attendees::AttendeesArgs),
+    /// Tick (or untick) attendees at an activity, by ticket number or name.
+    Checkin(checkin::CheckinArgs),
+}
+
+/// What every command gets: where the event is and which language to speak.
+pub struct Ctx {
+    pub event_dir: PathBuf,
+    pub lang: Lang,
+}
+
+impl Ctx {
+    pub fn open_event(&self) -> anyhow::Result<EventDir> {
+        Ok(EventDir::open(&self.event_dir)?)
+    }
+
+    /// Pick the French or English text.
+    pub fn tr<'a>(&self, fr: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+}
+
+/// Who is acting, for the audit log: the OS user name.
+pub fn actor() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_default();
+    if user.is_empty() {
+        "cli".to_string()
+    } else {
+        format!("cli:{user}")
+    }
+}
+
+/// Result of a command: success, or "ran but found problems" (exit 1 without an error message).
+pub enum Outcome {
+    Ok,
+    Problems,
+}
 
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -38,7 +95,41 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    match cli.command {
-        None => ExitCode::SUCCESS,
+    let ctx = Ctx {
+        event_dir: cli.event.clone().unwrap_or_else(|| PathBuf::from(".")),
+        lang: cli.lang.unwrap_or_else(Lang::from_env),
+    };
+    match run(cli.command, &ctx) {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Problems) => ExitCode::from(1),
+        // A closed pipe (`badgedesk attendees | head`) is the reader's choice, not a failure.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}: {e:#}", ctx.tr("erreur", "error"));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause.downcast_ref::<csv::Error>().is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe))
+            || cause.downcast_ref::<serde_json::Error>().is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+    })
+}
+
+fn run(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
+    match command {
+        None => {
+            let event = ctx
+                .open_event()
+                .context(ctx.tr("ouverture du bureau", "opening the desk"))?;
+            demo::open_desk(&event, ctx)
+        }
+        Some(Command::Init(args)) => init::run(args, ctx),
+        Some(Command::Demo(args)) => demo::run(args, ctx),
+        Some(Command::Attendees(args)) => attendees::run(args, ctx),
+        Some(Command::Checkin(args)) => checkin::run(args, ctx),
     }
 }

@@ -1,1 +1,0 @@
-//! event.toml (placeholder until the module lands).

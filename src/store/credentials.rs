@@ -1,0 +1,295 @@
+//! Issued credentials: insert (idempotent per attendee and achievement), list, claim, revoke.
+
+use std::collections::{BTreeSet, HashSet};
+
+use rusqlite::{OptionalExtension, Row, params};
+use time::OffsetDateTime;
+
+use super::{Store, StoreError, parse_time};
+use crate::clock::rfc3339;
+
+/// A credential ready to be stored (already signed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCredential {
+    pub id: String,
+    pub attendee_id: i64,
+    pub achievement_key: String,
+    pub issued_at: OffsetDateTime,
+    pub json: String,
+    pub claim_token: String,
+    pub status_index: Option<u64>,
+}
+
+/// A stored credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedCredential {
+    pub id: String,
+    pub attendee_id: i64,
+    pub achievement_key: String,
+    pub issued_at: OffsetDateTime,
+    pub json: String,
+    pub claim_token: String,
+    pub status_index: Option<u64>,
+    pub claimed_at: Option<OffsetDateTime>,
+    pub revoked_at: Option<OffsetDateTime>,
+    pub revoked_reason: Option<String>,
+    pub replaces: Option<String>,
+}
+
+const COLUMNS: &str = "id, attendee_id, achievement_key, issued_at, json, claim_token, status_index, claimed_at, revoked_at, revoked_reason, replaces";
+
+type RawRow = (
+    String,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn raw(row: &Row<'_>) -> rusqlite::Result<RawRow> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+        row.get(6)?,
+        row.get(7)?,
+        row.get(8)?,
+        row.get(9)?,
+        row.get(10)?,
+    ))
+}
+
+fn cook(r: RawRow) -> Result<IssuedCredential, StoreError> {
+    let opt_time = |t: Option<String>| t.as_deref().map(parse_time).transpose();
+    Ok(IssuedCredential {
+        id: r.0,
+        attendee_id: r.1,
+        achievement_key: r.2,
+        issued_at: parse_time(&r.3)?,
+        json: r.4,
+        claim_token: r.5,
+        status_index: r.6.map(|i| i.max(0) as u64),
+        claimed_at: opt_time(r.7)?,
+        revoked_at: opt_time(r.8)?,
+        revoked_reason: r.9,
+        replaces: r.10,
+    })
+}
+
+impl Store {
+    /// Store signed credentials in one transaction. A credential for an (attendee, achievement)
+    /// that already has a live one is skipped, not an error: issuing is idempotent. Returns the
+    /// ids actually stored.
+    pub fn insert_credentials(
+        &mut self,
+        credentials: &[NewCredential],
+        actor: &str,
+        at: OffsetDateTime,
+    ) -> Result<Vec<String>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut stored = Vec::with_capacity(credentials.len());
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO credentials (id, attendee_id, achievement_key, issued_at, json, claim_token, status_index)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+            )?;
+            for c in credentials {
+                let n = insert.execute(params![
+                    c.id,
+                    c.attendee_id,
+                    c.achievement_key,
+                    rfc3339(c.issued_at),
+                    c.json,
+                    c.claim_token,
+                    c.status_index.map(|i| i as i64)
+                ])?;
+                if n == 1 {
+                    stored.push(c.id.clone());
+                }
+            }
+        }
+        if !stored.is_empty() {
+            Store::audit(
+                &tx,
+                at,
+                actor,
+                "issue",
+                &serde_json::json!({ "count": stored.len() }),
+            )?;
+        }
+        tx.commit()?;
+        Ok(stored)
+    }
+
+    /// Revoke `old_id` and store `new` in its place, atomically (e.g. after a name fix).
+    pub fn reissue(
+        &mut self,
+        old_id: &str,
+        new: &NewCredential,
+        reason: &str,
+        actor: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE credentials SET revoked_at = ?2, revoked_reason = ?3 WHERE id = ?1 AND revoked_at IS NULL",
+            params![old_id, rfc3339(at), reason],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::NoSuchCredential(old_id.to_string()));
+        }
+        tx.execute(
+            "INSERT INTO credentials (id, attendee_id, achievement_key, issued_at, json, claim_token, status_index, replaces)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                new.id,
+                new.attendee_id,
+                new.achievement_key,
+                rfc3339(new.issued_at),
+                new.json,
+                new.claim_token,
+                new.status_index.map(|i| i as i64),
+                old_id
+            ],
+        )?;
+        Store::audit(
+            &tx,
+            at,
+            actor,
+            "reissue",
+            &serde_json::json!({ "old": old_id, "new": new.id, "reason": reason }),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Revoke a live credential. Returns false if it was already revoked.
+    pub fn revoke(
+        &mut self,
+        id: &str,
+        reason: &str,
+        actor: &str,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction()?;
+        let exists: Option<Option<String>> = tx
+            .query_row(
+                "SELECT revoked_at FROM credentials WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match exists {
+            None => return Err(StoreError::NoSuchCredential(id.to_string())),
+            Some(Some(_)) => return Ok(false),
+            Some(None) => {}
+        }
+        tx.execute(
+            "UPDATE credentials SET revoked_at = ?2, revoked_reason = ?3 WHERE id = ?1",
+            params![id, rfc3339(at), reason],
+        )?;
+        Store::audit(
+            &tx,
+            at,
+            actor,
+            "revoke",
+            &serde_json::json!({ "id": id, "reason": reason }),
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Record the first visit of a claim page. Returns false if the token is unknown.
+    pub fn mark_claimed(
+        &mut self,
+        claim_token: &str,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let n = self.conn.execute(
+            "UPDATE credentials SET claimed_at = ?2 WHERE claim_token = ?1 AND claimed_at IS NULL",
+            params![claim_token, rfc3339(at)],
+        )?;
+        if n == 1 {
+            return Ok(true);
+        }
+        let known: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT 1 FROM credentials WHERE claim_token = ?1",
+                [claim_token],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(known.is_some())
+    }
+
+    /// Every credential, oldest first.
+    pub fn credentials(&self) -> Result<Vec<IssuedCredential>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM credentials ORDER BY issued_at, id");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], raw)?;
+        rows.map(|r| cook(r?)).collect()
+    }
+
+    pub fn credential(&self, id: &str) -> Result<Option<IssuedCredential>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM credentials WHERE id = ?1");
+        self.conn
+            .query_row(&sql, [id], raw)
+            .optional()?
+            .map(cook)
+            .transpose()
+    }
+
+    pub fn credential_by_token(
+        &self,
+        claim_token: &str,
+    ) -> Result<Option<IssuedCredential>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM credentials WHERE claim_token = ?1");
+        self.conn
+            .query_row(&sql, [claim_token], raw)
+            .optional()?
+            .map(cook)
+            .transpose()
+    }
+
+    /// Credentials of one attendee, oldest first.
+    pub fn credentials_of(&self, attendee_id: i64) -> Result<Vec<IssuedCredential>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM credentials WHERE attendee_id = ?1 ORDER BY issued_at, id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([attendee_id], raw)?;
+        rows.map(|r| cook(r?)).collect()
+    }
+
+    /// (attendee, achievement) pairs that already hold a live credential.
+    pub fn live_awards(&self) -> Result<HashSet<(i64, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT attendee_id, achievement_key FROM credentials WHERE revoked_at IS NULL",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Status-list indices already given out (never reused, even after revocation).
+    pub fn used_status_indices(&self) -> Result<BTreeSet<u64>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT status_index FROM credentials WHERE status_index IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, i64>(0))?;
+        let mut out = BTreeSet::new();
+        for r in rows {
+            out.insert(r?.max(0) as u64);
+        }
+        Ok(out)
+    }
+}
