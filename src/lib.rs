@@ -16,3 +16,4 @@ pub mod rules;
 pub mod search;
 pub mod store;
 pub mod text;
+pub mod tui;
