@@ -61,13 +61,13 @@ const QUIT: Binding = b(
 
 pub const DESK: &[Binding] = &[
     b(&[k(KeyCode::Enter)], Command::Tick, "key-tick"),
+    b(&[k(KeyCode::F(1))], Command::Help, "key-help"),
     b(&[ctrl('z'), k(KeyCode::F(8))], Command::Undo, "key-undo"),
     b(&[k(KeyCode::Tab)], Command::NextActivity, "key-next-activity"),
     b(&[k(KeyCode::F(3))], Command::PickActivity, "key-pick-activity"),
     b(&[k(KeyCode::F(4))], Command::CycleFilter, "key-filter"),
     b(&[k(KeyCode::F(2))], Command::WalkIn, "key-walk-in"),
     b(&[k(KeyCode::F(5))], Command::Import, "key-import"),
-    b(&[k(KeyCode::F(1))], Command::Help, "key-help"),
     b(&[k(KeyCode::Up)], Command::Up, "key-move"),
     b(&[k(KeyCode::Down)], Command::Down, "key-move"),
     b(&[k(KeyCode::PageUp)], Command::PageUp, "key-page"),

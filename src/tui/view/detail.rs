@@ -23,11 +23,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     };
     let t = &app.theme;
+    // French puts a narrow no-break space before the colon.
+    let colon = match app.cat.lang() {
+        crate::i18n::Lang::Fr => "\u{202f}: ",
+        crate::i18n::Lang::En => ": ",
+    };
     let mut lines: Vec<Line> = Vec::new();
     let mut field = |label: &str, value: Option<&str>| {
         if let Some(v) = value.filter(|v| !v.is_empty()) {
             lines.push(Line::from(vec![
-                Span::styled(format!("{}: ", app.cat.get(label)), t.dim()),
+                Span::styled(format!("{}{colon}", app.cat.get(label)), t.dim()),
                 Span::raw(sanitize(v)),
             ]));
         }
