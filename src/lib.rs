@@ -11,6 +11,7 @@ pub mod demo;
 pub mod event;
 pub mod i18n;
 pub mod import;
+pub mod issue;
 pub mod model;
 pub mod rules;
 pub mod search;

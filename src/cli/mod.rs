@@ -5,6 +5,7 @@ mod attendees;
 mod checkin;
 mod demo;
 mod desk;
+mod import;
 mod init;
 mod table;
 
@@ -44,6 +45,8 @@ pub enum Command {
     Attendees(attendees::AttendeesArgs),
     /// Tick (or untick) attendees at an activity, by ticket number or name.
     Checkin(checkin::CheckinArgs),
+    /// Import or update attendees from a CSV file (preview with --dry-run).
+    Import(import::ImportArgs),
 }
 
 /// What every command gets: where the event is and which language to speak.
@@ -132,5 +135,6 @@ fn run(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Some(Command::Demo(args)) => demo::run(args, ctx),
         Some(Command::Attendees(args)) => attendees::run(args, ctx),
         Some(Command::Checkin(args)) => checkin::run(args, ctx),
+        Some(Command::Import(args)) => import::run(args, ctx),
     }
 }

@@ -100,17 +100,11 @@ impl Roster {
         self.attendees.push(attendee);
     }
 
-    /// Adds new attendees and replaces updated ones (after an import).
-    pub fn upsert(&mut self, attendee: Attendee) {
-        match self.by_id.get(&attendee.id).copied() {
-            Some(pos) => {
-                self.index.replace(pos, &attendee);
-                if let Some(slot) = self.attendees.get_mut(pos) {
-                    *slot = attendee;
-                }
-            }
-            None => self.add(attendee),
-        }
+    /// Replaces the whole roster (after an import), keeping who is present where.
+    pub fn replace_all(&mut self, attendees: Vec<Attendee>, index: SearchIndex) {
+        self.by_id = attendees.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+        self.attendees = attendees;
+        self.index = index;
     }
 }
 

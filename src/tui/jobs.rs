@@ -9,6 +9,7 @@ use std::thread::{self, JoinHandle};
 
 use crate::clock::Clock;
 use crate::event::EventDir;
+use crate::i18n::Lang;
 use crate::search::SearchIndex;
 use crate::store::{CheckInAction, CheckInOutcome, Store};
 
@@ -16,33 +17,56 @@ use super::action::{Action, TickOutcome, Undone};
 use super::app::{ActivityItem, HistoryLine, Loaded};
 use super::effect::Effect;
 use super::event::Event;
-use super::import::{ImportMsg, ImportRequest};
+use super::import::ImportMsg;
 
 /// The running worker: send effects with `send`, then `finish` to wait for the last ones.
 pub struct Worker {
     tx: Option<Sender<Effect>>,
     handle: Option<JoinHandle<()>>,
+    /// For import jobs, which run on their own threads.
+    event: EventDir,
+    actor: String,
+    lang: Lang,
+    events: Sender<Event>,
 }
 
 impl Worker {
     pub fn spawn(
         event: EventDir,
         actor: String,
+        lang: Lang,
         clock: Box<dyn Clock>,
         events: Sender<Event>,
     ) -> Worker {
         let (tx, rx) = mpsc::channel();
+        let (ev, who, out) = (event.clone(), actor.clone(), events.clone());
         let handle = thread::Builder::new()
             .name("desk-store".into())
-            .spawn(move || run(&event, &actor, clock.as_ref(), &rx, &events))
+            .spawn(move || run(&ev, &who, clock.as_ref(), &rx, &out))
             .ok();
         Worker {
             tx: Some(tx),
             handle,
+            event,
+            actor,
+            lang,
+            events,
         }
     }
 
     pub fn send(&self, effect: Effect) {
+        if let Effect::Import(request) = effect {
+            // A large file must not hold up ticks: imports get their own thread.
+            super::import_job::spawn(
+                self.event.clone(),
+                request,
+                self.actor.clone(),
+                &crate::clock::SystemClock,
+                self.lang,
+                self.events.clone(),
+            );
+            return;
+        }
         if let Some(tx) = &self.tx {
             let _ = tx.send(effect);
         }
@@ -209,9 +233,8 @@ pub fn perform(
             Err(e) => Action::WalkInFailed(e.to_string()),
         },
         Effect::ListCsv(dir) => Action::Import(ImportMsg::Files(list_csv(&dir))),
-        Effect::Import(ImportRequest::Read { path }) => Action::Import(ImportMsg::Failed(
-            format!("{}: the import module is not available yet", path.display()),
-        )),
+        // `Worker::send` starts import jobs on their own thread; nothing reaches here.
+        Effect::Import(_) => return,
     };
     send(events, action);
 }

@@ -8,6 +8,7 @@ pub mod app;
 pub mod effect;
 pub mod event;
 pub mod import;
+pub mod import_job;
 pub mod jobs;
 pub mod keymap;
 pub mod terminal;
@@ -64,7 +65,7 @@ pub fn run(opts: DeskOptions) -> Result<(), TuiError> {
     app.event_root = opts.event.root().to_path_buf();
     event::spawn_input(tx.clone());
     event::spawn_signals(tx.clone());
-    let worker = jobs::Worker::spawn(opts.event, opts.actor, Box::new(SystemClock), tx);
+    let worker = jobs::Worker::spawn(opts.event, opts.actor, opts.lang, Box::new(SystemClock), tx);
     let result = event_loop(&mut guard, &mut app, &rx, &worker);
     // Let the worker commit what it was given before the process ends.
     worker.finish();

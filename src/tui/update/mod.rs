@@ -163,7 +163,7 @@ fn reload_history_of(app: &mut App, id: i64, fx: &mut Vec<Effect>) {
     }
 }
 
-pub(super) fn flash(app: &mut App, kind: FlashKind, text: String) {
+pub(in crate::tui) fn flash(app: &mut App, kind: FlashKind, text: String) {
     app.flash = Some(Flash { kind, text });
 }
 

@@ -8,7 +8,8 @@ use super::tests::{cmd, person, ready_app, type_slowly};
 use super::*;
 use crate::i18n::Lang;
 use crate::store::WalkIn;
-use crate::tui::import::{ImportMsg, ImportRequest, ImportStage};
+use crate::tui::app::App;
+use crate::tui::import::{ImportMsg, ImportRequest, ImportStage, Imported, Preview};
 
 #[test]
 fn picker_chooses_an_activity() {
@@ -110,13 +111,73 @@ fn import_screen_lists_files_completes_and_reads() {
     assert_eq!(s.path, "b.csv");
     update(&mut app, cmd(Command::Backspace));
     update(&mut app, Action::Type('v', Instant::now()));
-    update(&mut app, cmd(Command::Left));
-    update(&mut app, cmd(Command::Right));
     let fx = update(&mut app, cmd(Command::Submit));
-    assert_eq!(fx, vec![Effect::Import(ImportRequest::Read { path: "/ev/b.csv".into() })]);
+    assert_eq!(
+        fx,
+        vec![Effect::Import(ImportRequest::Read { path: "/ev/b.csv".into(), map: vec![] })]
+    );
     update(&mut app, Action::Import(ImportMsg::Failed("bad file".into())));
     let Overlay::Import(s) = &app.overlay else { panic!("import") };
-    assert_eq!(s.stage, ImportStage::Failed("bad file".into()));
+    assert!(matches!(&s.stage, ImportStage::Failed(e) if e == "bad file"));
     update(&mut app, cmd(Command::Cancel));
     assert!(matches!(app.overlay, Overlay::None));
+}
+
+fn preview_of(app: &App, csv: &str) -> Box<Preview> {
+    let parsed = crate::import::read(csv.as_bytes(), "in.csv", &Default::default()).expect("read");
+    let mut columns = vec![None; parsed.headers.len()];
+    for f in &parsed.mapping.fields {
+        columns[f.column] = Some(f.field);
+    }
+    let headers = parsed.headers.clone();
+    let plan = crate::import::plan(parsed, &app.roster.attendees);
+    Box::new(Preview {
+        path: "/ev/in.csv".into(),
+        encoding: "UTF-8".into(),
+        delimiter: b';',
+        headers,
+        columns,
+        plan,
+    })
+}
+
+#[test]
+fn import_preview_changes_mapping_confirms_and_reloads_the_roster() {
+    let mut app = ready_app(Lang::En);
+    app.event_root = "/ev".into();
+    update(&mut app, cmd(Command::Import));
+    type_slowly(&mut app, "in.csv");
+    update(&mut app, cmd(Command::Submit));
+    let csv = "Billet;Prénom;Nom;Classe\nFR26-0009;Ana;López;2nde\n;;;\nFR26-0001;Hélène;Dupont;1re\n";
+    let preview = preview_of(&app, csv);
+    assert_eq!(preview.plan.to_add.len(), 1);
+    update(&mut app, Action::Import(ImportMsg::Preview(preview)));
+    // Nothing is written by moving around or remapping: only reads are asked for.
+    update(&mut app, cmd(Command::Down));
+    update(&mut app, cmd(Command::Down));
+    update(&mut app, cmd(Command::Down));
+    let fx = update(&mut app, cmd(Command::Right));
+    let Some(Effect::Import(ImportRequest::Read { map, .. })) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    // Column 4 ("Classe", ignored) becomes the first field, the ticket.
+    assert_eq!(
+        map,
+        &vec![crate::import::MapOverride { field: crate::import::Field::Ticket, column: Some("4".into()) }]
+    );
+    let fx = update(&mut app, cmd(Command::Submit));
+    assert!(matches!(fx.first(), Some(Effect::Import(ImportRequest::Apply { .. }))));
+    let Overlay::Import(s) = &app.overlay else { panic!("import") };
+    assert!(matches!(s.stage, ImportStage::Working { .. }));
+    update(&mut app, Action::Import(ImportMsg::Step { step: 3, what: "writing".into() }));
+    let mut attendees = app.roster.attendees.clone();
+    attendees.push(person(9, "Ana", "López", "FR26-0009"));
+    let index = crate::search::SearchIndex::build(&attendees, &mut |_, _| {});
+    let added = Imported { added: 1, updated: 0, attendees, index };
+    update(&mut app, Action::Import(ImportMsg::Done(Box::new(added))));
+    assert!(matches!(app.overlay, Overlay::None));
+    assert_eq!(app.flash.as_ref().map(|f| f.text.as_str()), Some("Import done: 1 added, 0 updated."));
+    type_slowly(&mut app, "lopez");
+    assert_eq!(app.selected_attendee().map(|a| a.id), Some(9));
+    assert_eq!(app.roster.counts.get("accueil"), Some(&1), "presence kept");
 }

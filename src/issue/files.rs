@@ -1,0 +1,95 @@
+//! The derived files of issued credentials under `issued/`: names, atomic writes (temporary
+//! name, then rename), and clearing temporaries left by a crash.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Suffix of files being written; anything with it is left over from a crash.
+pub const TMP_SUFFIX: &str = ".partial";
+
+/// File stem of a credential: the UUID of `urn:uuid:…` (colons are not allowed in Windows file
+/// names), or the id with unsafe characters replaced.
+pub fn stem(credential_id: &str) -> String {
+    let id = credential_id
+        .strip_prefix("urn:uuid:")
+        .unwrap_or(credential_id);
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Paths of the signed JSON and the baked image (`ext` is "png" or "svg").
+pub fn paths(issued_dir: &Path, credential_id: &str, image_ext: &str) -> (PathBuf, PathBuf) {
+    let stem = stem(credential_id);
+    (
+        issued_dir.join(format!("{stem}.json")),
+        issued_dir.join(format!("{stem}.{image_ext}")),
+    )
+}
+
+/// Write `bytes` to `path` so that readers see either the old file or the whole new one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut tmp_name = path.as_os_str().to_owned();
+    tmp_name.push(TMP_SUFFIX);
+    let tmp = PathBuf::from(tmp_name);
+    let result = (|| {
+        let mut file = fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Remove temporaries a killed run left behind. Returns how many were removed.
+pub fn remove_partials(dir: &Path) -> io::Result<usize> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let path = entry?.path();
+        if path.to_string_lossy().ends_with(TMP_SUFFIX) {
+            fs::remove_file(&path)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_are_portable_file_names() {
+        assert_eq!(stem("urn:uuid:1b2c-3d"), "1b2c-3d");
+        assert_eq!(stem("https://x.org/c/1"), "https___x_org_c_1");
+    }
+
+    #[test]
+    fn atomic_write_and_cleanup() {
+        let dir = tempfile::tempdir().unwrap();
+        let (json, png) = paths(dir.path(), "urn:uuid:abc", "png");
+        write_atomic(&json, b"{}").unwrap();
+        write_atomic(&json, b"{\"a\":1}").unwrap();
+        assert_eq!(fs::read(&json).unwrap(), b"{\"a\":1}");
+        fs::write(format!("{}{TMP_SUFFIX}", png.display()), b"half").unwrap();
+        assert_eq!(remove_partials(dir.path()).unwrap(), 1);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(remove_partials(&dir.path().join("missing")).unwrap(), 0);
+    }
+}
