@@ -9,6 +9,7 @@
 
 mod score;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::model::Attendee;
@@ -23,6 +24,11 @@ const FUZZY_FALLBACK_BELOW: usize = 5;
 /// (`name \0 organisation \0 ticket \0 email`), so each query word costs one scan.
 #[derive(Debug, Clone)]
 struct Entry {
+    /// Bit per ASCII letter or digit that starts a word of the name (`initials`) or of another
+    /// field (`other_initials`): one-character queries, the first keystroke and the only full
+    /// scan, are answered without reading the text.
+    initials: u64,
+    other_initials: u64,
     hay: Box<str>,
     org_at: u32,
     ticket_at: u32,
@@ -59,7 +65,20 @@ pub struct SearchIndex {
     order: Vec<u32>,
     sort_keys: Vec<Box<str>>,
     tickets: HashMap<String, u32>,
+    /// Recent queries and their unfiltered hits. Adding characters only narrows a search, so
+    /// the next keystroke scans the previous hits instead of the whole roster.
+    cache: RefCell<Vec<Cached>>,
 }
+
+#[derive(Debug, Clone)]
+struct Cached {
+    query: String,
+    hits: Vec<Hit>,
+    fuzzy: bool,
+}
+
+/// Queries remembered (one per keystroke of the current name).
+const CACHE_DEPTH: usize = 24;
 
 impl SearchIndex {
     /// Builds the index, calling `progress(done, total)` every few thousand attendees.
@@ -101,6 +120,7 @@ impl SearchIndex {
         if let Some(slot) = self.sort_keys.get_mut(pos) {
             *slot = key;
         }
+        self.cache.borrow_mut().clear();
         self.reorder();
     }
 
@@ -133,36 +153,78 @@ impl SearchIndex {
             let hits = all.take(limit).map(|&pos| Hit { pos, score: 0 }).collect();
             return SearchResult { hits, total, fuzzy: false };
         }
-        let exact = self.scan(&words, keep, false);
-        if exact.len() >= FUZZY_FALLBACK_BELOW {
-            return self.rank_hits(exact, limit, false);
-        }
-        let mut all = exact;
-        let seen: std::collections::HashSet<u32> = all.iter().map(|h| h.pos).collect();
-        let fuzzy = self.scan(&words, keep, true);
-        let any_fuzzy = fuzzy.iter().any(|h| !seen.contains(&h.pos));
-        all.extend(fuzzy.into_iter().filter(|h| !seen.contains(&h.pos)));
-        self.rank_hits(all, limit, any_fuzzy)
+        let (hits, fuzzy) = self.matches(&folded, &words);
+        let kept: Vec<Hit> = hits.into_iter().filter(|h| keep(h.pos as usize)).collect();
+        self.rank_hits(kept, limit, fuzzy)
     }
 
-    fn scan(&self, words: &[&str], keep: &dyn Fn(usize) -> bool, fuzzy: bool) -> Vec<Hit> {
+    /// Every attendee matching `words` (no filter), from the cache when possible.
+    fn matches(&self, folded: &str, words: &[&str]) -> (Vec<Hit>, bool) {
+        let mut cache = self.cache.borrow_mut();
+        let base = cache
+            .iter()
+            .filter(|c| folded.starts_with(c.query.as_str()))
+            .max_by_key(|c| c.query.len());
+        if let Some(c) = base
+            && c.query == folded
+        {
+            return (c.hits.clone(), c.fuzzy);
+        }
+        let candidates: Option<Vec<u32>> = base.map(|c| c.hits.iter().map(|h| h.pos).collect());
+        let exact = self.scan(words, candidates.as_deref(), false);
+        let (hits, fuzzy) = if exact.len() >= FUZZY_FALLBACK_BELOW {
+            (exact, false)
+        } else {
+            let seen: std::collections::HashSet<u32> = exact.iter().map(|h| h.pos).collect();
+            let guesses = self.scan(words, candidates.as_deref(), true);
+            let any = guesses.iter().any(|h| !seen.contains(&h.pos));
+            let mut all = exact;
+            all.extend(guesses.into_iter().filter(|h| !seen.contains(&h.pos)));
+            (all, any)
+        };
+        // Keep only the chain of prefixes of this query, newest last.
+        cache.retain(|c| folded.starts_with(c.query.as_str()));
+        if cache.len() >= CACHE_DEPTH {
+            cache.remove(0);
+        }
+        cache.push(Cached {
+            query: folded.to_string(),
+            hits: hits.clone(),
+            fuzzy,
+        });
+        (hits, fuzzy)
+    }
+
+    fn scan(&self, words: &[&str], candidates: Option<&[u32]>, fuzzy: bool) -> Vec<Hit> {
         let mut matcher = score::Fuzzy::new();
         let mut hits = Vec::new();
-        'entries: for (pos, e) in self.entries.iter().enumerate() {
+        let mut consider = |pos: u32, e: &Entry| {
             let mut total = 0u32;
             for w in words {
                 let s = if fuzzy {
-                    matcher.score(e.name(), w)
+                    quick_score(e, w).or_else(|| matcher.score(e.name(), w))
                 } else {
-                    word_score(&e.hay, e.bounds(), w)
+                    quick_score(e, w)
                 };
                 match s {
                     Some(s) => total += s,
-                    None => continue 'entries,
+                    None => return,
                 }
             }
-            if keep(pos) {
-                hits.push(Hit { pos: pos as u32, score: total });
+            hits.push(Hit { pos, score: total });
+        };
+        match candidates {
+            Some(list) => {
+                for &pos in list {
+                    if let Some(e) = self.entries.get(pos as usize) {
+                        consider(pos, e);
+                    }
+                }
+            }
+            None => {
+                for (pos, e) in self.entries.iter().enumerate() {
+                    consider(pos as u32, e);
+                }
             }
         }
         hits
@@ -193,6 +255,7 @@ impl SearchIndex {
         }
         self.entries.push(entry);
         self.sort_keys.push(key);
+        self.cache.borrow_mut().clear();
     }
 
     fn reorder(&mut self) {
@@ -224,11 +287,49 @@ impl Entry {
     }
 }
 
+/// `word_score` with a shortcut for one-letter queries (the first keystroke scans everyone):
+/// a name word starting with the letter is a name prefix, whatever else the entry holds.
+fn quick_score(e: &Entry, w: &str) -> Option<u32> {
+    if let [c] = w.as_bytes()
+        && let Some(bit) = initial_bit(*c)
+    {
+        // One character only counts at the start of a word: "m" alone listing every e-mail
+        // with an m in it would help nobody.
+        if e.initials & bit != 0 {
+            return Some(Tier::NamePrefix as u32);
+        }
+        if e.other_initials & bit == 0 {
+            return None;
+        }
+        return word_score(&e.hay, e.bounds(), w)
+            .filter(|&s| s != Tier::EmailSubstring as u32 && s != Tier::OrgSubstring as u32);
+    }
+    word_score(&e.hay, e.bounds(), w)
+}
+
+/// The bit of an ASCII lowercase letter or digit.
+fn initial_bit(c: u8) -> Option<u64> {
+    match c {
+        b'a'..=b'z' => Some(1 << (c - b'a')),
+        b'0'..=b'9' => Some(1 << (26 + c - b'0')),
+        _ => None,
+    }
+}
+
+/// `text::fold`, with a fast path for ASCII (most of a roster), where it is only lowercasing.
+fn fold_fast(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        fold(s)
+    }
+}
+
 fn make_entry(a: &Attendee) -> (Entry, Box<str>) {
-    let name = fold(&a.display_name());
-    let org = fold(a.organisation.as_deref().unwrap_or(""));
-    let ticket = fold(a.ticket.as_deref().unwrap_or(""));
-    let email = fold(a.email.as_deref().unwrap_or(""));
+    let name = fold_fast(&a.display_name());
+    let org = fold_fast(a.organisation.as_deref().unwrap_or(""));
+    let ticket = fold_fast(a.ticket.as_deref().unwrap_or(""));
+    let email = fold_fast(a.email.as_deref().unwrap_or(""));
     // '\0' never comes from the keyboard, so no query word can match across two fields.
     let mut hay = String::with_capacity(name.len() + org.len() + ticket.len() + email.len() + 3);
     hay.push_str(&name);
@@ -241,9 +342,18 @@ fn make_entry(a: &Attendee) -> (Entry, Box<str>) {
     hay.push('\0');
     let email_at = hay.len() as u32;
     hay.push_str(&email);
-    let key = format!("{}\0{}", fold(&a.family_name), fold(&a.given_name)).into_boxed_str();
+    let key = format!("{}\0{}", fold_fast(&a.family_name), fold_fast(&a.given_name)).into_boxed_str();
+    let word_bits = |text: &str| {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter_map(|w| w.bytes().next().and_then(initial_bit))
+            .fold(0u64, |acc, bit| acc | bit)
+    };
+    let initials = word_bits(&name);
+    let other_initials = word_bits(&org) | word_bits(&ticket) | word_bits(&email);
     (
         Entry {
+            initials,
+            other_initials,
             hay: hay.into_boxed_str(),
             org_at,
             ticket_at,

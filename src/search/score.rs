@@ -31,33 +31,54 @@ pub enum Tier {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Field {
-    Name,
     Org,
     Ticket,
     Email,
 }
 
-/// The best exact tier of `word` (folded, non-empty) in `hay`, as a score.
+/// The best exact tier of `word` (folded, non-empty) in `hay`, as a score. A name-word prefix
+/// also gets up to 8 points for how much of the word it covers ("dupon" fits "Dupont" better
+/// than "Dupontel"), so near-complete words rise first.
 pub fn word_score(hay: &str, b: Bounds, word: &str) -> Option<u32> {
-    let mut best: Option<Tier> = None;
-    for (i, _) in hay.match_indices(word) {
+    let ticket = hay.get(b.ticket_at..b.email_at - 1).unwrap_or("");
+    if ticket == word {
+        return Some(Tier::Ticket as u32);
+    }
+    // The name first: a name-word prefix can only be beaten by a whole name word.
+    let name_end = b.org_at - 1;
+    let name = hay.get(..name_end).unwrap_or("");
+    let mut best: Option<u32> = None;
+    for i in find_all(name, word) {
+        if is_word_char(name[..i].chars().next_back()) {
+            best = best.max(Some(Tier::NameSubstring as u32));
+            continue;
+        }
+        let rest = &name[i..];
+        let word_len = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
+        if word_len <= word.len() {
+            return Some(Tier::NameWord as u32);
+        }
+        let cover = (8 * word.len() / word_len) as u32;
+        best = best.max(Some(Tier::NamePrefix as u32 + cover));
+    }
+    if best.is_some_and(|s| s >= Tier::NamePrefix as u32) {
+        return best;
+    }
+    let mut best_tier: Option<Tier> = None;
+    let others = hay.get(b.org_at..).unwrap_or("");
+    for k in find_all(others, word) {
+        let i = k + b.org_at;
         let (field, start, end) = if i >= b.email_at {
             (Field::Email, b.email_at, hay.len())
         } else if i >= b.ticket_at {
             (Field::Ticket, b.ticket_at, b.email_at - 1)
-        } else if i >= b.org_at {
-            (Field::Org, b.org_at, b.ticket_at - 1)
         } else {
-            (Field::Name, 0, b.org_at - 1)
+            (Field::Org, b.org_at, b.ticket_at - 1)
         };
         let j = i + word.len();
         let at_word_start = i == start || !is_word_char(hay[..i].chars().next_back());
         let at_word_end = j >= end || !is_word_char(hay[j..].chars().next());
         let tier = match field {
-            Field::Name if at_word_start && at_word_end => Tier::NameWord,
-            Field::Name if at_word_start => Tier::NamePrefix,
-            Field::Name => Tier::NameSubstring,
-            Field::Ticket if i == start && j == end => Tier::Ticket,
             Field::Ticket if i == start => Tier::TicketPrefix,
             Field::Ticket => Tier::TicketSubstring,
             Field::Org if at_word_start && at_word_end => Tier::OrgWord,
@@ -67,14 +88,24 @@ pub fn word_score(hay: &str, b: Bounds, word: &str) -> Option<u32> {
             Field::Email if at_word_start => Tier::EmailWord,
             Field::Email => Tier::EmailSubstring,
         };
-        if best.is_none_or(|b| tier > b) {
-            best = Some(tier);
-        }
-        if tier == Tier::Ticket || tier == Tier::NameWord {
-            break;
+        if best_tier.is_none_or(|b| tier > b) {
+            best_tier = Some(tier);
         }
     }
-    best.map(|t| t as u32)
+    best.max(best_tier.map(|t| t as u32))
+}
+
+/// Byte offsets of every occurrence of `needle` (non-empty) in `hay`. A plain byte scan: for
+/// the short fields of a roster it beats setting up a substring searcher per entry, and every
+/// offset is a char boundary because the needle starts with a UTF-8 leading byte.
+fn find_all<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let h = hay.as_bytes();
+    let n = needle.as_bytes();
+    let first = n.first().copied();
+    h.iter()
+        .enumerate()
+        .filter(move |&(i, &b)| Some(b) == first && h.get(i..).is_some_and(|rest| rest.starts_with(n)))
+        .map(|(i, _)| i)
 }
 
 fn is_word_char(c: Option<char>) -> bool {
@@ -134,23 +165,30 @@ impl Fuzzy {
 /// True when some prefix of `word` is within one edit (substitution, transposition, insertion
 /// or deletion) of `typed`.
 pub fn one_edit_prefix(word: &str, typed: &str) -> bool {
+    if word.is_ascii() && typed.is_ascii() {
+        return one_edit_prefix_of(word.as_bytes(), typed.as_bytes());
+    }
     let w: Vec<char> = word.chars().collect();
     let t: Vec<char> = typed.chars().collect();
+    one_edit_prefix_of(&w, &t)
+}
+
+fn one_edit_prefix_of<T: PartialEq>(w: &[T], t: &[T]) -> bool {
     let n = t.len();
     // Compare `t` with the prefixes of `w` of length n-1, n and n+1.
     [n.saturating_sub(1), n, n + 1]
         .iter()
         .filter(|&&l| l <= w.len() && l > 0)
-        .any(|&l| within_one_edit(&w[..l], &t))
+        .any(|&l| within_one_edit(&w[..l], t))
 }
 
-fn within_one_edit(a: &[char], b: &[char]) -> bool {
+fn within_one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
     if a == b {
         return true;
     }
     match a.len() as isize - b.len() as isize {
         0 => {
-            let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+            let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).take(3).collect();
             match diff.as_slice() {
                 [_] => true,
                 [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],

@@ -134,3 +134,22 @@ fn push_and_replace_keep_order_and_tickets() {
     assert_eq!(ix.ticket("b9"), Some(5));
     assert_eq!(names(&ix, &r, "zola"), vec!["Sam Zola"]);
 }
+
+#[test]
+fn one_character_matches_word_starts_only() {
+    let r = roster();
+    let ix = index(&r);
+    // "h" starts Hélène (name) and h.dupont@ (e-mail), but the 'h' inside "Thị" or
+    // "Lenoir"-less names is no match on its own.
+    let got = names(&ix, &r, "h");
+    assert_eq!(got, vec!["Hélène Dupont"]);
+    assert_eq!(names(&ix, &r, "c"), vec!["Hélène Dupont", "Loïc Dupont", "Paul Martin"]);
+    assert!(names(&ix, &r, "q").is_empty());
+}
+
+#[test]
+fn ascii_fast_fold_agrees_with_fold() {
+    for s in ["Dupont", "O'Brien-Smith 42", "MARTIN", "Hélène", "Œuvray"] {
+        assert_eq!(fold_fast(s), fold(s));
+    }
+}
