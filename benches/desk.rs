@@ -4,6 +4,7 @@
 //! - keystroke → search → rendered frame (TestBackend 120×40), p50/p99 over a few thousand
 //!   keystrokes typing real names;
 //! - resident memory after that (Linux: VmRSS / VmHWM).
+//!
 //! Prints numbers; asserts nothing (timings are not tests).
 
 use std::sync::mpsc;
@@ -36,8 +37,15 @@ fn main() {
         .arg(&root)
         .output()
         .expect("run badgedesk demo");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    println!("setup: created a {n}-attendee event in {:.1} s (not timed below)", t.elapsed().as_secs_f64());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    println!(
+        "setup: created a {n}-attendee event in {:.1} s (not timed below)",
+        t.elapsed().as_secs_f64()
+    );
 
     // Start-up to the first full frame.
     let (tx, rx) = mpsc::channel();
@@ -45,11 +53,17 @@ fn main() {
     let event = EventDir::open(&root).expect("open event");
     let (_store, loaded) = jobs::load(&event, &tx).expect("load");
     let load_done = start.elapsed();
-    let mut app = App::new(Lang::Fr, Theme { color: true }, UtcOffset::UTC, "bench".into());
+    let mut app = App::new(
+        Lang::Fr,
+        Theme { color: true },
+        UtcOffset::UTC,
+        "bench".into(),
+    );
     app.size = (120, 40);
     update(&mut app, Action::Loaded(Box::new(loaded)));
     let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    term.draw(|f| f.render_widget(DeskView(&app), f.area())).expect("draw");
+    term.draw(|f| f.render_widget(DeskView(&app), f.area()))
+        .expect("draw");
     let first_frame = start.elapsed();
     drop(rx);
     println!(
@@ -65,10 +79,14 @@ fn main() {
         let r = ix.search(q, &|_| true, 1000);
         let search = t.elapsed();
         let t = Instant::now();
-        update(&mut app, Action::Type(q.chars().next().unwrap_or('m'), Instant::now()));
+        update(
+            &mut app,
+            Action::Type(q.chars().next().unwrap_or('m'), Instant::now()),
+        );
         let upd = t.elapsed();
         let t = Instant::now();
-        term.draw(|f| f.render_widget(DeskView(&app), f.area())).expect("draw");
+        term.draw(|f| f.render_widget(DeskView(&app), f.area()))
+            .expect("draw");
         println!(
             "  first keystroke '{q}': {} hits; search alone {:.2} ms, update {:.2} ms, draw {:.2} ms",
             r.total,
@@ -76,7 +94,10 @@ fn main() {
             ms(upd),
             ms(t.elapsed())
         );
-        update(&mut app, Action::Command(Command::ClearSearch, Instant::now()));
+        update(
+            &mut app,
+            Action::Command(Command::ClearSearch, Instant::now()),
+        );
     }
 
     // Keystroke → search → frame.
@@ -95,7 +116,8 @@ fn main() {
             now += Duration::from_millis(150);
             let t = Instant::now();
             update(&mut app, Action::Type(c, now));
-            term.draw(|f| f.render_widget(DeskView(&app), f.area())).expect("draw");
+            term.draw(|f| f.render_widget(DeskView(&app), f.area()))
+                .expect("draw");
             times.push(t.elapsed());
             if let Some(v) = by_position.get_mut(k.min(3)) {
                 v.push(t.elapsed());
@@ -103,7 +125,8 @@ fn main() {
         }
         let t = Instant::now();
         update(&mut app, Action::Command(Command::ClearSearch, now));
-        term.draw(|f| f.render_widget(DeskView(&app), f.area())).expect("draw");
+        term.draw(|f| f.render_widget(DeskView(&app), f.area()))
+            .expect("draw");
         times.push(t.elapsed());
     }
     times.sort();
@@ -120,7 +143,11 @@ fn main() {
         v.sort();
         let p = |q: f64| ms(v[((v.len() - 1) as f64 * q) as usize]);
         let which = ["1st", "2nd", "3rd", "4th and later"][k];
-        println!("  {which} character: p50 {:.2} ms, p99 {:.2} ms", p(0.5), p(0.99));
+        println!(
+            "  {which} character: p50 {:.2} ms, p99 {:.2} ms",
+            p(0.5),
+            p(0.99)
+        );
     }
     match memory() {
         Some((rss, hwm)) => println!(
@@ -150,7 +177,6 @@ fn main() {
             ms(t.elapsed())
         );
     }
-
 }
 
 fn ms(d: Duration) -> f64 {

@@ -15,49 +15,295 @@ use badgedesk::search::SearchIndex;
 use badgedesk::text::fold;
 
 const GIVEN: &[&str] = &[
-    "Adam", "Adèle", "Agathe", "Alexandre", "Alice", "Aline", "Amandine", "Ambre", "Amélie",
-    "Anaïs", "André", "Anne", "Antoine", "Arthur", "Aurélie", "Axel", "Baptiste", "Bastien",
-    "Benjamin", "Bérénice", "Camille", "Capucine", "Célia", "Céline", "Charles", "Charlotte",
-    "Chloé", "Clara", "Claude", "Clément", "Colin", "Constance", "Corentin", "Damien", "Denis",
-    "Diane", "Dylan", "Éléonore", "Élise", "Élodie", "Éloïse", "Emma", "Émile", "Enzo", "Éric",
-    "Estelle", "Étienne", "Eva", "Fanny", "Félix", "Florian", "Francis", "François", "Gabriel",
-    "Gaël", "Gaspard", "Gauthier", "Hélène", "Henri", "Hugo", "Inès", "Irène", "Isaac",
-    "Jade", "Jean", "Jean-Baptiste", "Jeanne", "Joseph", "Jules", "Julia", "Julien", "Juliette",
-    "Justine", "Kevin", "Léa", "Léna", "Léo", "Léon", "Lina", "Lisa", "Loïc", "Lola", "Louis",
-    "Louise", "Luc", "Lucas", "Lucie", "Lucile", "Madeleine", "Maël", "Manon", "Marc", "Margaux",
-    "Marie", "Marie-Claire", "Marine", "Mathis", "Mathilde", "Maxime", "Mélanie", "Mia", "Nathan",
-    "Nina", "Noah", "Noé", "Noémie", "Océane", "Olivier", "Oscar", "Pauline", "Paul", "Pierre",
-    "Quentin", "Rafaël", "Raphaël", "Rémi", "Robin", "Romane", "Romain", "Rose", "Sacha",
-    "Salomé", "Samuel", "Sarah", "Simon", "Solène", "Sophie", "Téo", "Théo", "Thomas", "Timothée",
-    "Tom", "Valentin", "Valentine", "Victor", "Victoire", "Vincent", "Yann", "Yanis", "Yasmine",
-    "Zoé", "Aurélien", "Bruno", "Cécile", "Didier", "Gilles", "Hervé", "Laure", "Nicolas",
+    "Adam",
+    "Adèle",
+    "Agathe",
+    "Alexandre",
+    "Alice",
+    "Aline",
+    "Amandine",
+    "Ambre",
+    "Amélie",
+    "Anaïs",
+    "André",
+    "Anne",
+    "Antoine",
+    "Arthur",
+    "Aurélie",
+    "Axel",
+    "Baptiste",
+    "Bastien",
+    "Benjamin",
+    "Bérénice",
+    "Camille",
+    "Capucine",
+    "Célia",
+    "Céline",
+    "Charles",
+    "Charlotte",
+    "Chloé",
+    "Clara",
+    "Claude",
+    "Clément",
+    "Colin",
+    "Constance",
+    "Corentin",
+    "Damien",
+    "Denis",
+    "Diane",
+    "Dylan",
+    "Éléonore",
+    "Élise",
+    "Élodie",
+    "Éloïse",
+    "Emma",
+    "Émile",
+    "Enzo",
+    "Éric",
+    "Estelle",
+    "Étienne",
+    "Eva",
+    "Fanny",
+    "Félix",
+    "Florian",
+    "Francis",
+    "François",
+    "Gabriel",
+    "Gaël",
+    "Gaspard",
+    "Gauthier",
+    "Hélène",
+    "Henri",
+    "Hugo",
+    "Inès",
+    "Irène",
+    "Isaac",
+    "Jade",
+    "Jean",
+    "Jean-Baptiste",
+    "Jeanne",
+    "Joseph",
+    "Jules",
+    "Julia",
+    "Julien",
+    "Juliette",
+    "Justine",
+    "Kevin",
+    "Léa",
+    "Léna",
+    "Léo",
+    "Léon",
+    "Lina",
+    "Lisa",
+    "Loïc",
+    "Lola",
+    "Louis",
+    "Louise",
+    "Luc",
+    "Lucas",
+    "Lucie",
+    "Lucile",
+    "Madeleine",
+    "Maël",
+    "Manon",
+    "Marc",
+    "Margaux",
+    "Marie",
+    "Marie-Claire",
+    "Marine",
+    "Mathis",
+    "Mathilde",
+    "Maxime",
+    "Mélanie",
+    "Mia",
+    "Nathan",
+    "Nina",
+    "Noah",
+    "Noé",
+    "Noémie",
+    "Océane",
+    "Olivier",
+    "Oscar",
+    "Pauline",
+    "Paul",
+    "Pierre",
+    "Quentin",
+    "Rafaël",
+    "Raphaël",
+    "Rémi",
+    "Robin",
+    "Romane",
+    "Romain",
+    "Rose",
+    "Sacha",
+    "Salomé",
+    "Samuel",
+    "Sarah",
+    "Simon",
+    "Solène",
+    "Sophie",
+    "Téo",
+    "Théo",
+    "Thomas",
+    "Timothée",
+    "Tom",
+    "Valentin",
+    "Valentine",
+    "Victor",
+    "Victoire",
+    "Vincent",
+    "Yann",
+    "Yanis",
+    "Yasmine",
+    "Zoé",
+    "Aurélien",
+    "Bruno",
+    "Cécile",
+    "Didier",
+    "Gilles",
+    "Hervé",
+    "Laure",
+    "Nicolas",
 ];
 
 const COMMON: &[&str] = &[
-    "Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau",
-    "Laurent", "Simon", "Michel", "Lefebvre", "Leroy", "Roux", "David", "Bertrand", "Morel",
-    "Fournier", "Girard", "Bonnet", "Dupont", "Lambert", "Fontaine", "Rousseau", "Vincent",
-    "Muller", "Lefèvre", "Faure", "André", "Mercier", "Blanc", "Guérin", "Boyer", "Garnier",
-    "Chevalier", "François", "Legrand", "Gauthier", "Garcia", "Perrin", "Robin", "Clément",
-    "Morin", "Nicolas", "Henry", "Roussel", "Mathieu", "Gautier", "Masson", "Marchand", "Duval",
-    "Denis", "Dumont", "Marie", "Lemaire", "Noël", "Meyer", "Dufour", "Meunier", "Brun", "Blanchard",
-    "Giraud", "Joly", "Rivière", "Lucas", "Brunet", "Gaillard", "Barbier", "Arnaud", "Martinez",
-    "Gérard", "Roche", "Renard", "Schmitt", "Roy", "Leroux", "Colin", "Vidal", "Caron", "Picard",
-    "Roger", "Fabre", "Aubert", "Lemoine", "Renaud", "Dumas", "Lacroix", "Olivier", "Philippe",
-    "Bourgeois", "Pierre", "Benoît", "Rey", "Leclerc", "Payet", "Rolland", "Leclercq", "Guillaume",
-    "Lecomte", "Lopez", "Jean", "Dupuy", "Guillot", "Hubert", "Berger", "Carpentier", "Sanchez",
-    "Dupuis", "Moulin", "Louis", "Deschamps", "Huet", "Vasseur", "Perez", "Boucher", "Fleury",
-    "Royer", "Klein", "Jacquet", "Œuvray", "N'Diaye", "Nguyễn",
+    "Martin",
+    "Bernard",
+    "Thomas",
+    "Petit",
+    "Robert",
+    "Richard",
+    "Durand",
+    "Dubois",
+    "Moreau",
+    "Laurent",
+    "Simon",
+    "Michel",
+    "Lefebvre",
+    "Leroy",
+    "Roux",
+    "David",
+    "Bertrand",
+    "Morel",
+    "Fournier",
+    "Girard",
+    "Bonnet",
+    "Dupont",
+    "Lambert",
+    "Fontaine",
+    "Rousseau",
+    "Vincent",
+    "Muller",
+    "Lefèvre",
+    "Faure",
+    "André",
+    "Mercier",
+    "Blanc",
+    "Guérin",
+    "Boyer",
+    "Garnier",
+    "Chevalier",
+    "François",
+    "Legrand",
+    "Gauthier",
+    "Garcia",
+    "Perrin",
+    "Robin",
+    "Clément",
+    "Morin",
+    "Nicolas",
+    "Henry",
+    "Roussel",
+    "Mathieu",
+    "Gautier",
+    "Masson",
+    "Marchand",
+    "Duval",
+    "Denis",
+    "Dumont",
+    "Marie",
+    "Lemaire",
+    "Noël",
+    "Meyer",
+    "Dufour",
+    "Meunier",
+    "Brun",
+    "Blanchard",
+    "Giraud",
+    "Joly",
+    "Rivière",
+    "Lucas",
+    "Brunet",
+    "Gaillard",
+    "Barbier",
+    "Arnaud",
+    "Martinez",
+    "Gérard",
+    "Roche",
+    "Renard",
+    "Schmitt",
+    "Roy",
+    "Leroux",
+    "Colin",
+    "Vidal",
+    "Caron",
+    "Picard",
+    "Roger",
+    "Fabre",
+    "Aubert",
+    "Lemoine",
+    "Renaud",
+    "Dumas",
+    "Lacroix",
+    "Olivier",
+    "Philippe",
+    "Bourgeois",
+    "Pierre",
+    "Benoît",
+    "Rey",
+    "Leclerc",
+    "Payet",
+    "Rolland",
+    "Leclercq",
+    "Guillaume",
+    "Lecomte",
+    "Lopez",
+    "Jean",
+    "Dupuy",
+    "Guillot",
+    "Hubert",
+    "Berger",
+    "Carpentier",
+    "Sanchez",
+    "Dupuis",
+    "Moulin",
+    "Louis",
+    "Deschamps",
+    "Huet",
+    "Vasseur",
+    "Perez",
+    "Boucher",
+    "Fleury",
+    "Royer",
+    "Klein",
+    "Jacquet",
+    "Œuvray",
+    "N'Diaye",
+    "Nguyễn",
 ];
 
-const PREFIX: &[&str] = &["", "", "", "Le ", "La ", "Du", "De", "Des", "Le", "Van ", "Saint-", "Mont"];
+const PREFIX: &[&str] = &[
+    "", "", "", "Le ", "La ", "Du", "De", "Des", "Le", "Van ", "Saint-", "Mont",
+];
 const ROOT: &[&str] = &[
     "bois", "val", "champ", "fèvre", "mont", "roche", "moulin", "pré", "fontaine", "chêne",
     "vigne", "marais", "bourg", "castel", "gal", "brun", "noir", "blanc", "clerc", "ferrand",
     "pont", "four", "rivière", "lac", "plessis", "garenne", "jardin", "verger", "bréant", "quer",
     "ker", "guen", "lann", "tréguer", "morvan", "coat", "pen", "bel", "gros", "court",
 ];
-const ENDING: &[&str] = &["", "", "eau", "ier", "et", "in", "ard", "ot", "on", "ec", "aud", "elle"];
+const ENDING: &[&str] = &[
+    "", "", "eau", "ier", "et", "in", "ard", "ot", "on", "ec", "aud", "elle",
+];
 
 /// A small deterministic generator (splitmix64).
 struct Rng(u64);
@@ -76,7 +322,9 @@ impl Rng {
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 fn family(rng: &mut Rng) -> String {
@@ -119,7 +367,11 @@ fn keystrokes(index: &SearchIndex, pos: usize, typed: &str) -> usize {
             continue;
         }
         let q: String = chars[..k].iter().collect();
-        let top = index.search(&q, &|_| true, 1).hits.first().map(|h| h.pos as usize);
+        let top = index
+            .search(&q, &|_| true, 1)
+            .hits
+            .first()
+            .map(|h| h.pos as usize);
         if top == Some(pos) {
             return k;
         }
@@ -132,7 +384,14 @@ fn keystrokes(index: &SearchIndex, pos: usize, typed: &str) -> usize {
 fn abbreviated(index: &SearchIndex, pos: usize, a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let top = |q: String| index.search(&q, &|_| true, 1).hits.first().map(|h| h.pos as usize) == Some(pos);
+    let top = |q: String| {
+        index
+            .search(&q, &|_| true, 1)
+            .hits
+            .first()
+            .map(|h| h.pos as usize)
+            == Some(pos)
+    };
     let full = a.len() + 1 + b.len();
     for total in 1..=full {
         for (x, y) in [(&a, &b), (&b, &a)] {
@@ -161,7 +420,12 @@ fn stats(name: &str, mut v: Vec<usize>) {
     v.sort_unstable();
     let at = |p: f64| v[((v.len() - 1) as f64 * p).round() as usize];
     let mean = v.iter().sum::<usize>() as f64 / v.len() as f64;
-    println!("{name:<28} median {:>2}  p95 {:>2}  mean {mean:.2}  max {}", at(0.5), at(0.95), at(1.0));
+    println!(
+        "{name:<28} median {:>2}  p95 {:>2}  mean {mean:.2}  max {}",
+        at(0.5),
+        at(0.95),
+        at(1.0)
+    );
 }
 
 fn main() {
@@ -171,7 +435,10 @@ fn main() {
     for p in &people {
         *namesakes.entry(fold(&p.display_name())).or_insert(0usize) += 1;
     }
-    let shared = people.iter().filter(|p| namesakes[&fold(&p.display_name())] > 1).count();
+    let shared = people
+        .iter()
+        .filter(|p| namesakes[&fold(&p.display_name())] > 1)
+        .count();
     let start = std::time::Instant::now();
     let (mut fam, mut giv, mut best, mut abbr) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (pos, p) in people.iter().enumerate() {
@@ -182,10 +449,15 @@ fn main() {
         best.push(f.min(g));
         abbr.push(abbreviated(&index, pos, &p.family_name, &p.given_name));
     }
-    println!("5,000-person generated French roster; {shared} people share their full name with someone");
+    println!(
+        "5,000-person generated French roster; {shared} people share their full name with someone"
+    );
     stats("family name first", fam);
     stats("given name first", giv);
     stats("better of the two", best);
     stats("abbreviated (\"dup h\")", abbr);
-    println!("(targets: median ≤ 4, p95 ≤ 7; computed in {:.1} s)", start.elapsed().as_secs_f64());
+    println!(
+        "(targets: median ≤ 4, p95 ≤ 7; computed in {:.1} s)",
+        start.elapsed().as_secs_f64()
+    );
 }

@@ -24,12 +24,19 @@ fn demo(dir: &Path) {
         .env("LANG", "en_GB.UTF-8")
         .output()
         .expect("run demo");
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
 }
 
 fn desk(dir: &Path) -> expectrl::session::OsSession {
     let mut cmd = Command::new(BIN);
-    cmd.arg("--event").arg(dir).args(["--lang", "en"]).env("TERM", "xterm-256color");
+    cmd.arg("--event")
+        .arg(dir)
+        .args(["--lang", "en"])
+        .env("TERM", "xterm-256color");
     let mut session = Session::spawn(cmd).expect("spawn in a pty");
     session.set_expect_timeout(Some(Duration::from_secs(20)));
     let _ = session.get_process_mut().set_window_size(100, 30);
@@ -71,7 +78,8 @@ fn type_a_name_tick_quit_and_the_tick_is_in_the_database() {
     }
     std::thread::sleep(Duration::from_millis(300));
     s.send("\r").expect("enter");
-    s.expect("checked in (Accueil)").expect("confirmation after the commit");
+    s.expect("checked in (Accueil)")
+        .expect("confirmation after the commit");
     s.send("\u{3}").expect("ctrl-c");
     s.expect(LEAVE_ALT).expect("terminal restored");
     s.expect(Eof).expect("exit");

@@ -36,15 +36,26 @@ fn person(id: i64, given: &str, family: &str, org: &str) -> Attendee {
 }
 
 fn app_with(lang: Lang, color: bool, people: Vec<Attendee>) -> App {
-    let mut app = App::new(lang, Theme { color }, UtcOffset::UTC, "FestiRobot 2026".into());
+    let mut app = App::new(
+        lang,
+        Theme { color },
+        UtcOffset::UTC,
+        "FestiRobot 2026".into(),
+    );
     app.size = (80, 24);
     let index = SearchIndex::build(&people, &mut |_, _| {});
     update(
         &mut app,
         Action::Loaded(Box::new(Loaded {
             activities: vec![
-                ActivityItem { key: "accueil".into(), name: "Accueil".into() },
-                ActivityItem { key: "sumo".into(), name: "Sumo".into() },
+                ActivityItem {
+                    key: "accueil".into(),
+                    name: "Accueil".into(),
+                },
+                ActivityItem {
+                    key: "sumo".into(),
+                    name: "Sumo".into(),
+                },
             ],
             attendees: people,
             presence: vec![(2, "accueil".into(), datetime!(2026-05-16 08:05 UTC))],
@@ -64,7 +75,8 @@ fn roster() -> Vec<Attendee> {
 
 fn render(app: &App, w: u16, h: u16) -> Buffer {
     let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    term.draw(|f| f.render_widget(DeskView(app), f.area())).expect("draw");
+    term.draw(|f| f.render_widget(DeskView(app), f.area()))
+        .expect("draw");
     term.backend().buffer().clone()
 }
 
@@ -85,13 +97,19 @@ fn row(buf: &Buffer, y: u16) -> String {
 }
 
 fn screen(buf: &Buffer) -> String {
-    (0..buf.area.height).map(|y| row(buf, y)).collect::<Vec<_>>().join("\n")
+    (0..buf.area.height)
+        .map(|y| row(buf, y))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn type_slowly(app: &mut App, text: &str) {
     let t0 = Instant::now();
     for (i, c) in text.chars().enumerate() {
-        update(app, Action::Type(c, t0 + Duration::from_millis(200 * i as u64)));
+        update(
+            app,
+            Action::Type(c, t0 + Duration::from_millis(200 * i as u64)),
+        );
     }
 }
 
@@ -100,13 +118,22 @@ fn english_desk_at_80x24() {
     let app = app_with(Lang::En, true, roster());
     let buf = render(&app, 80, 24);
     let text = screen(&buf);
-    assert!(row(&buf, 0).starts_with(" badgedesk · FestiRobot 2026"), "{text}");
-    assert!(row(&buf, 0).contains("Activity: Accueil · Show: all"), "{text}");
+    assert!(
+        row(&buf, 0).starts_with(" badgedesk · FestiRobot 2026"),
+        "{text}"
+    );
+    assert!(
+        row(&buf, 0).contains("Activity: Accueil · Show: all"),
+        "{text}"
+    );
     assert!(row(&buf, 1).starts_with("Search › ▏name, e-mail"), "{text}");
     assert!(row(&buf, 3).starts_with("  Name"), "{text}");
     assert!(row(&buf, 4).starts_with("  Hélène Dupont"), "{text}");
     assert!(row(&buf, 5).starts_with("✔ Loïc Dupont"), "{text}");
-    assert!(row(&buf, 23).starts_with(" 1/3 here · 1/3 present"), "{text}");
+    assert!(
+        row(&buf, 23).starts_with(" 1/3 here · 1/3 present"),
+        "{text}"
+    );
     assert!(row(&buf, 23).contains("Enter tick"), "{text}");
     // The detail pane shows the selected person's fields and the badges section.
     assert!(text.contains("Given name: Hélène"), "{text}");
@@ -126,11 +153,17 @@ fn french_desk_uses_french_typography() {
     type_slowly(&mut app, "dupont");
     let buf = render(&app, 80, 24);
     let text = screen(&buf);
-    assert!(row(&buf, 0).contains("Activité\u{202f}: Accueil · Afficher\u{202f}: tous"), "{text}");
+    assert!(
+        row(&buf, 0).contains("Activité\u{202f}: Accueil · Afficher\u{202f}: tous"),
+        "{text}"
+    );
     assert!(row(&buf, 1).starts_with("Recherche › dupont▏"), "{text}");
     assert!(row(&buf, 1).trim_end().ends_with("2 personnes"), "{text}");
     assert!(text.contains("Prénom\u{202f}: Hélène"), "{text}");
-    assert!(row(&buf, 23).starts_with(" 1/3 ici · 1/3 présents"), "{text}");
+    assert!(
+        row(&buf, 23).starts_with(" 1/3 ici · 1/3 présents"),
+        "{text}"
+    );
     assert!(row(&buf, 23).contains("Entrée pointer"), "{text}");
 }
 
@@ -148,8 +181,15 @@ fn errors_are_shown_in_the_error_style() {
             },
         );
         let buf = render(&app, 80, 24);
-        assert!(row(&buf, 2).starts_with("Hélène Dupont NOT checked in: the disk is full"), "{}", screen(&buf));
-        assert!(row(&buf, 4).starts_with("  Hélène Dupont"), "not ticked on screen");
+        assert!(
+            row(&buf, 2).starts_with("Hélène Dupont NOT checked in: the disk is full"),
+            "{}",
+            screen(&buf)
+        );
+        assert!(
+            row(&buf, 4).starts_with("  Hélène Dupont"),
+            "not ticked on screen"
+        );
         let cell = &buf[(0, 2)];
         if color {
             assert_eq!(cell.bg, Color::Red);
@@ -158,7 +198,10 @@ fn errors_are_shown_in_the_error_style() {
             // NO_COLOR: no colour at all, the error still stands out.
             assert_eq!(cell.bg, Color::Reset);
             assert_eq!(cell.fg, Color::Reset);
-            assert!(cell.modifier.contains(Modifier::BOLD | Modifier::UNDERLINED));
+            assert!(
+                cell.modifier
+                    .contains(Modifier::BOLD | Modifier::UNDERLINED)
+            );
             assert!(buf[(2, 4)].modifier.contains(Modifier::REVERSED));
             for y in 0..24 {
                 for x in 0..80 {
@@ -184,7 +227,11 @@ fn already_checked_in_shows_the_time() {
         },
     );
     let buf = render(&app, 80, 24);
-    assert!(row(&buf, 2).starts_with("Pointage de Loïc Dupont déjà fait à 08:05"), "{}", screen(&buf));
+    assert!(
+        row(&buf, 2).starts_with("Pointage de Loïc Dupont déjà fait à 08:05"),
+        "{}",
+        screen(&buf)
+    );
 }
 
 #[test]
@@ -200,8 +247,14 @@ fn control_characters_are_escaped_and_names_truncated_by_width() {
     assert!(!text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\r'));
     assert!(text.contains("Bob\\u{1b}[31m Evil\\…"), "{text}");
     // Width 50: no detail pane; the name column is 20 columns wide.
-    let elodie = (0..10).map(|y| row(&buf, y)).find(|r| r.contains("Élodie")).unwrap_or_default();
-    assert!(elodie.starts_with("✔ Élodie Ñúñez 🎉 de…  Lycée"), "{elodie:?}");
+    let elodie = (0..10)
+        .map(|y| row(&buf, y))
+        .find(|r| r.contains("Élodie"))
+        .unwrap_or_default();
+    assert!(
+        elodie.starts_with("✔ Élodie Ñúñez 🎉 de…  Lycée"),
+        "{elodie:?}"
+    );
 }
 
 #[test]
@@ -213,18 +266,30 @@ fn overlays_render() {
     assert!(text.contains("Enter Space"), "{text}");
     assert!(text.contains("Ctrl-Z F8"), "{text}");
     update(&mut app, Action::Command(Command::Cancel, Instant::now()));
-    update(&mut app, Action::Command(Command::PickActivity, Instant::now()));
+    update(
+        &mut app,
+        Action::Command(Command::PickActivity, Instant::now()),
+    );
     let text = screen(&render(&app, 80, 24));
-    assert!(text.contains("Current activity") && text.contains("Sumo  0/3"), "{text}");
+    assert!(
+        text.contains("Current activity") && text.contains("Sumo  0/3"),
+        "{text}"
+    );
     update(&mut app, Action::Command(Command::Cancel, Instant::now()));
     update(&mut app, Action::Command(Command::WalkIn, Instant::now()));
     update(&mut app, Action::Command(Command::Submit, Instant::now()));
     let buf = render(&app, 80, 24);
     let text = screen(&buf);
-    assert!(text.contains("Walk-in") && text.contains("Family name"), "{text}");
+    assert!(
+        text.contains("Walk-in") && text.contains("Family name"),
+        "{text}"
+    );
     let y = (0..24).find(|&y| row(&buf, y).contains("A given name or a family name is needed."));
     let y = y.expect("error line");
-    let x = row(&buf, y).find("A given").map(|i| row(&buf, y)[..i].chars().count() as u16).unwrap_or(0);
+    let x = row(&buf, y)
+        .find("A given")
+        .map(|i| row(&buf, y)[..i].chars().count() as u16)
+        .unwrap_or(0);
     assert_eq!(buf[(x, y)].bg, Color::Red);
 }
 
@@ -236,10 +301,19 @@ fn no_panic_at_any_size_on_any_screen() {
     update(&mut loading, Action::LoadProgress { done: 3, total: 7 });
     apps.push(loading);
     let mut failed = App::new(Lang::En, Theme { color: false }, UtcOffset::UTC, "E".into());
-    update(&mut failed, Action::LoadFailed("cannot open 'event.db'".into()));
+    update(
+        &mut failed,
+        Action::LoadFailed("cannot open 'event.db'".into()),
+    );
     assert_eq!(failed.phase, Phase::Failed("cannot open 'event.db'".into()));
     apps.push(failed);
-    for command in [None, Some(Command::Help), Some(Command::PickActivity), Some(Command::WalkIn), Some(Command::Import)] {
+    for command in [
+        None,
+        Some(Command::Help),
+        Some(Command::PickActivity),
+        Some(Command::WalkIn),
+        Some(Command::Import),
+    ] {
         for lang in [Lang::Fr, Lang::En] {
             let mut app = app_with(lang, true, roster());
             type_slowly(&mut app, "du");
@@ -247,7 +321,10 @@ fn no_panic_at_any_size_on_any_screen() {
                 update(&mut app, Action::Command(c, Instant::now()));
             }
             if command == Some(Command::Import) {
-                update(&mut app, Action::Import(ImportMsg::Files(vec!["inscrits.csv".into()])));
+                update(
+                    &mut app,
+                    Action::Import(ImportMsg::Files(vec!["inscrits.csv".into()])),
+                );
             }
             apps.push(app);
         }
@@ -256,7 +333,13 @@ fn no_panic_at_any_size_on_any_screen() {
         for (w, h) in sizes {
             update(&mut app, Action::Resize(w, h));
             update(&mut app, Action::Command(Command::Down, Instant::now()));
-            update(&mut app, Action::Click { column: w / 2, row: h / 2 });
+            update(
+                &mut app,
+                Action::Click {
+                    column: w / 2,
+                    row: h / 2,
+                },
+            );
             let buf = render(&app, w, h);
             assert_eq!(buf.area.width, w);
         }

@@ -132,6 +132,9 @@ mod tests {
         assert_eq!(en.fmt("matches", &[("count", 1.into())]), "one person");
         assert_eq!(en.fmt("matches", &[("count", 12.into())]), "12 people");
         assert_eq!(en.get("no-such-message"), "no-such-message");
-        assert!(!en.get("help-title").contains('\u{2068}'), "no isolation marks");
+        assert!(
+            !en.get("help-title").contains('\u{2068}'),
+            "no isolation marks"
+        );
     }
 }

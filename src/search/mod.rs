@@ -151,7 +151,11 @@ impl SearchIndex {
             let all = self.order.iter().filter(|&&p| keep(p as usize));
             let total = all.clone().count();
             let hits = all.take(limit).map(|&pos| Hit { pos, score: 0 }).collect();
-            return SearchResult { hits, total, fuzzy: false };
+            return SearchResult {
+                hits,
+                total,
+                fuzzy: false,
+            };
         }
         let (hits, fuzzy) = self.matches(&folded, &words);
         let kept: Vec<Hit> = hits.into_iter().filter(|h| keep(h.pos as usize)).collect();
@@ -275,7 +279,9 @@ impl SearchIndex {
 
 impl Entry {
     fn name(&self) -> &str {
-        self.hay.get(..self.org_at.saturating_sub(1) as usize).unwrap_or("")
+        self.hay
+            .get(..self.org_at.saturating_sub(1) as usize)
+            .unwrap_or("")
     }
 
     fn bounds(&self) -> score::Bounds {
@@ -342,7 +348,12 @@ fn make_entry(a: &Attendee) -> (Entry, Box<str>) {
     hay.push('\0');
     let email_at = hay.len() as u32;
     hay.push_str(&email);
-    let key = format!("{}\0{}", fold_fast(&a.family_name), fold_fast(&a.given_name)).into_boxed_str();
+    let key = format!(
+        "{}\0{}",
+        fold_fast(&a.family_name),
+        fold_fast(&a.given_name)
+    )
+    .into_boxed_str();
     let word_bits = |text: &str| {
         text.split(|c: char| !c.is_alphanumeric())
             .filter_map(|w| w.bytes().next().and_then(initial_bit))

@@ -54,7 +54,9 @@ pub fn word_score(hay: &str, b: Bounds, word: &str) -> Option<u32> {
             continue;
         }
         let rest = &name[i..];
-        let word_len = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
+        let word_len = rest
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len());
         if word_len <= word.len() {
             return Some(Tier::NameWord as u32);
         }
@@ -104,7 +106,9 @@ fn find_all<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 
     let first = n.first().copied();
     h.iter()
         .enumerate()
-        .filter(move |&(i, &b)| Some(b) == first && h.get(i..).is_some_and(|rest| rest.starts_with(n)))
+        .filter(move |&(i, &b)| {
+            Some(b) == first && h.get(i..).is_some_and(|rest| rest.starts_with(n))
+        })
         .map(|(i, _)| i)
 }
 

@@ -18,11 +18,25 @@ fn person(id: i64, given: &str, family: &str, org: &str, email: &str, ticket: &s
 
 fn roster() -> Vec<Attendee> {
     vec![
-        person(1, "Hélène", "Dupont", "Lycée Curie", "h.dupont@example.org", "T-001"),
+        person(
+            1,
+            "Hélène",
+            "Dupont",
+            "Lycée Curie",
+            "h.dupont@example.org",
+            "T-001",
+        ),
         person(2, "Loïc", "Dupont", "Collège Jaurès", "", "T-002"),
         person(3, "Jean", "Œuvray", "", "jean@oeuvre.fr", "T-003"),
         person(4, "Thị Ngọc", "Nguyễn", "", "", "T-004"),
-        person(5, "Paul", "Martin", "Club Dupontel", "paul.dupont@example.org", "T-005"),
+        person(
+            5,
+            "Paul",
+            "Martin",
+            "Club Dupontel",
+            "paul.dupont@example.org",
+            "T-005",
+        ),
         person(6, "Sam", "Lenoir", "", "", "A123"),
     ]
 }
@@ -45,7 +59,11 @@ fn case_and_accent_insensitive() {
     let r = roster();
     let ix = index(&r);
     for q in ["helene", "HELENE", "Hélène"] {
-        assert_eq!(names(&ix, &r, q).first().map(String::as_str), Some("Hélène Dupont"), "{q}");
+        assert_eq!(
+            names(&ix, &r, q).first().map(String::as_str),
+            Some("Hélène Dupont"),
+            "{q}"
+        );
     }
     assert_eq!(names(&ix, &r, "oeuvray"), vec!["Jean Œuvray"]);
     assert_eq!(names(&ix, &r, "ngoc"), vec!["Thị Ngọc Nguyễn"]);
@@ -88,7 +106,11 @@ fn typos_are_tolerated_without_flooding() {
     let ix = index(&r);
     let res = ix.search("duopnt", &|_| true, 10);
     assert!(res.fuzzy);
-    let got: Vec<_> = res.hits.iter().map(|h| r[h.pos as usize].display_name()).collect();
+    let got: Vec<_> = res
+        .hits
+        .iter()
+        .map(|h| r[h.pos as usize].display_name())
+        .collect();
     assert!(got.contains(&"Hélène Dupont".to_string()), "{got:?}");
     assert!(!got.contains(&"Sam Lenoir".to_string()));
     // A one-letter query never goes fuzzy.
@@ -126,7 +148,10 @@ fn push_and_replace_keep_order_and_tickets() {
     let walk_in = person(7, "Aline", "Abadie", "", "", "");
     ix.push(&walk_in);
     r.push(walk_in);
-    assert_eq!(names(&ix, &r, "").first().map(String::as_str), Some("Aline Abadie"));
+    assert_eq!(
+        names(&ix, &r, "").first().map(String::as_str),
+        Some("Aline Abadie")
+    );
     let renamed = person(6, "Sam", "Zola", "", "", "B9");
     ix.replace(5, &renamed);
     r[5] = renamed;
@@ -143,7 +168,10 @@ fn one_character_matches_word_starts_only() {
     // "Lenoir"-less names is no match on its own.
     let got = names(&ix, &r, "h");
     assert_eq!(got, vec!["Hélène Dupont"]);
-    assert_eq!(names(&ix, &r, "c"), vec!["Hélène Dupont", "Loïc Dupont", "Paul Martin"]);
+    assert_eq!(
+        names(&ix, &r, "c"),
+        vec!["Hélène Dupont", "Loïc Dupont", "Paul Martin"]
+    );
     assert!(names(&ix, &r, "q").is_empty());
 }
 

@@ -49,7 +49,10 @@ pub enum Action {
     /// Space: ticks after the selection was moved (or on an empty search), else types a space.
     Space(Instant),
     /// A mouse click at a screen cell.
-    Click { column: u16, row: u16 },
+    Click {
+        column: u16,
+        row: u16,
+    },
     ScrollUp,
     ScrollDown,
     Resize(u16, u16),
@@ -58,7 +61,10 @@ pub enum Action {
     /// SIGTERM / SIGHUP.
     Terminate,
     // What background work reports.
-    LoadProgress { done: usize, total: usize },
+    LoadProgress {
+        done: usize,
+        total: usize,
+    },
     Loaded(Box<Loaded>),
     LoadFailed(String),
     TickSaved {

@@ -47,7 +47,11 @@ pub struct Roster {
 
 impl Roster {
     pub fn new(attendees: Vec<Attendee>, index: SearchIndex) -> Roster {
-        let by_id = attendees.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+        let by_id = attendees
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id, i))
+            .collect();
         Roster {
             attendees,
             index,
@@ -58,7 +62,10 @@ impl Roster {
     }
 
     pub fn since(&self, id: i64, activity: &str) -> Option<OffsetDateTime> {
-        self.presence.get(&id).and_then(|m| m.get(activity)).copied()
+        self.presence
+            .get(&id)
+            .and_then(|m| m.get(activity))
+            .copied()
     }
 
     pub fn mark_present(&mut self, id: i64, activity: &str, since: OffsetDateTime) {
@@ -102,7 +109,11 @@ impl Roster {
 
     /// Replaces the whole roster (after an import), keeping who is present where.
     pub fn replace_all(&mut self, attendees: Vec<Attendee>, index: SearchIndex) {
-        self.by_id = attendees.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+        self.by_id = attendees
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id, i))
+            .collect();
         self.attendees = attendees;
         self.index = index;
     }

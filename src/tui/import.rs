@@ -37,7 +37,10 @@ impl FieldKey {
         FieldKey(Field::ALL.iter().position(|x| *x == f).unwrap_or(0) as u8)
     }
     pub fn field(self) -> Field {
-        Field::ALL.get(usize::from(self.0)).copied().unwrap_or(Field::Ticket)
+        Field::ALL
+            .get(usize::from(self.0))
+            .copied()
+            .unwrap_or(Field::Ticket)
     }
 }
 
@@ -46,7 +49,10 @@ pub enum ImportStage {
     #[default]
     Choose,
     /// A job is running: step k of `STEPS`, and what it does.
-    Working { step: usize, what: String },
+    Working {
+        step: usize,
+        what: String,
+    },
     Preview {
         preview: Box<Preview>,
         /// The column under the cursor.
@@ -143,7 +149,10 @@ pub fn on_msg(app: &mut App, msg: ImportMsg, fx: &mut Vec<Effect>) {
         }
         let text = app.cat.fmt(
             "flash-imported",
-            &[("added", done.added.into()), ("updated", done.updated.into())],
+            &[
+                ("added", done.added.into()),
+                ("updated", done.updated.into()),
+            ],
         );
         super::update::flash(app, FlashKind::Ok, text);
         super::update::refresh(app, fx);
@@ -206,9 +215,16 @@ pub fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::Command(Command::NextField, _) => complete(s),
         Action::Command(Command::Submit, _) if !s.path.trim().is_empty() => {
             let path = PathBuf::from(s.path.trim());
-            let path = if path.is_relative() { root.join(path) } else { path };
+            let path = if path.is_relative() {
+                root.join(path)
+            } else {
+                path
+            };
             s.overrides.clear();
-            fx.push(Effect::Import(ImportRequest::Read { path, map: Vec::new() }));
+            fx.push(Effect::Import(ImportRequest::Read {
+                path,
+                map: Vec::new(),
+            }));
             s.stage = ImportStage::Working {
                 step: 0,
                 what: String::new(),
@@ -236,7 +252,11 @@ fn on_preview(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             choices.extend(Field::ALL.iter().copied().map(Some));
             let at = choices.iter().position(|f| *f == current).unwrap_or(0);
             let k = choices.len();
-            let next = if c == Command::Right { (at + 1) % k } else { (at + k - 1) % k };
+            let next = if c == Command::Right {
+                (at + 1) % k
+            } else {
+                (at + k - 1) % k
+            };
             let next = choices.get(next).copied().flatten();
             if let Some(old) = current {
                 s.overrides.insert(FieldKey::of(old), None);
@@ -273,7 +293,9 @@ pub fn overrides(map: &BTreeMap<FieldKey, Option<usize>>) -> Vec<MapOverride> {
 /// Tab: extend the path to the longest common prefix of the matching files.
 fn complete(s: &mut ImportState) {
     let matching: Vec<&String> = s.files.iter().filter(|f| f.starts_with(&s.path)).collect();
-    let Some(first) = matching.first() else { return };
+    let Some(first) = matching.first() else {
+        return;
+    };
     let mut prefix: String = (*first).clone();
     for m in matching.iter().skip(1) {
         let common = prefix
@@ -297,7 +319,11 @@ mod tests {
     fn completion_extends_to_the_common_prefix() {
         let mut s = ImportState {
             path: "ins".into(),
-            files: vec!["inscrits-2026.csv".into(), "inscrits-2025.csv".into(), "autre.csv".into()],
+            files: vec![
+                "inscrits-2026.csv".into(),
+                "inscrits-2025.csv".into(),
+                "autre.csv".into(),
+            ],
             ..ImportState::default()
         };
         complete(&mut s);
@@ -316,7 +342,13 @@ mod tests {
         m.insert(FieldKey::of(Field::Email), Some(2));
         m.insert(FieldKey::of(Field::Ticket), None);
         let o = overrides(&m);
-        assert!(o.contains(&MapOverride { field: Field::Email, column: Some("3".into()) }));
-        assert!(o.contains(&MapOverride { field: Field::Ticket, column: None }));
+        assert!(o.contains(&MapOverride {
+            field: Field::Email,
+            column: Some("3".into())
+        }));
+        assert!(o.contains(&MapOverride {
+            field: Field::Ticket,
+            column: None
+        }));
     }
 }

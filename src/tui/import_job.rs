@@ -50,9 +50,10 @@ fn read(
     cat: &Catalog,
     events: &Sender<Event>,
 ) -> ImportMsg {
-    let file = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
+    let file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |f| f.to_string_lossy().into_owned(),
+    );
     let what = cat.fmt("import-reading", &[("file", file.as_str().into())]);
     say(events, ImportMsg::Step { step: 1, what });
     let bytes = match std::fs::read(path) {
@@ -73,8 +74,11 @@ fn read(
             *slot = Some(f.field);
         }
     }
-    let (encoding, delimiter, headers) =
-        (parsed.encoding.to_string(), parsed.delimiter, parsed.headers.clone());
+    let (encoding, delimiter, headers) = (
+        parsed.encoding.to_string(),
+        parsed.delimiter,
+        parsed.headers.clone(),
+    );
     let existing = match event.store().and_then(|s| Ok(s.attendees()?)) {
         Ok(a) => a,
         Err(e) => return ImportMsg::Failed(e.to_string()),
@@ -98,7 +102,13 @@ fn apply(
     cat: &Catalog,
     events: &Sender<Event>,
 ) -> ImportMsg {
-    say(events, ImportMsg::Step { step: 3, what: cat.get("import-running") });
+    say(
+        events,
+        ImportMsg::Step {
+            step: 3,
+            what: cat.get("import-running"),
+        },
+    );
     let mut store = match event.store() {
         Ok(s) => s,
         Err(e) => return ImportMsg::Failed(e.to_string()),
@@ -112,7 +122,13 @@ fn apply(
         Ok(s) => s,
         Err(e) => return ImportMsg::Failed(e.to_string()),
     };
-    say(events, ImportMsg::Step { step: 4, what: cat.get("loading") });
+    say(
+        events,
+        ImportMsg::Step {
+            step: 4,
+            what: cat.get("loading"),
+        },
+    );
     let attendees = match store.attendees() {
         Ok(a) => a,
         Err(e) => return ImportMsg::Failed(e.to_string()),

@@ -63,8 +63,16 @@ pub const DESK: &[Binding] = &[
     b(&[k(KeyCode::Enter)], Command::Tick, "key-tick"),
     b(&[k(KeyCode::F(1))], Command::Help, "key-help"),
     b(&[ctrl('z'), k(KeyCode::F(8))], Command::Undo, "key-undo"),
-    b(&[k(KeyCode::Tab)], Command::NextActivity, "key-next-activity"),
-    b(&[k(KeyCode::F(3))], Command::PickActivity, "key-pick-activity"),
+    b(
+        &[k(KeyCode::Tab)],
+        Command::NextActivity,
+        "key-next-activity",
+    ),
+    b(
+        &[k(KeyCode::F(3))],
+        Command::PickActivity,
+        "key-pick-activity",
+    ),
     b(&[k(KeyCode::F(4))], Command::CycleFilter, "key-filter"),
     b(&[k(KeyCode::F(2))], Command::WalkIn, "key-walk-in"),
     b(&[k(KeyCode::F(5))], Command::Import, "key-import"),
@@ -74,29 +82,57 @@ pub const DESK: &[Binding] = &[
     b(&[k(KeyCode::PageDown)], Command::PageDown, "key-page"),
     b(&[k(KeyCode::Home)], Command::Home, "key-move"),
     b(&[k(KeyCode::End)], Command::End, "key-move"),
-    b(&[k(KeyCode::Esc), ctrl('u')], Command::ClearSearch, "key-clear"),
+    b(
+        &[k(KeyCode::Esc), ctrl('u')],
+        Command::ClearSearch,
+        "key-clear",
+    ),
     b(&[ctrl('w')], Command::DeleteWord, "key-clear"),
     b(&[k(KeyCode::Backspace)], Command::Backspace, "key-clear"),
-    b(&[k(KeyCode::BackTab)], Command::PreviousActivity, "key-next-activity"),
+    b(
+        &[k(KeyCode::BackTab)],
+        Command::PreviousActivity,
+        "key-next-activity",
+    ),
     QUIT,
 ];
 
 const HELP: &[Binding] = &[
-    b(&[k(KeyCode::Esc), k(KeyCode::F(1)), k(KeyCode::Enter)], Command::Cancel, "help-close"),
+    b(
+        &[k(KeyCode::Esc), k(KeyCode::F(1)), k(KeyCode::Enter)],
+        Command::Cancel,
+        "help-close",
+    ),
     QUIT,
 ];
 
 const PICKER: &[Binding] = &[
     b(&[k(KeyCode::Up)], Command::Up, "key-move"),
-    b(&[k(KeyCode::Down), k(KeyCode::Tab)], Command::Down, "key-move"),
+    b(
+        &[k(KeyCode::Down), k(KeyCode::Tab)],
+        Command::Down,
+        "key-move",
+    ),
     b(&[k(KeyCode::Enter)], Command::Submit, "key-choose"),
-    b(&[k(KeyCode::Esc), k(KeyCode::F(3))], Command::Cancel, "key-cancel"),
+    b(
+        &[k(KeyCode::Esc), k(KeyCode::F(3))],
+        Command::Cancel,
+        "key-cancel",
+    ),
     QUIT,
 ];
 
 const WALK_IN: &[Binding] = &[
-    b(&[k(KeyCode::Tab), k(KeyCode::Down)], Command::NextField, "key-field"),
-    b(&[k(KeyCode::BackTab), k(KeyCode::Up)], Command::PreviousField, "key-field"),
+    b(
+        &[k(KeyCode::Tab), k(KeyCode::Down)],
+        Command::NextField,
+        "key-field",
+    ),
+    b(
+        &[k(KeyCode::BackTab), k(KeyCode::Up)],
+        Command::PreviousField,
+        "key-field",
+    ),
     b(&[k(KeyCode::Enter)], Command::Submit, "key-save"),
     b(&[k(KeyCode::Esc)], Command::Cancel, "key-cancel"),
     b(&[k(KeyCode::Backspace)], Command::Backspace, "key-clear"),
@@ -237,22 +273,45 @@ mod tests {
             }
         }
         assert!(matches!(
-            route(Context::Desk, &key(KeyCode::Char('é'), KeyModifiers::NONE), now),
+            route(
+                Context::Desk,
+                &key(KeyCode::Char('é'), KeyModifiers::NONE),
+                now
+            ),
             Some(Action::Type('é', _))
         ));
         assert!(matches!(
-            route(Context::Desk, &key(KeyCode::Char('D'), KeyModifiers::SHIFT), now),
+            route(
+                Context::Desk,
+                &key(KeyCode::Char('D'), KeyModifiers::SHIFT),
+                now
+            ),
             Some(Action::Type('D', _))
         ));
         assert!(matches!(
-            route(Context::Desk, &key(KeyCode::Char(' '), KeyModifiers::NONE), now),
+            route(
+                Context::Desk,
+                &key(KeyCode::Char(' '), KeyModifiers::NONE),
+                now
+            ),
             Some(Action::Space(_))
         ));
         assert!(matches!(
-            route(Context::Desk, &key(KeyCode::Char('c'), KeyModifiers::CONTROL), now),
+            route(
+                Context::Desk,
+                &key(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                now
+            ),
             Some(Action::Command(Command::Quit, _))
         ));
-        assert!(route(Context::Desk, &key(KeyCode::Char('x'), KeyModifiers::ALT), now).is_none());
+        assert!(
+            route(
+                Context::Desk,
+                &key(KeyCode::Char('x'), KeyModifiers::ALT),
+                now
+            )
+            .is_none()
+        );
     }
 
     #[test]
@@ -262,6 +321,10 @@ mod tests {
         assert_eq!(tick.map(|(l, _)| l.as_str()), Some("Enter Space"));
         let undo = lines.iter().find(|(_, h)| *h == "key-undo");
         assert_eq!(undo.map(|(l, _)| l.as_str()), Some("Ctrl-Z F8"));
-        assert!(lines.iter().any(|(l, h)| *h == "key-quit" && l.contains("F10")));
+        assert!(
+            lines
+                .iter()
+                .any(|(l, h)| *h == "key-quit" && l.contains("F10"))
+        );
     }
 }

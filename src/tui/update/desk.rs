@@ -6,7 +6,9 @@ use std::time::Instant;
 use ratatui::layout::Rect;
 
 use super::super::action::{Action, Command};
-use super::super::app::{App, Filter, FlashKind, History, Overlay, Pending, RESULT_LIMIT, SCAN_GAP, SCAN_MIN_LEN};
+use super::super::app::{
+    App, Filter, FlashKind, History, Overlay, Pending, RESULT_LIMIT, SCAN_GAP, SCAN_MIN_LEN,
+};
 use super::super::effect::Effect;
 use super::super::view::layout;
 use super::{flash, forms};
@@ -208,7 +210,9 @@ fn move_by(app: &mut App, delta: isize, fx: &mut Vec<Effect>) {
     if n == 0 {
         return;
     }
-    let target = (app.selected as isize).saturating_add(delta).clamp(0, n as isize - 1);
+    let target = (app.selected as isize)
+        .saturating_add(delta)
+        .clamp(0, n as isize - 1);
     app.selected = target as usize;
     app.navigated = true;
     after_selection(app, fx);

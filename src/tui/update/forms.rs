@@ -35,7 +35,11 @@ pub fn open_walk_in(app: &mut App) {
         && !app.query.chars().any(|c| c.is_ascii_digit() || c == '@')
     {
         form.fields[0] = capitalise(first);
-        form.fields[1] = rest.iter().map(|w| capitalise(w)).collect::<Vec<_>>().join(" ");
+        form.fields[1] = rest
+            .iter()
+            .map(|w| capitalise(w))
+            .collect::<Vec<_>>()
+            .join(" ");
     }
     app.overlay = Overlay::WalkIn(form);
 }

@@ -88,7 +88,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.history = History::Loaded(attendee_id, lines);
             }
         }
-        Action::WalkInSaved { attendee, tick } => forms::walk_in_saved(app, *attendee, tick, &mut fx),
+        Action::WalkInSaved { attendee, tick } => {
+            forms::walk_in_saved(app, *attendee, tick, &mut fx)
+        }
         Action::WalkInFailed(error) => forms::walk_in_failed(app, error),
         Action::Import(msg) => super::import::on_msg(app, msg, &mut fx),
         action if app.phase != Phase::Ready => {
@@ -137,7 +139,11 @@ fn tick_saved(
     match outcome {
         TickOutcome::Ticked { at } => {
             app.roster.mark_present(id, key, at);
-            let msg = if scanned { "flash-scanned" } else { "flash-ticked" };
+            let msg = if scanned {
+                "flash-scanned"
+            } else {
+                "flash-ticked"
+            };
             let text = app
                 .cat
                 .fmt(msg, &[("name", name.into()), ("activity", activity.into())]);
@@ -146,9 +152,10 @@ fn tick_saved(
         TickOutcome::AlreadyCheckedIn { since } => {
             app.roster.mark_present(id, key, since);
             let time = app.hhmm(since);
-            let text = app
-                .cat
-                .fmt("flash-already", &[("name", name.into()), ("time", time.into())]);
+            let text = app.cat.fmt(
+                "flash-already",
+                &[("name", name.into()), ("time", time.into())],
+            );
             flash(app, FlashKind::Info, text);
         }
     }

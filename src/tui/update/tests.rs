@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use time::macros::datetime;
 use time::UtcOffset;
+use time::macros::datetime;
 
 use super::*;
 use crate::i18n::Lang;
@@ -30,7 +30,12 @@ pub fn person(id: i64, given: &str, family: &str, ticket: &str) -> Attendee {
 }
 
 pub fn ready_app(lang: Lang) -> App {
-    let mut app = App::new(lang, Theme { color: true }, UtcOffset::UTC, "FestiRobot".into());
+    let mut app = App::new(
+        lang,
+        Theme { color: true },
+        UtcOffset::UTC,
+        "FestiRobot".into(),
+    );
     let attendees = vec![
         person(1, "Hélène", "Dupont", "FR26-0001"),
         person(2, "Loïc", "Dupont", "FR26-0002"),
@@ -40,15 +45,25 @@ pub fn ready_app(lang: Lang) -> App {
     let index = SearchIndex::build(&attendees, &mut |_, _| {});
     let loaded = Loaded {
         activities: vec![
-            ActivityItem { key: "accueil".into(), name: "Accueil".into() },
-            ActivityItem { key: "sumo".into(), name: "Sumo".into() },
+            ActivityItem {
+                key: "accueil".into(),
+                name: "Accueil".into(),
+            },
+            ActivityItem {
+                key: "sumo".into(),
+                name: "Sumo".into(),
+            },
         ],
         attendees,
         presence: vec![(4, "accueil".into(), datetime!(2026-05-16 08:05 UTC))],
         index,
     };
     let fx = update(&mut app, Action::Loaded(Box::new(loaded)));
-    assert_eq!(fx, vec![Effect::LoadHistory(1)], "the first person's history is asked for");
+    assert_eq!(
+        fx,
+        vec![Effect::LoadHistory(1)],
+        "the first person's history is asked for"
+    );
     app
 }
 
@@ -61,13 +76,18 @@ pub fn type_slowly(app: &mut App, text: &str) -> Vec<Effect> {
     let start = Instant::now();
     let mut fx = Vec::new();
     for (i, c) in text.chars().enumerate() {
-        fx.extend(update(app, Action::Type(c, start + Duration::from_millis(200 * i as u64))));
+        fx.extend(update(
+            app,
+            Action::Type(c, start + Duration::from_millis(200 * i as u64)),
+        ));
     }
     fx
 }
 
 fn selected_name(app: &App) -> String {
-    app.selected_attendee().map(|a| a.display_name()).unwrap_or_default()
+    app.selected_attendee()
+        .map(|a| a.display_name())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -109,11 +129,19 @@ fn enter_ticks_only_after_the_database_says_so() {
     let fx = update(&mut app, cmd(Command::Tick));
     assert_eq!(
         fx.first(),
-        Some(&Effect::CheckIn { attendee_id: 3, activity_key: "accueil".into(), scanned: false })
+        Some(&Effect::CheckIn {
+            attendee_id: 3,
+            activity_key: "accueil".into(),
+            scanned: false
+        })
     );
     assert_eq!(app.query, "", "cleared for the next person");
     assert!(app.is_pending(3, "accueil"));
-    assert_eq!(app.roster.since(3, "accueil"), None, "not shown as done before the commit");
+    assert_eq!(
+        app.roster.since(3, "accueil"),
+        None,
+        "not shown as done before the commit"
+    );
     let at = datetime!(2026-05-16 09:30 UTC);
     update(
         &mut app,
@@ -167,7 +195,10 @@ fn a_failed_tick_is_shown_and_not_done() {
     assert_eq!(app.roster.since(1, "accueil"), None);
     let flash = app.flash.clone().expect("flash");
     assert_eq!(flash.kind, FlashKind::Error);
-    assert_eq!(flash.text, "Pointage de Hélène Dupont NON enregistré\u{202f}: the disk is full");
+    assert_eq!(
+        flash.text,
+        "Pointage de Hélène Dupont NON enregistré\u{202f}: the disk is full"
+    );
 }
 
 #[test]
@@ -180,7 +211,11 @@ fn scanner_burst_ticks_by_ticket_and_unknown_codes_are_reported() {
         at += Duration::from_millis(4);
     }
     let fx = update(&mut app, Action::Command(Command::Tick, at));
-    assert!(fx.contains(&Effect::CheckIn { attendee_id: 2, activity_key: "accueil".into(), scanned: true }));
+    assert!(fx.contains(&Effect::CheckIn {
+        attendee_id: 2,
+        activity_key: "accueil".into(),
+        scanned: true
+    }));
     assert_eq!(app.query, "");
     for c in "XX-999".chars() {
         update(&mut app, Action::Type(c, at));
@@ -194,20 +229,31 @@ fn scanner_burst_ticks_by_ticket_and_unknown_codes_are_reported() {
     // The same characters typed by a person tick the selected row instead.
     type_slowly(&mut app, "FR26-0003");
     let fx = update(&mut app, cmd(Command::Tick));
-    assert!(fx.contains(&Effect::CheckIn { attendee_id: 3, activity_key: "accueil".into(), scanned: false }));
+    assert!(fx.contains(&Effect::CheckIn {
+        attendee_id: 3,
+        activity_key: "accueil".into(),
+        scanned: false
+    }));
 }
 
 #[test]
 fn space_ticks_after_moving_otherwise_types() {
     let mut app = ready_app(Lang::En);
-    assert!(update(&mut app, Action::Space(Instant::now())).is_empty(), "nothing on an empty line");
+    assert!(
+        update(&mut app, Action::Space(Instant::now())).is_empty(),
+        "nothing on an empty line"
+    );
     type_slowly(&mut app, "dupont");
     update(&mut app, Action::Space(Instant::now()));
     assert_eq!(app.query, "dupont ");
     update(&mut app, cmd(Command::Down));
     assert_eq!(selected_name(&app), "Loïc Dupont");
     let fx = update(&mut app, Action::Space(Instant::now()));
-    assert!(fx.contains(&Effect::CheckIn { attendee_id: 2, activity_key: "accueil".into(), scanned: false }));
+    assert!(fx.contains(&Effect::CheckIn {
+        attendee_id: 2,
+        activity_key: "accueil".into(),
+        scanned: false
+    }));
 }
 
 #[test]
@@ -258,13 +304,30 @@ fn activities_switch_and_filters() {
 fn undo_goes_to_the_database_and_comes_back() {
     let mut app = ready_app(Lang::En);
     let fx = update(&mut app, cmd(Command::Undo));
-    assert_eq!(fx, vec![Effect::Undo { activity_key: Some("accueil".into()) }]);
-    update(&mut app, Action::Undone(Some(Undone { attendee_id: 4, activity_key: "accueil".into() })));
+    assert_eq!(
+        fx,
+        vec![Effect::Undo {
+            activity_key: Some("accueil".into())
+        }]
+    );
+    update(
+        &mut app,
+        Action::Undone(Some(Undone {
+            attendee_id: 4,
+            activity_key: "accueil".into(),
+        })),
+    );
     assert_eq!(app.roster.since(4, "accueil"), None);
     assert_eq!(app.roster.counts.get("accueil"), Some(&0));
-    assert_eq!(app.flash.as_ref().map(|f| f.text.as_str()), Some("Undone: Zoé Martin (Accueil)"));
+    assert_eq!(
+        app.flash.as_ref().map(|f| f.text.as_str()),
+        Some("Undone: Zoé Martin (Accueil)")
+    );
     update(&mut app, Action::Undone(None));
-    assert_eq!(app.flash.as_ref().map(|f| f.text.as_str()), Some("Nothing to undo."));
+    assert_eq!(
+        app.flash.as_ref().map(|f| f.text.as_str()),
+        Some("Nothing to undo.")
+    );
     update(&mut app, Action::UndoFailed("busy".into()));
     assert_eq!(app.flash.as_ref().map(|f| f.kind), Some(FlashKind::Error));
 }
@@ -278,9 +341,21 @@ fn history_answers_for_someone_else_are_dropped() {
         undo: false,
         actor: "desk".into(),
     };
-    update(&mut app, Action::HistoryLoaded { attendee_id: 3, lines: vec![line.clone()] });
+    update(
+        &mut app,
+        Action::HistoryLoaded {
+            attendee_id: 3,
+            lines: vec![line.clone()],
+        },
+    );
     assert_eq!(app.history, History::Loading(1));
-    update(&mut app, Action::HistoryLoaded { attendee_id: 1, lines: vec![line.clone()] });
+    update(
+        &mut app,
+        Action::HistoryLoaded {
+            attendee_id: 1,
+            lines: vec![line.clone()],
+        },
+    );
     assert_eq!(app.history, History::Loaded(1, vec![line]));
 }
 

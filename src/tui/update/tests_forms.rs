@@ -33,7 +33,9 @@ fn walk_in_form_validates_and_saves_then_ticks() {
     let mut app = ready_app(Lang::En);
     type_slowly(&mut app, "ana lopez");
     update(&mut app, cmd(Command::WalkIn));
-    let Overlay::WalkIn(form) = &app.overlay else { panic!("form") };
+    let Overlay::WalkIn(form) = &app.overlay else {
+        panic!("form")
+    };
     assert_eq!(form.fields[0], "Ana");
     assert_eq!(form.fields[1], "Lopez");
     // Clear both names: saving must refuse.
@@ -46,8 +48,13 @@ fn walk_in_form_validates_and_saves_then_ticks() {
     }
     let fx = update(&mut app, cmd(Command::Submit));
     assert!(fx.is_empty());
-    let Overlay::WalkIn(form) = &app.overlay else { panic!("form") };
-    assert_eq!(form.error.as_deref(), Some("A given name or a family name is needed."));
+    let Overlay::WalkIn(form) = &app.overlay else {
+        panic!("form")
+    };
+    assert_eq!(
+        form.error.as_deref(),
+        Some("A given name or a family name is needed.")
+    );
     assert_eq!(form.focus, 0);
     type_slowly(&mut app, "Ana");
     update(&mut app, cmd(Command::NextField));
@@ -90,7 +97,9 @@ fn walk_in_failure_keeps_the_form() {
     type_slowly(&mut app, "Bob");
     update(&mut app, cmd(Command::Submit));
     update(&mut app, Action::WalkInFailed("the disk is full".into()));
-    let Overlay::WalkIn(form) = &app.overlay else { panic!("form") };
+    let Overlay::WalkIn(form) = &app.overlay else {
+        panic!("form")
+    };
     assert!(!form.saving);
     assert_eq!(form.error.as_deref(), Some("the disk is full"));
     update(&mut app, cmd(Command::Cancel));
@@ -104,20 +113,33 @@ fn import_screen_lists_files_completes_and_reads() {
     app.event_root = "/ev".into();
     let fx = update(&mut app, cmd(Command::Import));
     assert_eq!(fx, vec![Effect::ListCsv("/ev".into())]);
-    update(&mut app, Action::Import(ImportMsg::Files(vec!["a.csv".into(), "b.csv".into()])));
+    update(
+        &mut app,
+        Action::Import(ImportMsg::Files(vec!["a.csv".into(), "b.csv".into()])),
+    );
     update(&mut app, cmd(Command::Down));
     update(&mut app, cmd(Command::Down));
-    let Overlay::Import(s) = &app.overlay else { panic!("import") };
+    let Overlay::Import(s) = &app.overlay else {
+        panic!("import")
+    };
     assert_eq!(s.path, "b.csv");
     update(&mut app, cmd(Command::Backspace));
     update(&mut app, Action::Type('v', Instant::now()));
     let fx = update(&mut app, cmd(Command::Submit));
     assert_eq!(
         fx,
-        vec![Effect::Import(ImportRequest::Read { path: "/ev/b.csv".into(), map: vec![] })]
+        vec![Effect::Import(ImportRequest::Read {
+            path: "/ev/b.csv".into(),
+            map: vec![]
+        })]
     );
-    update(&mut app, Action::Import(ImportMsg::Failed("bad file".into())));
-    let Overlay::Import(s) = &app.overlay else { panic!("import") };
+    update(
+        &mut app,
+        Action::Import(ImportMsg::Failed("bad file".into())),
+    );
+    let Overlay::Import(s) = &app.overlay else {
+        panic!("import")
+    };
     assert!(matches!(&s.stage, ImportStage::Failed(e) if e == "bad file"));
     update(&mut app, cmd(Command::Cancel));
     assert!(matches!(app.overlay, Overlay::None));
@@ -148,7 +170,8 @@ fn import_preview_changes_mapping_confirms_and_reloads_the_roster() {
     update(&mut app, cmd(Command::Import));
     type_slowly(&mut app, "in.csv");
     update(&mut app, cmd(Command::Submit));
-    let csv = "Billet;Prénom;Nom;Classe\nFR26-0009;Ana;López;2nde\n;;;\nFR26-0001;Hélène;Dupont;1re\n";
+    let csv =
+        "Billet;Prénom;Nom;Classe\nFR26-0009;Ana;López;2nde\n;;;\nFR26-0001;Hélène;Dupont;1re\n";
     let preview = preview_of(&app, csv);
     assert_eq!(preview.plan.to_add.len(), 1);
     update(&mut app, Action::Import(ImportMsg::Preview(preview)));
@@ -163,20 +186,42 @@ fn import_preview_changes_mapping_confirms_and_reloads_the_roster() {
     // Column 4 ("Classe", ignored) becomes the first field, the ticket.
     assert_eq!(
         map,
-        &vec![crate::import::MapOverride { field: crate::import::Field::Ticket, column: Some("4".into()) }]
+        &vec![crate::import::MapOverride {
+            field: crate::import::Field::Ticket,
+            column: Some("4".into())
+        }]
     );
     let fx = update(&mut app, cmd(Command::Submit));
-    assert!(matches!(fx.first(), Some(Effect::Import(ImportRequest::Apply { .. }))));
-    let Overlay::Import(s) = &app.overlay else { panic!("import") };
+    assert!(matches!(
+        fx.first(),
+        Some(Effect::Import(ImportRequest::Apply { .. }))
+    ));
+    let Overlay::Import(s) = &app.overlay else {
+        panic!("import")
+    };
     assert!(matches!(s.stage, ImportStage::Working { .. }));
-    update(&mut app, Action::Import(ImportMsg::Step { step: 3, what: "writing".into() }));
+    update(
+        &mut app,
+        Action::Import(ImportMsg::Step {
+            step: 3,
+            what: "writing".into(),
+        }),
+    );
     let mut attendees = app.roster.attendees.clone();
     attendees.push(person(9, "Ana", "López", "FR26-0009"));
     let index = crate::search::SearchIndex::build(&attendees, &mut |_, _| {});
-    let added = Imported { added: 1, updated: 0, attendees, index };
+    let added = Imported {
+        added: 1,
+        updated: 0,
+        attendees,
+        index,
+    };
     update(&mut app, Action::Import(ImportMsg::Done(Box::new(added))));
     assert!(matches!(app.overlay, Overlay::None));
-    assert_eq!(app.flash.as_ref().map(|f| f.text.as_str()), Some("Import done: 1 added, 0 updated."));
+    assert_eq!(
+        app.flash.as_ref().map(|f| f.text.as_str()),
+        Some("Import done: 1 added, 0 updated.")
+    );
     type_slowly(&mut app, "lopez");
     assert_eq!(app.selected_attendee().map(|a| a.id), Some(9));
     assert_eq!(app.roster.counts.get("accueil"), Some(&1), "presence kept");

@@ -28,10 +28,16 @@ fn title(app: &App, area: Rect, buf: &mut Buffer) {
         |a| app.cat.fmt("activity", &[("name", a.name.as_str().into())]),
     );
     let filter_name = app.cat.get(app.filter.msg_id());
-    let right = format!("{activity} · {} ", app.cat.fmt("filter", &[("name", filter_name.into())]));
+    let right = format!(
+        "{activity} · {} ",
+        app.cat.fmt("filter", &[("name", filter_name.into())])
+    );
     let w = usize::from(area.width);
     let right = fit(&right, w);
-    let left = fit(&format!(" badgedesk · {}", app.event_name), w.saturating_sub(width(&right) + 1));
+    let left = fit(
+        &format!(" badgedesk · {}", app.event_name),
+        w.saturating_sub(width(&right) + 1),
+    );
     let gap = w.saturating_sub(width(&left) + width(&right));
     Line::from(vec![
         Span::styled(left, style),
@@ -69,7 +75,9 @@ fn search(app: &App, area: Rect, buf: &mut Buffer) {
         spans.push(Span::styled("▏", app.theme.key()));
     }
     let used: usize = spans.iter().map(|s| width(&s.content)).sum();
-    spans.push(Span::raw(" ".repeat(w.saturating_sub(used + width(&count)))));
+    spans.push(Span::raw(
+        " ".repeat(w.saturating_sub(used + width(&count))),
+    ));
     spans.push(Span::styled(count, app.theme.dim()));
     Line::from(spans).render(area, buf);
 }
@@ -101,7 +109,8 @@ fn message(app: &App, area: Rect, buf: &mut Buffer) {
             },
         ),
         None if app.results.hits.is_empty() && !app.query.is_empty() => (
-            app.cat.fmt("no-results", &[("query", app.query.as_str().into())]),
+            app.cat
+                .fmt("no-results", &[("query", app.query.as_str().into())]),
             app.theme.info(),
         ),
         None if app.results.fuzzy => (app.cat.get("fuzzy-note"), app.theme.dim()),
@@ -158,7 +167,12 @@ fn list(app: &App, area: Rect, buf: &mut Buffer) {
     let initials: String = app
         .activities
         .iter()
-        .map(|a| a.name.chars().next().map_or('?', |ch| ch.to_uppercase().next().unwrap_or(ch)))
+        .map(|a| {
+            a.name
+                .chars()
+                .next()
+                .map_or('?', |ch| ch.to_uppercase().next().unwrap_or(ch))
+        })
         .collect();
     let header = row_text(
         &c,
@@ -171,7 +185,14 @@ fn list(app: &App, area: Rect, buf: &mut Buffer) {
     Line::styled(pad(&header, w), app.theme.header()).render(Rect { height: 1, ..area }, buf);
     let key = app.activity().map(|a| a.key.as_str()).unwrap_or("");
     let rows = usize::from(area.height.saturating_sub(1));
-    for (i, hit) in app.results.hits.iter().enumerate().skip(app.scroll).take(rows) {
+    for (i, hit) in app
+        .results
+        .hits
+        .iter()
+        .enumerate()
+        .skip(app.scroll)
+        .take(rows)
+    {
         let Some(a) = app.roster.get(hit.pos as usize) else {
             continue;
         };
@@ -186,7 +207,13 @@ fn list(app: &App, area: Rect, buf: &mut Buffer) {
         let marks: String = app
             .activities
             .iter()
-            .map(|act| if app.roster.since(a.id, &act.key).is_some() { '✔' } else { '·' })
+            .map(|act| {
+                if app.roster.since(a.id, &act.key).is_some() {
+                    '✔'
+                } else {
+                    '·'
+                }
+            })
             .collect();
         let text = row_text(
             &c,

@@ -16,7 +16,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let block = Block::default()
         .borders(Borders::LEFT | Borders::TOP)
         .border_style(app.theme.border())
-        .title(Span::styled(format!(" {} ", app.cat.get("detail-title")), app.theme.header()));
+        .title(Span::styled(
+            format!(" {} ", app.cat.get("detail-title")),
+            app.theme.header(),
+        ));
     let inner = block.inner(area);
     block.render(area, buf);
     let Some(a) = app.selected_attendee() else {
@@ -58,7 +61,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 lines.push(Line::styled(app.cat.get("history-empty"), t.dim()));
             }
             for e in events {
-                let msg = if e.undo { "history-undo" } else { "history-tick" };
+                let msg = if e.undo {
+                    "history-undo"
+                } else {
+                    "history-tick"
+                };
                 let text = app.cat.fmt(
                     msg,
                     &[

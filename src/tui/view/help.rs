@@ -13,7 +13,11 @@ use super::layout::centered;
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let fr = app.cat.lang() == crate::i18n::Lang::Fr;
     let entries = keymap::help_lines(Context::Desk, fr);
-    let key_w = entries.iter().map(|(k, _)| super::super::widgets::text::width(k)).max().unwrap_or(0);
+    let key_w = entries
+        .iter()
+        .map(|(k, _)| super::super::widgets::text::width(k))
+        .max()
+        .unwrap_or(0);
     let mut lines: Vec<Line> = entries
         .iter()
         .map(|(keys, help)| {
@@ -33,7 +37,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(app.theme.border())
-                .title(Span::styled(format!(" {} ", app.cat.get("help-title")), app.theme.header())),
+                .title(Span::styled(
+                    format!(" {} ", app.cat.get("help-title")),
+                    app.theme.header(),
+                )),
         )
         .render(popup, buf);
 }

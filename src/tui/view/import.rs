@@ -31,7 +31,11 @@ pub fn render(app: &App, s: &ImportState, area: Rect, buf: &mut Buffer) {
                 lines.push(Line::styled(app.cat.get("import-no-files"), t.dim()));
             }
             for (i, f) in s.files.iter().enumerate() {
-                let style = if s.selected == Some(i) { t.selected() } else { t.base() };
+                let style = if s.selected == Some(i) {
+                    t.selected()
+                } else {
+                    t.base()
+                };
                 lines.push(Line::styled(pad(&format!("  {}", sanitize(f)), 60), style));
             }
         }
@@ -39,9 +43,12 @@ pub fn render(app: &App, s: &ImportState, area: Rect, buf: &mut Buffer) {
             lines.push(Line::styled(what.clone(), t.info()));
             gauge = Some(*step);
         }
-        ImportStage::Preview { preview, column } => preview_lines(app, preview, *column, &mut lines),
+        ImportStage::Preview { preview, column } => {
+            preview_lines(app, preview, *column, &mut lines)
+        }
         ImportStage::Failed(e) => lines.push(Line::styled(
-            app.cat.fmt("import-failed", &[("error", sanitize(e).into())]),
+            app.cat
+                .fmt("import-failed", &[("error", sanitize(e).into())]),
             t.error(),
         )),
     }
@@ -74,7 +81,10 @@ fn preview_lines(app: &App, p: &Preview, cursor: usize, lines: &mut Vec<Line<'st
     };
     lines.push(Line::raw(app.cat.fmt(
         "import-encoding",
-        &[("encoding", p.encoding.as_str().into()), ("separator", separator.into())],
+        &[
+            ("encoding", p.encoding.as_str().into()),
+            ("separator", separator.into()),
+        ],
     )));
     lines.push(Line::styled(app.cat.get("import-mapping"), t.header()));
     for (i, header) in p.headers.iter().enumerate() {
@@ -105,7 +115,10 @@ fn preview_lines(app: &App, p: &Preview, cursor: usize, lines: &mut Vec<Line<'st
     ));
     if !p.plan.problems.is_empty() {
         lines.push(Line::styled(
-            app.cat.fmt("import-problems", &[("count", p.plan.problems.len().into())]),
+            app.cat.fmt(
+                "import-problems",
+                &[("count", p.plan.problems.len().into())],
+            ),
             t.error(),
         ));
         for problem in p.plan.problems.iter().take(LISTED_PROBLEMS) {

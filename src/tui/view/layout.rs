@@ -64,12 +64,18 @@ mod tests {
             let a = desk(area);
             for r in [a.title, a.search, a.flash, a.list, a.detail, a.status] {
                 assert!(area.contains(r.as_position()) || r.area() == 0 || area.area() == 0);
-                assert!(r.right() <= area.right() && r.bottom() <= area.bottom(), "{w}x{h} {r:?}");
+                assert!(
+                    r.right() <= area.right() && r.bottom() <= area.bottom(),
+                    "{w}x{h} {r:?}"
+                );
             }
         }
         let a = desk(Rect::new(0, 0, 80, 24));
         assert_eq!(a.list.height, 20);
         assert_eq!(a.detail.width, 32);
-        assert_eq!(centered(Rect::new(0, 0, 10, 4), 40, 12), Rect::new(0, 0, 10, 4));
+        assert_eq!(
+            centered(Rect::new(0, 0, 10, 4), 40, 12),
+            Rect::new(0, 0, 10, 4)
+        );
     }
 }

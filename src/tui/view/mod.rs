@@ -56,14 +56,20 @@ fn loading(app: &App, done: usize, total: usize, area: Rect, buf: &mut Buffer) {
     let text = if total == 0 {
         app.cat.get("loading")
     } else {
-        app.cat
-            .fmt("loading-progress", &[("done", done.into()), ("total", total.into())])
+        app.cat.fmt(
+            "loading-progress",
+            &[("done", done.into()), ("total", total.into())],
+        )
     };
     let popup = layout::centered(area, 60, 3);
     Line::from(super::widgets::text::fit(&text, usize::from(popup.width)))
         .render(Rect { height: 1, ..popup }, buf);
     if popup.height >= 2 {
-        let ratio = if total == 0 { 0.0 } else { done as f64 / total as f64 };
+        let ratio = if total == 0 {
+            0.0
+        } else {
+            done as f64 / total as f64
+        };
         Gauge::default()
             .ratio(ratio.clamp(0.0, 1.0))
             .gauge_style(app.theme.ok())

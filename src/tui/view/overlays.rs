@@ -24,8 +24,16 @@ pub fn picker(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
         .enumerate()
         .map(|(i, a)| {
             let n = app.roster.counts.get(&a.key).copied().unwrap_or(0);
-            let text = format!(" {} {}  {n}/{total}", if i == app.current { "●" } else { " " }, sanitize(&a.name));
-            let style = if i == selected { app.theme.selected() } else { app.theme.base() };
+            let text = format!(
+                " {} {}  {n}/{total}",
+                if i == app.current { "●" } else { " " },
+                sanitize(&a.name)
+            );
+            let style = if i == selected {
+                app.theme.selected()
+            } else {
+                app.theme.base()
+            };
             Line::styled(pad(&text, 44), style)
         })
         .collect();
@@ -38,15 +46,26 @@ pub fn picker(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
 
 pub fn walk_in(app: &App, form: &WalkInForm, area: Rect, buf: &mut Buffer) {
     let mut lines = Vec::new();
-    for (i, (label, value)) in WalkInForm::LABELS.iter().zip(form.fields.iter()).enumerate() {
+    for (i, (label, value)) in WalkInForm::LABELS
+        .iter()
+        .zip(form.fields.iter())
+        .enumerate()
+    {
         let focused = i == form.focus;
         let label = pad(&app.cat.get(label), 24);
-        let mut spans = vec![Span::styled(label, app.theme.dim()), Span::raw(sanitize(value))];
+        let mut spans = vec![
+            Span::styled(label, app.theme.dim()),
+            Span::raw(sanitize(value)),
+        ];
         if focused {
             spans.push(Span::styled("▏", app.theme.key()));
         }
         let line = Line::from(spans);
-        lines.push(if focused { line.style(app.theme.header()) } else { line });
+        lines.push(if focused {
+            line.style(app.theme.header())
+        } else {
+            line
+        });
     }
     lines.push(Line::raw(""));
     if let Some(e) = &form.error {
@@ -55,11 +74,12 @@ pub fn walk_in(app: &App, form: &WalkInForm, area: Rect, buf: &mut Buffer) {
         lines.push(Line::styled(app.cat.get("saving"), app.theme.info()));
     }
     let fr = app.cat.lang() == crate::i18n::Lang::Fr;
-    let hints: Vec<String> = super::super::keymap::help_lines(super::super::keymap::Context::WalkIn, fr)
-        .iter()
-        .filter(|(_, h)| *h != "key-clear")
-        .map(|(k, h)| format!("{k} {}", app.cat.get(h)))
-        .collect();
+    let hints: Vec<String> =
+        super::super::keymap::help_lines(super::super::keymap::Context::WalkIn, fr)
+            .iter()
+            .filter(|(_, h)| *h != "key-clear")
+            .map(|(k, h)| format!("{k} {}", app.cat.get(h)))
+            .collect();
     lines.push(Line::styled(hints.join(" · "), app.theme.dim()));
     let popup = centered(area, 64, lines.len() as u16 + 2);
     Clear.render(popup, buf);

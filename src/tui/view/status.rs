@@ -22,11 +22,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .unwrap_or(0);
     let mut text = format!(
         " {} · {} ",
-        app.cat
-            .fmt("counts-activity", &[("checked", here.into()), ("total", total.into())]),
+        app.cat.fmt(
+            "counts-activity",
+            &[("checked", here.into()), ("total", total.into())]
+        ),
         app.cat.fmt(
             "counts-overall",
-            &[("checked", app.roster.present_anywhere().into()), ("total", total.into())]
+            &[
+                ("checked", app.roster.present_anywhere().into()),
+                ("total", total.into())
+            ]
         ),
     );
     let mut spans = vec![Span::styled(text.clone(), app.theme.header())];
@@ -36,7 +41,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         if !app.cat.has(&hint) {
             continue;
         }
-        let Some(k) = binding.keys.first() else { continue };
+        let Some(k) = binding.keys.first() else {
+            continue;
+        };
         let label = keymap::label(k, fr);
         let words = app.cat.get(&hint);
         let piece = format!(" {label} {words} ");
