@@ -121,6 +121,12 @@ proptest! {
     }
 
     #[test]
+    fn fast_fold_equals_text_fold(s in "\\PC{0,24}", t in "[a-zA-ZÀ-ž\u{300}-\u{36f}\u{1e00}-\u{1eff}’Œœ ]{0,24}") {
+        prop_assert_eq!(import::dedupe::fold_fast(&s), badgedesk::text::fold(&s));
+        prop_assert_eq!(import::dedupe::fold_fast(&t), badgedesk::text::fold(&t));
+    }
+
+    #[test]
     fn forced_options_never_panic(
         bytes in prop::collection::vec(interesting_byte(), 0..300),
         enc in prop::sample::select(vec!["utf-8", "windows-1252", "utf-16le", "utf-16be", "latin1"]),

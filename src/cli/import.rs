@@ -55,7 +55,9 @@ pub fn run(args: ImportArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     render_detection(&mut out, &parsed, ctx);
     let plan = import::plan(parsed, &existing);
     render_plan(&mut out, &plan, ctx, &existing);
+    drop(existing);
     print!("{out}");
+    drop(out);
     if args.dry_run {
         println!(
             "{}",

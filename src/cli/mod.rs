@@ -2,12 +2,15 @@
 //! on stderr and exit code 1; bad usage is exit code 2.
 
 mod attendees;
+mod bake;
 mod checkin;
 mod demo;
 mod desk;
 mod import;
 mod init;
+mod keys;
 mod table;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,6 +50,17 @@ pub enum Command {
     Checkin(checkin::CheckinArgs),
     /// Import or update attendees from a CSV file (preview with --dry-run).
     Import(import::ImportArgs),
+    /// Bake a credential into a PNG or SVG badge image.
+    Bake(bake::BakeArgs),
+    /// Print the credential baked into a PNG or SVG badge.
+    Unbake(bake::UnbakeArgs),
+    /// The issuer key: show the DID and public key, or generate it.
+    Keys {
+        #[command(subcommand)]
+        action: keys::KeysAction,
+    },
+    /// Verify credentials (JSON, baked PNG or SVG); exit 0 only if all are valid.
+    Verify(verify::VerifyArgs),
 }
 
 /// What every command gets: where the event is and which language to speak.
@@ -56,8 +70,19 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// Open the event folder; badge images are checked on the way and problems shown on
+    /// stderr (issuing refuses an achievement whose image is unusable).
     pub fn open_event(&self) -> anyhow::Result<EventDir> {
-        Ok(EventDir::open(&self.event_dir)?)
+        let event = EventDir::open(&self.event_dir)?;
+        for issue in event.check_badge_images() {
+            let label = if issue.warning_only {
+                self.tr("avertissement", "warning")
+            } else {
+                self.tr("problème", "problem")
+            };
+            eprintln!("{label}: {issue}");
+        }
+        Ok(event)
     }
 
     /// Pick the French or English text.
@@ -85,6 +110,8 @@ pub fn actor() -> String {
 pub enum Outcome {
     Ok,
     Problems,
+    /// A command that decides its exit code itself.
+    Code(ExitCode),
 }
 
 pub fn main() -> ExitCode {
@@ -106,6 +133,7 @@ pub fn main() -> ExitCode {
     match run(cli.command, &ctx) {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Problems) => ExitCode::from(1),
+        Ok(Outcome::Code(code)) => code,
         // A closed pipe (`badgedesk attendees | head`) is the reader's choice, not a failure.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
@@ -136,5 +164,9 @@ fn run(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Some(Command::Attendees(args)) => attendees::run(args, ctx),
         Some(Command::Checkin(args)) => checkin::run(args, ctx),
         Some(Command::Import(args)) => import::run(args, ctx),
+        Some(Command::Bake(args)) => bake::run_bake(args, ctx),
+        Some(Command::Unbake(args)) => bake::run_unbake(args, ctx),
+        Some(Command::Keys { action }) => keys::run(&ctx.event_dir, &action).map(Outcome::Code),
+        Some(Command::Verify(args)) => verify::run(&args).map(Outcome::Code),
     }
 }

@@ -2,6 +2,7 @@
 //! (`init`), opening one, and where each file lives. Knows nothing about the terminal.
 
 mod config;
+mod images;
 
 use std::fs;
 use std::io;
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 pub use config::{
     AchievementConfig, ActivityConfig, AwardRule, ClaimConfig, EventConfig, EventInfo, IssuerConfig,
 };
+pub use images::{BadgeImage, ImageIssue};
 
 use crate::i18n::Lang;
 use crate::store::{Store, StoreError};
@@ -52,6 +54,8 @@ pub enum EventError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Key(#[from] crate::credential::keys::KeyError),
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> EventError + '_ {
@@ -102,6 +106,9 @@ impl EventDir {
             if !path.exists() {
                 fs::write(&path, bytes).map_err(io_err(&path))?;
             }
+        }
+        if !crate::credential::keys::key_path(root).exists() {
+            crate::credential::keys::generate(root, None)?;
         }
         let mut store = Store::open(&event.db_path())?;
         store.sync_activities(&event.activity_list())?;

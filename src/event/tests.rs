@@ -141,7 +141,11 @@ fn create_refuses_existing_event_and_open_reads_it_back() {
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o700);
+        let key_mode = std::fs::metadata(crate::credential::keys::key_path(&root)).unwrap().permissions().mode();
+        assert_eq!(key_mode & 0o777, 0o600);
     }
+    let key = crate::credential::keys::load(&root, None).unwrap();
+    assert!(key.did_key().starts_with("did:key:z6Mk"));
     let err = EventDir::create(&root, &options).unwrap_err();
     assert!(matches!(err, EventError::AlreadyExists { .. }));
     let opened = EventDir::open(&root).unwrap();

@@ -57,11 +57,9 @@ pub fn email(raw: &str) -> Option<String> {
     {
         return None;
     }
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 {
-        return None;
-    }
-    for label in labels {
+    let mut labels = 0;
+    for label in domain.split('.') {
+        labels += 1;
         let ok = !label.is_empty()
             && label.len() <= 63
             && !label.starts_with('-')
@@ -71,13 +69,16 @@ pub fn email(raw: &str) -> Option<String> {
             return None;
         }
     }
+    if labels < 2 {
+        return None;
+    }
     Some(s.to_lowercase())
 }
 
 /// The key a ticket number is compared by: trimmed and folded (case and accents ignored), the
 /// same key the store's unique index uses.
 pub fn ticket_key(ticket: &str) -> String {
-    crate::text::fold(ticket.trim())
+    super::dedupe::fold_fast(ticket.trim())
 }
 
 #[cfg(test)]

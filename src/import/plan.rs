@@ -4,11 +4,10 @@
 use std::collections::HashMap;
 
 use crate::model::{Attendee, AttendeeRecord};
-use crate::text::fold;
 
 use super::ParsedFile;
 pub use super::dedupe::{Duplicate, SameBy};
-use super::dedupe::{dedupe, name_key};
+use super::dedupe::{dedupe, fold_fast, name_key, pair_key};
 use super::mapping::Field;
 use super::normalise::ticket_key;
 use super::problems::{ColumnRef, Problem};
@@ -97,6 +96,10 @@ pub fn plan(parsed: ParsedFile, existing: &[Attendee]) -> ImportPlan {
         ..ImportPlan::default()
     };
 
+    if existing.is_empty() {
+        out.to_add = deduped.records;
+        return out;
+    }
     // Tickets first for every record, then names: a name match never takes someone whose
     // ticket another row of the file claims.
     let stored = StoredIndex::new(existing);
@@ -120,8 +123,17 @@ pub fn plan(parsed: ParsedFile, existing: &[Attendee]) -> ImportPlan {
             }
         }
     }
-    for (record, m) in deduped.records.into_iter().zip(matched) {
-        let Some(a) = m.and_then(|i| existing.get(i)) else {
+    // Matched records leave the vector; what stays is `to_add`, without copying 100,000 rows.
+    let mut records = deduped.records;
+    let targets: Vec<usize> = matched.iter().flatten().copied().collect();
+    let mut flags = matched.into_iter();
+    let found: Vec<(AttendeeRecord, usize)> = records
+        .extract_if(.., |_| flags.next().flatten().is_some())
+        .zip(targets)
+        .collect();
+    out.to_add = records;
+    for (record, i) in found {
+        let Some(a) = existing.get(i) else {
             out.to_add.push(record);
             continue;
         };
@@ -145,16 +157,16 @@ pub fn plan(parsed: ParsedFile, existing: &[Attendee]) -> ImportPlan {
 struct StoredIndex<'a> {
     existing: &'a [Attendee],
     by_ticket: HashMap<String, Vec<usize>>,
-    by_name_email: HashMap<(String, String), Vec<usize>>,
-    by_name_org: HashMap<(String, String), Vec<usize>>,
+    by_name_email: HashMap<String, Vec<usize>>,
+    by_name_org: HashMap<String, Vec<usize>>,
 }
 
 impl<'a> StoredIndex<'a> {
     fn new(existing: &'a [Attendee]) -> Self {
         let mut s = StoredIndex {
             existing,
-            by_ticket: HashMap::new(),
-            by_name_email: HashMap::new(),
+            by_ticket: HashMap::with_capacity(existing.len()),
+            by_name_email: HashMap::with_capacity(existing.len()),
             by_name_org: HashMap::new(),
         };
         for (i, a) in existing.iter().enumerate() {
@@ -163,10 +175,11 @@ impl<'a> StoredIndex<'a> {
                 s.by_ticket.entry(ticket_key(t)).or_default().push(i);
             }
             match &a.email {
-                Some(e) => s.by_name_email.entry((name, e.to_lowercase())),
-                None => s
-                    .by_name_org
-                    .entry((name, fold(a.organisation.as_deref().unwrap_or("")))),
+                Some(e) => s.by_name_email.entry(pair_key(&name, &e.to_lowercase())),
+                None => s.by_name_org.entry(pair_key(
+                    &name,
+                    &fold_fast(a.organisation.as_deref().unwrap_or("")),
+                )),
             }
             .or_default()
             .push(i);
@@ -190,10 +203,11 @@ impl<'a> StoredIndex<'a> {
         };
         let name = name_key(&r.given_name, &r.family_name);
         let candidates = match &r.email {
-            Some(e) => self.by_name_email.get(&(name, e.clone())),
-            None => self
-                .by_name_org
-                .get(&(name, fold(r.organisation.as_deref().unwrap_or("")))),
+            Some(e) => self.by_name_email.get(&pair_key(&name, e)),
+            None => self.by_name_org.get(&pair_key(
+                &name,
+                &fold_fast(r.organisation.as_deref().unwrap_or("")),
+            )),
         }?;
         let open: Vec<usize> = candidates
             .iter()

@@ -1,0 +1,410 @@
+//! Import benchmark (harness = false, prints numbers). Generates a 100,000-row attendee file
+//! (~10 MB, `;`-separated UTF-8 with accents, quoted cells, siblings sharing an address), then
+//! times: `import::read`, `import::plan` against an empty event and against all 100,000 stored,
+//! the whole import into a fresh event database, a re-import into it, and the `sqlite3` CLI's
+//! `.import` of the same file when `sqlite3` is installed.
+//!
+//! `cargo bench --bench import` runs everything. Extra arguments:
+//! `--write FILE` only writes the generated file (to time `badgedesk import` by hand);
+//! `--full-only` only runs one whole import (for `/usr/bin/time -v` peak-memory readings);
+//! `--parse-only` only runs `read` + `plan` (for profiling).
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use badgedesk::clock::{Clock, SystemClock};
+use badgedesk::event::{EventDir, InitOptions};
+use badgedesk::i18n::Lang;
+use badgedesk::import::{self, ImportOptions};
+use badgedesk::model::Attendee;
+
+const ROWS: usize = 100_000;
+
+const GIVEN: &[&str] = &[
+    "Hélène",
+    "Zoé",
+    "Maël",
+    "Noé",
+    "Agathe",
+    "Léa",
+    "Inès",
+    "Timothée",
+    "Nolwenn",
+    "Jean-Baptiste",
+    "Aïssatou",
+    "Thị Ngọc",
+    "François",
+    "Gaëlle",
+    "Ibrahim",
+    "Yasmine",
+    "Kévin",
+    "Océane",
+    "Raphaël",
+    "Anaïs",
+];
+const FAMILY: &[&str] = &[
+    "Lefèvre",
+    "Œuvray",
+    "N'Diaye",
+    "Nguyễn",
+    "Moreau",
+    "Le Gall",
+    "Müller",
+    "Dupont",
+    "Martinez",
+    "Bertrand",
+    "N'Guessan",
+    "Girard",
+    "Fournier",
+    "Robert",
+    "Mercier",
+    "Petit",
+    "Garcia",
+    "Leroy",
+    "Lefèbvre",
+    "François",
+];
+const ORGS: &[&str] = &[
+    "Collège Camille Claudel",
+    "\"Collège Jean Lecanuet; Rouen\"",
+    "Lycée Pierre Corneille",
+    "École élémentaire Pasteur",
+    "Club robotique Le Havre",
+    "\"Club \"\"Robots & Co\"\"\"",
+];
+const LEVELS: &[&str] = &["CM1", "CM2", "6e", "5e", "4e", "3e", "2nde", "Animateur"];
+const WORKSHOPS: &[&str] = &[
+    "Thymio",
+    "Sumo robot",
+    "\"Thymio; Sumo robot\"",
+    "Impression 3D",
+];
+
+/// A small deterministic generator (splitmix64), so every run measures the same file.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+fn generate() -> String {
+    let mut rng = Rng(2026);
+    let mut out = String::with_capacity(11 << 20);
+    out.push_str("N° billet;Nom;Prénom;Établissement;Niveau;Courriel;Ateliers;Remarques\r\n");
+    for i in 0..ROWS {
+        let family = rng.pick(FAMILY);
+        let given = rng.pick(GIVEN);
+        let email = match rng.next() % 10 {
+            0 => String::new(),
+            1 | 2 => format!("famille.{}{}@exemple.fr", i / 3, family.len()),
+            _ => format!("{}.{}{}@exemple.fr", given.to_lowercase(), i, family.len())
+                .replace(' ', ""),
+        };
+        let remark = if rng.next().is_multiple_of(20) {
+            "\"Allergie : arachides.\nVient avec son frère\""
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            "FR26-{i:06};{family};{given};{};{};{email};{};{remark}\r\n",
+            rng.pick(ORGS),
+            rng.pick(LEVELS),
+            rng.pick(WORKSHOPS),
+        );
+    }
+    out
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:>8.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn fresh_event(dir: &Path) -> EventDir {
+    EventDir::create(
+        dir,
+        &InitOptions {
+            name: "Bench".into(),
+            lang: Lang::En,
+        },
+    )
+    .expect("create event")
+}
+
+/// Wall-clock time of each phase of one whole import.
+#[derive(Default, Clone, Copy)]
+struct Phases {
+    open: Duration,
+    read: Duration,
+    plan: Duration,
+    write: Duration,
+    /// CPU time (user + system) of read and of plan, when the OS tells.
+    cpu_read: Option<Duration>,
+    cpu_plan: Option<Duration>,
+}
+
+impl Phases {
+    fn total(&self) -> Duration {
+        self.open + self.read + self.plan + self.write
+    }
+}
+
+/// The whole import as `badgedesk import` does it: open, load stored, read, plan, write.
+fn full_import(event: &EventDir, path: &Path) -> (usize, usize, Phases) {
+    let mut ph = Phases::default();
+    let t = Instant::now();
+    let mut store = event.store().expect("open store");
+    let existing = store.attendees().expect("attendees");
+    ph.open = t.elapsed();
+    let t = Instant::now();
+    let c = cpu_time();
+    let bytes = std::fs::read(path).expect("read file");
+    let parsed = import::read(&bytes, "bench.csv", &ImportOptions::default()).expect("read");
+    drop(bytes);
+    ph.read = t.elapsed();
+    let c2 = cpu_time();
+    ph.cpu_read = c.zip(c2).map(|(a, b)| b - a);
+    let t = Instant::now();
+    let plan = import::plan(parsed, &existing);
+    drop(existing);
+    ph.plan = t.elapsed();
+    ph.cpu_plan = c2.zip(cpu_time()).map(|(a, b)| b - a);
+    let t = Instant::now();
+    let updates: Vec<_> = plan
+        .to_update
+        .iter()
+        .map(|u| (u.attendee_id, u.record.clone()))
+        .collect();
+    let s = store
+        .write_import(
+            &plan.to_add,
+            &updates,
+            &plan.file,
+            "bench",
+            SystemClock.now(),
+        )
+        .expect("write");
+    ph.write = t.elapsed();
+    (s.added, s.updated, ph)
+}
+
+fn phases(ph: &Phases) -> String {
+    let cpu = |d: Option<Duration>| {
+        d.map(|d| format!(" [cpu {:.0}]", d.as_secs_f64() * 1e3))
+            .unwrap_or_default()
+    };
+    format!(
+        "open+load {:.0} ms, read {:.0} ms{}, plan {:.0} ms{}, write {:.0} ms",
+        ph.open.as_secs_f64() * 1e3,
+        ph.read.as_secs_f64() * 1e3,
+        cpu(ph.cpu_read),
+        ph.plan.as_secs_f64() * 1e3,
+        cpu(ph.cpu_plan),
+        ph.write.as_secs_f64() * 1e3
+    )
+}
+
+/// User + system CPU time of this process so far (Linux), to read through a busy machine.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+fn peak_rss() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM"))
+        .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--write") {
+        let path = args.get(i + 1).expect("--write FILE");
+        std::fs::write(path, generate()).expect("write file");
+        println!("wrote {ROWS} rows to {path}");
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let path = tmp.path().join("attendees.csv");
+    let text = generate();
+    std::fs::write(&path, &text).expect("write file");
+    println!(
+        "generated {ROWS} rows, {:.1} MB ({})",
+        text.len() as f64 / 1e6,
+        path.display()
+    );
+    drop(text);
+
+    if args.iter().any(|a| a == "--parse-only") {
+        let bytes = std::fs::read(&path).expect("read");
+        let c = cpu_time();
+        for _ in 0..5 {
+            let parsed =
+                import::read(&bytes, "bench.csv", &ImportOptions::default()).expect("read");
+            drop(import::plan(parsed, &[]));
+        }
+        if let (Some(a), Some(b)) = (c, cpu_time()) {
+            println!("read + plan, CPU per run: {}", ms((b - a) / 5));
+        }
+        return;
+    }
+    if args.iter().any(|a| a == "--full-only") {
+        let event = fresh_event(&tmp.path().join("ev"));
+        let cpu = cpu_time();
+        let (added, _, ph) = full_import(&event, &path);
+        println!(
+            "whole import into a fresh event: {} ({added} added; {})",
+            ms(ph.total()),
+            phases(&ph)
+        );
+        if let (Some(a), Some(b)) = (cpu, cpu_time()) {
+            println!("CPU time (user+sys): {}", ms(b - a));
+        }
+        println!("peak RSS: {}", peak_rss().unwrap_or_else(|| "n/a".into()));
+        return;
+    }
+
+    let bytes = std::fs::read(&path).expect("read");
+    let opts = ImportOptions::default();
+    let (mut t_read, mut t_plan) = (Duration::MAX, Duration::MAX);
+    let mut last = None;
+    for _ in 0..5 {
+        let t = Instant::now();
+        let parsed = import::read(&bytes, "bench.csv", &opts).expect("read");
+        t_read = t_read.min(t.elapsed());
+        let (records, problems) = (parsed.records.len(), parsed.problems.len());
+        let t = Instant::now();
+        let plan = import::plan(parsed, &[]);
+        t_plan = t_plan.min(t.elapsed());
+        last = Some((records, problems, plan));
+    }
+    let (records, problems, plan) = last.expect("5 runs");
+    println!(
+        "import::read                       {}  ({records} records, {problems} problems, {:.0} MB/s)",
+        ms(t_read),
+        bytes.len() as f64 / 1e6 / t_read.as_secs_f64()
+    );
+    println!(
+        "import::plan (empty event)         {}  ({} to add, {} duplicates)",
+        ms(t_plan),
+        plan.to_add.len(),
+        plan.duplicates_in_file.len()
+    );
+    let stored: Vec<Attendee> = plan
+        .to_add
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Attendee {
+            id: i as i64 + 1,
+            ticket: r.ticket.clone(),
+            given_name: r.given_name.clone(),
+            family_name: r.family_name.clone(),
+            email: r.email.clone(),
+            contact_email: r.contact_email.clone(),
+            organisation: r.organisation.clone(),
+            extra: r.extra.clone(),
+            source: Some(r.source.clone()),
+        })
+        .collect();
+    drop(plan);
+    let mut t_replan = Duration::MAX;
+    let mut replan = None;
+    for _ in 0..3 {
+        let parsed = import::read(&bytes, "bench.csv", &opts).expect("read");
+        let t = Instant::now();
+        let plan = import::plan(parsed, &stored);
+        t_replan = t_replan.min(t.elapsed());
+        replan = Some(plan);
+    }
+    let replan = replan.expect("3 runs");
+    println!(
+        "import::plan (100k stored)         {}  ({} unchanged, {} to add)",
+        ms(t_replan),
+        replan.unchanged.len(),
+        replan.to_add.len()
+    );
+    drop((replan, stored, bytes));
+
+    let mut full = Phases {
+        open: Duration::MAX,
+        ..Phases::default()
+    };
+    for run in 0..3 {
+        let event = fresh_event(&tmp.path().join(format!("ev{run}")));
+        let (_, _, ph) = full_import(&event, &path);
+        if ph.total() < full.total() {
+            full = ph;
+        }
+    }
+    println!(
+        "whole import, fresh event DB       {}  (best of 3: {})",
+        ms(full.total()),
+        phases(&full)
+    );
+    let event = EventDir::open(&tmp.path().join("ev0")).expect("open");
+    let (added, updated, ph) = full_import(&event, &path);
+    println!(
+        "whole re-import, 100k stored       {}  ({added} added, {updated} updated; {})",
+        ms(ph.total()),
+        phases(&ph)
+    );
+
+    match sqlite_import(&path, tmp.path()) {
+        Some(t) => {
+            println!("sqlite3 .import of the same file   {}  (best of 3)", ms(t));
+            println!(
+                "ratio whole import / sqlite3       {:>8.2}x",
+                full.total().as_secs_f64() / t.as_secs_f64()
+            );
+        }
+        None => println!("sqlite3 .import                    skipped (sqlite3 not installed)"),
+    }
+    println!(
+        "peak RSS of this process: {}",
+        peak_rss().unwrap_or_else(|| "n/a".into())
+    );
+}
+
+/// `sqlite3 DB ".import --csv FILE t"` into a fresh database, best of 3; `None` without sqlite3.
+fn sqlite_import(csv: &Path, dir: &Path) -> Option<Duration> {
+    let mut best = Duration::MAX;
+    for run in 0..3 {
+        let db = dir.join(format!("sqlite-{run}.db"));
+        let script = format!(
+            ".mode csv\n.separator ;\n.import '{}' attendees\n",
+            csv.display()
+        );
+        let start = Instant::now();
+        let mut child = std::process::Command::new("sqlite3")
+            .arg(&db)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .ok()?;
+        {
+            use std::io::Write;
+            let mut stdin = child.stdin.take()?;
+            stdin.write_all(script.as_bytes()).ok()?;
+        }
+        let status = child.wait().ok()?;
+        if !status.success() {
+            return None;
+        }
+        best = best.min(start.elapsed());
+    }
+    Some(best)
+}
