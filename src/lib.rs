@@ -18,5 +18,7 @@ pub mod rules;
 pub mod print;
 pub mod qr;
 pub mod server;
+pub mod search;
 pub mod store;
 pub mod text;
+pub mod tui;

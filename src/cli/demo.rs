@@ -55,10 +55,9 @@ pub fn run(args: DemoArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     open_desk(&event, ctx)
 }
 
-/// Open the desk on an event. Until the full-screen desk lands, a summary.
+/// Open the desk on an event.
 pub fn open_desk(event: &EventDir, ctx: &Ctx) -> anyhow::Result<Outcome> {
-    print_summary(event, ctx)?;
-    Ok(Outcome::Ok)
+    super::desk::run(event, ctx)
 }
 
 fn print_summary(event: &EventDir, ctx: &Ctx) -> anyhow::Result<()> {

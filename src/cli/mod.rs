@@ -5,6 +5,7 @@ mod attendees;
 mod bake;
 mod checkin;
 mod demo;
+mod desk;
 mod import;
 mod init;
 mod issue;
@@ -163,7 +164,7 @@ fn run(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
             let event = ctx
                 .open_event()
                 .context(ctx.tr("ouverture du bureau", "opening the desk"))?;
-            demo::open_desk(&event, ctx)
+            desk::run(&event, ctx)
         }
         Some(Command::Init(args)) => init::run(args, ctx),
         Some(Command::Demo(args)) => demo::run(args, ctx),

@@ -1,5 +1,9 @@
 //! Languages the interface speaks, and how the language is chosen.
 
+pub mod catalog;
+
+pub use catalog::Catalog;
+
 use std::fmt;
 use std::str::FromStr;
 

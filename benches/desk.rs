@@ -1,0 +1,199 @@
+//! Desk performance on a 100,000-attendee event (run: `cargo bench --bench desk`):
+//! - start-up: open the event, read the roster and presence, build the search index, draw the
+//!   first full frame (what the worker and the loop do at start);
+//! - keystroke → search → rendered frame (TestBackend 120×40), p50/p99 over a few thousand
+//!   keystrokes typing real names;
+//! - resident memory after that (Linux: VmRSS / VmHWM).
+//!
+//! Prints numbers; asserts nothing (timings are not tests).
+
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use badgedesk::event::EventDir;
+use badgedesk::i18n::Lang;
+use badgedesk::tui::action::{Action, Command};
+use badgedesk::tui::app::App;
+use badgedesk::tui::jobs;
+use badgedesk::tui::theme::Theme;
+use badgedesk::tui::update::update;
+use badgedesk::tui::view::DeskView;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use time::UtcOffset;
+
+fn main() {
+    let n: usize = std::env::var("DESK_BENCH_SIZE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("event");
+    let t = Instant::now();
+    // Created by the real binary in another process, so this process's memory is the desk's.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_badgedesk"))
+        .args(["--lang", "en", "demo", "--no-tui", "--seed", "7", "--size"])
+        .arg(n.to_string())
+        .arg(&root)
+        .output()
+        .expect("run badgedesk demo");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    println!(
+        "setup: created a {n}-attendee event in {:.1} s (not timed below)",
+        t.elapsed().as_secs_f64()
+    );
+
+    // Start-up to the first full frame.
+    let (tx, rx) = mpsc::channel();
+    let start = Instant::now();
+    let event = EventDir::open(&root).expect("open event");
+    let (_store, loaded) = jobs::load(&event, &tx).expect("load");
+    let load_done = start.elapsed();
+    let mut app = App::new(
+        Lang::Fr,
+        Theme { color: true },
+        UtcOffset::UTC,
+        "bench".into(),
+    );
+    app.size = (120, 40);
+    update(&mut app, Action::Loaded(Box::new(loaded)));
+    let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    term.draw(|f| f.render_widget(DeskView(&app), f.area()))
+        .expect("draw");
+    let first_frame = start.elapsed();
+    drop(rx);
+    println!(
+        "start-up to first full frame: {:.0} ms (of which open + read + index: {:.0} ms)  [target ≤ 300 ms]",
+        ms(first_frame),
+        ms(load_done)
+    );
+
+    // Where the time of a first keystroke goes (a full scan: nothing cached yet).
+    for q in ["m", "z", "1"] {
+        let ix = &app.roster.index;
+        let t = Instant::now();
+        let r = ix.search(q, &|_| true, 1000);
+        let search = t.elapsed();
+        let t = Instant::now();
+        update(
+            &mut app,
+            Action::Type(q.chars().next().unwrap_or('m'), Instant::now()),
+        );
+        let upd = t.elapsed();
+        let t = Instant::now();
+        term.draw(|f| f.render_widget(DeskView(&app), f.area()))
+            .expect("draw");
+        println!(
+            "  first keystroke '{q}': {} hits; search alone {:.2} ms, update {:.2} ms, draw {:.2} ms",
+            r.total,
+            ms(search),
+            ms(upd),
+            ms(t.elapsed())
+        );
+        update(
+            &mut app,
+            Action::Command(Command::ClearSearch, Instant::now()),
+        );
+    }
+
+    // Keystroke → search → frame.
+    let people: Vec<String> = app
+        .roster
+        .attendees
+        .iter()
+        .step_by((n / 250).max(1))
+        .map(|a| format!("{} {}", a.family_name, a.given_name))
+        .collect();
+    let mut times: Vec<Duration> = Vec::new();
+    let mut by_position: Vec<Vec<Duration>> = vec![Vec::new(); 4];
+    let mut now = Instant::now();
+    for name in &people {
+        for (k, c) in name.chars().enumerate() {
+            now += Duration::from_millis(150);
+            let t = Instant::now();
+            update(&mut app, Action::Type(c, now));
+            term.draw(|f| f.render_widget(DeskView(&app), f.area()))
+                .expect("draw");
+            times.push(t.elapsed());
+            if let Some(v) = by_position.get_mut(k.min(3)) {
+                v.push(t.elapsed());
+            }
+        }
+        let t = Instant::now();
+        update(&mut app, Action::Command(Command::ClearSearch, now));
+        term.draw(|f| f.render_widget(DeskView(&app), f.area()))
+            .expect("draw");
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let pct = |p: f64| times[((times.len() - 1) as f64 * p) as usize];
+    println!(
+        "keystroke → search → frame over {} keystrokes ({} names): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms  [target p99 ≤ 10 ms]",
+        times.len(),
+        people.len(),
+        ms(pct(0.5)),
+        ms(pct(0.99)),
+        ms(pct(1.0))
+    );
+    for (k, mut v) in by_position.into_iter().enumerate() {
+        v.sort();
+        let p = |q: f64| ms(v[((v.len() - 1) as f64 * q) as usize]);
+        let which = ["1st", "2nd", "3rd", "4th and later"][k];
+        println!(
+            "  {which} character: p50 {:.2} ms, p99 {:.2} ms",
+            p(0.5),
+            p(0.99)
+        );
+    }
+    match memory() {
+        Some((rss, hwm)) => println!(
+            "resident memory: {:.0} MB now, {:.0} MB peak  [target ≤ 150 MB]",
+            rss as f64 / 1024.0,
+            hwm as f64 / 1024.0
+        ),
+        None => println!("resident memory: not measured on this OS"),
+    }
+    // The parts of start-up, measured alone (after the memory reading: this loads a second copy).
+    {
+        let event = EventDir::open(&root).expect("open event");
+        let t = Instant::now();
+        let store = event.store().expect("store");
+        let people = store.attendees().expect("attendees");
+        let read = t.elapsed();
+        let t = Instant::now();
+        let _ = store.presence().expect("presence");
+        let presence = t.elapsed();
+        let t = Instant::now();
+        let index = badgedesk::search::SearchIndex::build(&people, &mut |_, _| {});
+        println!(
+            "  parts: read {} attendees {:.0} ms, presence {:.0} ms, build the index {:.0} ms",
+            index.len(),
+            ms(read),
+            ms(presence),
+            ms(t.elapsed())
+        );
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// (VmRSS, VmHWM) in kB, from /proc on Linux.
+fn memory() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))?
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}

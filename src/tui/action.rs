@@ -1,0 +1,106 @@
+//! Everything that can happen to the desk, as data: what the user asks for (from the key
+//! table, the mouse) and what background work reports back. `update` consumes these.
+
+use std::time::Instant;
+
+use time::OffsetDateTime;
+
+use crate::model::Attendee;
+
+use super::app::{HistoryLine, Loaded};
+use super::import::ImportMsg;
+
+/// A user command that needs no payload: the key table maps keys to these, and the help
+/// overlay lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Command {
+    Tick,
+    Undo,
+    NextActivity,
+    PreviousActivity,
+    PickActivity,
+    CycleFilter,
+    WalkIn,
+    Import,
+    Help,
+    Quit,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    ClearSearch,
+    DeleteWord,
+    Backspace,
+    NextField,
+    PreviousField,
+    Submit,
+    Cancel,
+    Left,
+    Right,
+}
+
+#[derive(Debug)]
+pub enum Action {
+    Command(Command, Instant),
+    /// A printable character typed (into the search line or the focused field).
+    Type(char, Instant),
+    /// Space: ticks after the selection was moved (or on an empty search), else types a space.
+    Space(Instant),
+    /// A mouse click at a screen cell.
+    Click {
+        column: u16,
+        row: u16,
+    },
+    ScrollUp,
+    ScrollDown,
+    Resize(u16, u16),
+    /// Text pasted at once (never taken for a scanner burst).
+    Paste(String),
+    /// SIGTERM / SIGHUP.
+    Terminate,
+    // What background work reports.
+    LoadProgress {
+        done: usize,
+        total: usize,
+    },
+    Loaded(Box<Loaded>),
+    LoadFailed(String),
+    TickSaved {
+        attendee_id: i64,
+        activity_key: String,
+        outcome: TickOutcome,
+        scanned: bool,
+    },
+    TickFailed {
+        attendee_id: i64,
+        activity_key: String,
+        error: String,
+    },
+    Undone(Option<Undone>),
+    UndoFailed(String),
+    HistoryLoaded {
+        attendee_id: i64,
+        lines: Vec<HistoryLine>,
+    },
+    WalkInSaved {
+        attendee: Box<Attendee>,
+        tick: Option<(String, TickOutcome)>,
+    },
+    WalkInFailed(String),
+    Import(ImportMsg),
+}
+
+/// What the database said about a tick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TickOutcome {
+    Ticked { at: OffsetDateTime },
+    AlreadyCheckedIn { since: OffsetDateTime },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undone {
+    pub attendee_id: i64,
+    pub activity_key: String,
+}

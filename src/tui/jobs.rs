@@ -1,0 +1,254 @@
+//! The effect executor: one worker thread that owns the event's `Store` (a connection is not
+//! `Sync`), loads the roster and builds the search index at start with progress, then performs
+//! effects in order and reports each result back as an action. The UI thread never waits on
+//! the database.
+
+use std::path::Path;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread::{self, JoinHandle};
+
+use crate::clock::Clock;
+use crate::event::EventDir;
+use crate::i18n::Lang;
+use crate::search::SearchIndex;
+use crate::store::{CheckInAction, CheckInOutcome, Store};
+
+use super::action::{Action, TickOutcome, Undone};
+use super::app::{ActivityItem, HistoryLine, Loaded};
+use super::effect::Effect;
+use super::event::Event;
+use super::import::ImportMsg;
+
+/// The running worker: send effects with `send`, then `finish` to wait for the last ones.
+pub struct Worker {
+    tx: Option<Sender<Effect>>,
+    handle: Option<JoinHandle<()>>,
+    /// For import jobs, which run on their own threads.
+    event: EventDir,
+    actor: String,
+    lang: Lang,
+    events: Sender<Event>,
+}
+
+impl Worker {
+    pub fn spawn(
+        event: EventDir,
+        actor: String,
+        lang: Lang,
+        clock: Box<dyn Clock>,
+        events: Sender<Event>,
+    ) -> Worker {
+        let (tx, rx) = mpsc::channel();
+        let (ev, who, out) = (event.clone(), actor.clone(), events.clone());
+        let handle = thread::Builder::new()
+            .name("desk-store".into())
+            .spawn(move || run(&ev, &who, clock.as_ref(), &rx, &out))
+            .ok();
+        Worker {
+            tx: Some(tx),
+            handle,
+            event,
+            actor,
+            lang,
+            events,
+        }
+    }
+
+    pub fn send(&self, effect: Effect) {
+        if let Effect::Import(request) = effect {
+            // A large file must not hold up ticks: imports get their own thread.
+            super::import_job::spawn(
+                self.event.clone(),
+                request,
+                self.actor.clone(),
+                &crate::clock::SystemClock,
+                self.lang,
+                self.events.clone(),
+            );
+            return;
+        }
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(effect);
+        }
+    }
+
+    /// Waits until every effect already sent is done (no tick is lost on quit).
+    pub fn finish(mut self) {
+        self.tx = None;
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+fn send(events: &Sender<Event>, action: Action) {
+    let _ = events.send(Event::App(action));
+}
+
+fn run(
+    event: &EventDir,
+    actor: &str,
+    clock: &dyn Clock,
+    rx: &Receiver<Effect>,
+    events: &Sender<Event>,
+) {
+    let mut store = match load(event, events) {
+        Ok((store, loaded)) => {
+            send(events, Action::Loaded(Box::new(loaded)));
+            store
+        }
+        Err(msg) => {
+            send(events, Action::LoadFailed(msg));
+            return;
+        }
+    };
+    while let Ok(effect) = rx.recv() {
+        // Only the newest history request matters while the user moves through the list.
+        if let Effect::LoadHistory(_) = effect
+            && let Ok(next) = rx.try_recv()
+        {
+            perform(&mut store, next, actor, clock, events);
+            continue;
+        }
+        perform(&mut store, effect, actor, clock, events);
+    }
+}
+
+/// Opens the store, reads everything and builds the index, reporting progress.
+pub fn load(event: &EventDir, events: &Sender<Event>) -> Result<(Store, Loaded), String> {
+    let store = event.store().map_err(|e| e.to_string())?;
+    let activities = store
+        .activities()
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|a| ActivityItem {
+            key: a.key,
+            name: a.name,
+        })
+        .collect();
+    let attendees = store.attendees().map_err(|e| e.to_string())?;
+    let presence = store
+        .presence()
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|p| (p.attendee_id, p.activity_key, p.since))
+        .collect();
+    let index = SearchIndex::build(&attendees, &mut |done, total| {
+        send(events, Action::LoadProgress { done, total });
+    });
+    Ok((
+        store,
+        Loaded {
+            activities,
+            attendees,
+            presence,
+            index,
+        },
+    ))
+}
+
+fn outcome(o: CheckInOutcome) -> TickOutcome {
+    match o {
+        CheckInOutcome::Ticked { at } => TickOutcome::Ticked { at },
+        CheckInOutcome::AlreadyCheckedIn { since } => TickOutcome::AlreadyCheckedIn { since },
+    }
+}
+
+/// Performs one effect against the store and reports the result.
+pub fn perform(
+    store: &mut Store,
+    effect: Effect,
+    actor: &str,
+    clock: &dyn Clock,
+    events: &Sender<Event>,
+) {
+    let action = match effect {
+        Effect::CheckIn {
+            attendee_id,
+            activity_key,
+            scanned,
+        } => match store.check_in(attendee_id, &activity_key, actor, clock.now()) {
+            Ok(o) => Action::TickSaved {
+                attendee_id,
+                activity_key,
+                outcome: outcome(o),
+                scanned,
+            },
+            Err(e) => Action::TickFailed {
+                attendee_id,
+                activity_key,
+                error: e.to_string(),
+            },
+        },
+        Effect::Undo { activity_key } => {
+            match store.undo_last(activity_key.as_deref(), actor, clock.now()) {
+                Ok(u) => Action::Undone(u.map(|u| Undone {
+                    attendee_id: u.attendee_id,
+                    activity_key: u.activity_key,
+                })),
+                Err(e) => Action::UndoFailed(e.to_string()),
+            }
+        }
+        Effect::LoadHistory(id) => Action::HistoryLoaded {
+            attendee_id: id,
+            lines: store
+                .history(id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| HistoryLine {
+                    at: e.at,
+                    activity_key: e.activity_key,
+                    undo: e.action == CheckInAction::Undo,
+                    actor: e.actor,
+                })
+                .collect(),
+        },
+        Effect::AddWalkIn {
+            walk_in,
+            activity_key,
+        } => match store.add_walk_in(&walk_in, actor, clock.now()) {
+            Ok(attendee) => {
+                let tick = match activity_key {
+                    Some(key) => match store.check_in(attendee.id, &key, actor, clock.now()) {
+                        Ok(o) => Some((key, outcome(o))),
+                        Err(e) => {
+                            send(
+                                events,
+                                Action::TickFailed {
+                                    attendee_id: attendee.id,
+                                    activity_key: key,
+                                    error: e.to_string(),
+                                },
+                            );
+                            None
+                        }
+                    },
+                    None => None,
+                };
+                Action::WalkInSaved {
+                    attendee: Box::new(attendee),
+                    tick,
+                }
+            }
+            Err(e) => Action::WalkInFailed(e.to_string()),
+        },
+        Effect::ListCsv(dir) => Action::Import(ImportMsg::Files(list_csv(&dir))),
+        // `Worker::send` starts import jobs on their own thread; nothing reaches here.
+        Effect::Import(_) => return,
+    };
+    send(events, action);
+}
+
+/// The `.csv` files directly in `dir`, sorted.
+pub fn list_csv(dir: &Path) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.to_ascii_lowercase().ends_with(".csv"))
+        .collect();
+    files.sort();
+    files
+}

@@ -1,0 +1,89 @@
+//! The detail pane: every field of the selected attendee, their check-in history with times,
+//! and the badges section (issued and claimed badges arrive with the issuing screen).
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
+
+use super::super::app::{App, History};
+use super::super::widgets::text::sanitize;
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if area.width < 4 || area.height < 3 {
+        return;
+    }
+    let block = Block::default()
+        .borders(Borders::LEFT | Borders::TOP)
+        .border_style(app.theme.border())
+        .title(Span::styled(
+            format!(" {} ", app.cat.get("detail-title")),
+            app.theme.header(),
+        ));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let Some(a) = app.selected_attendee() else {
+        return;
+    };
+    let t = &app.theme;
+    // French puts a narrow no-break space before the colon.
+    let colon = match app.cat.lang() {
+        crate::i18n::Lang::Fr => "\u{202f}: ",
+        crate::i18n::Lang::En => ": ",
+    };
+    let mut lines: Vec<Line> = Vec::new();
+    let mut field = |label: &str, value: Option<&str>| {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{}{colon}", app.cat.get(label)), t.dim()),
+                Span::raw(sanitize(v)),
+            ]));
+        }
+    };
+    field("field-given", Some(&a.given_name));
+    field("field-family", Some(&a.family_name));
+    field("field-ticket", a.ticket.as_deref());
+    field("field-email", a.email.as_deref());
+    field("field-contact", a.contact_email.as_deref());
+    field("field-org", a.organisation.as_deref());
+    for (k, v) in &a.extra {
+        field(k, Some(v));
+    }
+    match &a.source {
+        Some(src) => field("field-source", Some(&format!("{}:{}", src.file, src.line))),
+        None => lines.push(Line::styled(app.cat.get("field-walk-in"), t.dim())),
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(app.cat.get("history-title"), t.header()));
+    match &app.history {
+        History::Loaded(id, events) if *id == a.id => {
+            if events.is_empty() {
+                lines.push(Line::styled(app.cat.get("history-empty"), t.dim()));
+            }
+            for e in events {
+                let msg = if e.undo {
+                    "history-undo"
+                } else {
+                    "history-tick"
+                };
+                let text = app.cat.fmt(
+                    msg,
+                    &[
+                        ("time", app.hhmm(e.at).into()),
+                        ("activity", app.activity_name(&e.activity_key).into()),
+                        ("actor", sanitize(&e.actor).into()),
+                    ],
+                );
+                let style = if e.undo { t.dim() } else { t.mark() };
+                lines.push(Line::styled(text, style));
+            }
+        }
+        _ => lines.push(Line::styled(app.cat.get("history-loading"), t.dim())),
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(app.cat.get("badges-title"), t.header()));
+    lines.push(Line::styled(app.cat.get("badges-later"), t.dim()));
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+}

@@ -1,0 +1,78 @@
+//! Views: pure functions of the model, drawn into a buffer. `DeskView(&app)` draws everything;
+//! each screen and overlay has its own file. Views never change state and never do I/O.
+
+mod checkin;
+mod detail;
+mod help;
+mod import;
+pub mod layout;
+mod overlays;
+mod status;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Gauge, Paragraph, Widget, Wrap};
+
+use super::app::{App, Overlay, Phase};
+
+/// The whole desk.
+pub struct DeskView<'a>(pub &'a App);
+
+impl Widget for DeskView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let area = area.intersection(buf.area);
+        if area.is_empty() {
+            return;
+        }
+        let app = self.0;
+        match &app.phase {
+            Phase::Loading { done, total } => loading(app, *done, *total, area, buf),
+            Phase::Failed(msg) => {
+                let text = app.cat.fmt(
+                    "loading-failed",
+                    &[("error", super::widgets::text::sanitize(msg).into())],
+                );
+                Paragraph::new(text)
+                    .style(app.theme.error())
+                    .wrap(Wrap { trim: false })
+                    .render(area, buf);
+            }
+            Phase::Ready => {
+                checkin::render(app, area, buf);
+                match &app.overlay {
+                    Overlay::None => {}
+                    Overlay::Help => help::render(app, area, buf),
+                    Overlay::Picker { selected } => overlays::picker(app, *selected, area, buf),
+                    Overlay::WalkIn(form) => overlays::walk_in(app, form, area, buf),
+                    Overlay::Import(state) => import::render(app, state, area, buf),
+                }
+            }
+        }
+    }
+}
+
+fn loading(app: &App, done: usize, total: usize, area: Rect, buf: &mut Buffer) {
+    let text = if total == 0 {
+        app.cat.get("loading")
+    } else {
+        app.cat.fmt(
+            "loading-progress",
+            &[("done", done.into()), ("total", total.into())],
+        )
+    };
+    let popup = layout::centered(area, 60, 3);
+    Line::from(super::widgets::text::fit(&text, usize::from(popup.width)))
+        .render(Rect { height: 1, ..popup }, buf);
+    if popup.height >= 2 {
+        let ratio = if total == 0 {
+            0.0
+        } else {
+            done as f64 / total as f64
+        };
+        Gauge::default()
+            .ratio(ratio.clamp(0.0, 1.0))
+            .gauge_style(app.theme.ok())
+            .render(Rect::new(popup.x, popup.y + 1, popup.width, 1), buf);
+    }
+}

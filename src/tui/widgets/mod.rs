@@ -1,0 +1,3 @@
+//! Reusable drawing helpers shared by the screens.
+
+pub mod text;
