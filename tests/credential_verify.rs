@@ -331,16 +331,29 @@ fn file_kinds() {
     );
     // Images without a credential are malformed badges; baked ones verify like their JSON.
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
-    assert_eq!(reason(&verify::verify_bytes(png, Some("b.png"), &opts).verdict), Some(InvalidReason::Malformed));
+    assert_eq!(
+        reason(&verify::verify_bytes(png, Some("b.png"), &opts).verdict),
+        Some(InvalidReason::Malformed)
+    );
     let svg = b"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"></svg>";
-    assert_eq!(reason(&verify::verify_bytes(svg, Some("b.svg"), &opts).verdict), Some(InvalidReason::Malformed));
-    let payload = badgedesk::bake::Payload::new(badgedesk::bake::Version::Ob3, json.clone()).unwrap();
+    assert_eq!(
+        reason(&verify::verify_bytes(svg, Some("b.svg"), &opts).verdict),
+        Some(InvalidReason::Malformed)
+    );
+    let payload =
+        badgedesk::bake::Payload::new(badgedesk::bake::Version::Ob3, json.clone()).unwrap();
     let badge = include_bytes!("../assets/badges/participation.png");
     let baked = badgedesk::bake::bake(badge, &payload).unwrap();
-    assert_eq!(verify::verify_bytes(&baked, Some("b.png"), &opts).verdict, Verdict::Valid);
+    assert_eq!(
+        verify::verify_bytes(&baked, Some("b.png"), &opts).verdict,
+        Verdict::Valid
+    );
     let svg_badge = include_bytes!("../assets/badges/participation.svg");
     let baked_svg = badgedesk::bake::bake(svg_badge, &payload).unwrap();
-    assert_eq!(verify::verify_bytes(&baked_svg, Some("b.svg"), &opts).verdict, Verdict::Valid);
+    assert_eq!(
+        verify::verify_bytes(&baked_svg, Some("b.svg"), &opts).verdict,
+        Verdict::Valid
+    );
     assert_eq!(
         reason(&verify::verify_bytes(b"\xff\xfe garbage", None, &opts).verdict),
         Some(InvalidReason::Malformed)

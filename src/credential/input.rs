@@ -17,7 +17,10 @@ pub fn extract_credential_json(bytes: &[u8], file_name: Option<&str>) -> Result<
         || name.ends_with(".svg");
     if looks_baked {
         let baked = crate::bake::unbake(bytes).map_err(|e| {
-            Verdict::invalid(InvalidReason::Malformed, format!("no credential could be read: {e}"))
+            Verdict::invalid(
+                InvalidReason::Malformed,
+                format!("no credential could be read: {e}"),
+            )
         })?;
         if baked.version != crate::bake::Version::Ob3 {
             return Err(Verdict::cannot(
