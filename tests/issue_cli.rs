@@ -1,0 +1,143 @@
+//! Issuing from the command line on the demo event: preview, issue, idempotence, files that
+//! verify, the credentials listing and rebuilding files from the database.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+use serde_json::Value;
+
+fn badgedesk(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::cargo_bin("badgedesk").unwrap();
+    cmd.arg("--event")
+        .arg(dir)
+        .env("LANG", "en_GB.UTF-8")
+        .env_remove("BADGEDESK_EVENT");
+    cmd
+}
+
+fn credentials(dir: &std::path::Path) -> Vec<Value> {
+    let out = badgedesk(dir)
+        .args(["credentials", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    serde_json::from_slice::<Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn issue_is_previewed_idempotent_and_every_file_verifies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    badgedesk(&dir)
+        .args(["demo", "--no-tui", "--size", "40", "--seed", "3"])
+        .arg(&dir)
+        .assert()
+        .success();
+
+    badgedesk(&dir)
+        .args(["issue", "--dry-run"])
+        .assert()
+        .success()
+        .stdout(contains("Dry run: nothing was signed"));
+    assert!(credentials(&dir).is_empty(), "a dry run signs nothing");
+
+    badgedesk(&dir)
+        .args(["issue", "--achievement", "sumo"])
+        .assert()
+        .success()
+        .stdout(contains("credential(s) issued"));
+    let sumo = credentials(&dir);
+    assert!(!sumo.is_empty());
+    assert!(sumo.iter().all(|c| c["achievement"] == "sumo"));
+
+    badgedesk(&dir).arg("issue").assert().success();
+    let all = credentials(&dir);
+    badgedesk(&dir)
+        .arg("issue")
+        .assert()
+        .success()
+        .stdout(contains("0 credential(s) issued").or(contains("to issue")));
+    assert_eq!(
+        credentials(&dir).len(),
+        all.len(),
+        "issuing again adds nothing"
+    );
+
+    let mut pairs: Vec<(i64, String)> = all
+        .iter()
+        .map(|c| {
+            (
+                c["attendee_id"].as_i64().unwrap(),
+                c["achievement"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    pairs.sort();
+    let before = pairs.len();
+    pairs.dedup();
+    assert_eq!(
+        pairs.len(),
+        before,
+        "one credential per attendee and achievement"
+    );
+
+    let mut files = Vec::new();
+    for c in &all {
+        assert!(
+            c["claim_url"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://badges.robots-normandie.example.org/festirobot-2026/c/")
+        );
+        assert!(c["claimed_at"].is_null() && c["revoked_at"].is_null());
+        for f in c["files"].as_array().unwrap() {
+            files.push(f.as_str().unwrap().to_string());
+        }
+    }
+    badgedesk(&dir)
+        .arg("verify")
+        .args(&files)
+        .assert()
+        .success();
+
+    // Files are derived: deleting them and rebuilding gives them back, still valid.
+    std::fs::remove_dir_all(dir.join("issued")).unwrap();
+    badgedesk(&dir).arg("rebuild").assert().success();
+    badgedesk(&dir)
+        .arg("verify")
+        .args(&files)
+        .assert()
+        .success();
+}
+
+#[test]
+fn one_attendee_by_hand_needs_an_achievement() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    badgedesk(&dir)
+        .args(["demo", "--no-tui", "--size", "5"])
+        .arg(&dir)
+        .assert()
+        .success();
+    badgedesk(&dir)
+        .args(["issue", "--attendee", "1"])
+        .assert()
+        .code(2);
+    badgedesk(&dir)
+        .args(["issue", "--attendee", "1", "--achievement", "explorateur"])
+        .assert()
+        .success()
+        .stdout(contains("1 credential(s) issued"));
+    let creds = credentials(&dir);
+    assert_eq!(creds.len(), 1);
+    assert_eq!(creds[0]["attendee_id"], 1);
+    badgedesk(&dir)
+        .args(["issue", "--achievement", "nope"])
+        .assert()
+        .code(1)
+        .stderr(contains("no such achievement"));
+}
