@@ -247,6 +247,14 @@ fn check(
         .and_then(|i| i.get("id").or(Some(i)))
         .and_then(Value::as_str)
         .unwrap_or("");
+    if controller != issuer_id
+        && (issuer_id.starts_with("https://") || issuer_id.starts_with("http://"))
+    {
+        // An https issuer may list this key in its own profile; that needs the network.
+        return Verdict::cannot(format!(
+            "the signature is valid, but the issuer '{issuer_id}' cannot be resolved offline to confirm that key '{controller}' is its own"
+        ));
+    }
     if controller != issuer_id {
         return Verdict::invalid(
             IssuerMismatch,
