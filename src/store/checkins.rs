@@ -58,34 +58,9 @@ impl Store {
         at: OffsetDateTime,
     ) -> Result<CheckInOutcome, StoreError> {
         let tx = self.conn.transaction()?;
-        let since: Option<String> = tx
-            .query_row(
-                "SELECT since FROM presence WHERE attendee_id = ?1 AND activity_key = ?2",
-                params![attendee_id, activity_key],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(since) = since {
-            return Ok(CheckInOutcome::AlreadyCheckedIn {
-                since: parse_time(&since)?,
-            });
-        }
-        check_exists(&tx, attendee_id, activity_key)?;
-        let now = rfc3339(at);
-        tx.execute(
-            "INSERT INTO checkin_log (attendee_id, activity_key, action, at, actor) VALUES (?1, ?2, 'tick', ?3, ?4)",
-            params![attendee_id, activity_key, now, actor],
-        )?;
-        let tick_id = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO presence (attendee_id, activity_key, tick_id, since) VALUES (?1, ?2, ?3, ?4)",
-            params![attendee_id, activity_key, tick_id, now],
-        )?;
+        let outcome = tick(&tx, attendee_id, activity_key, actor, &rfc3339(at))?;
         tx.commit()?;
-        // Read back the stored text so the caller shows exactly what was committed.
-        Ok(CheckInOutcome::Ticked {
-            at: parse_time(&now)?,
-        })
+        Ok(outcome)
     }
 
     /// Take back one check-in: of `attendee_id` at `activity_key`. Returns `None` if absent.
@@ -216,38 +191,49 @@ impl Store {
     ) -> Result<Vec<CheckInOutcome>, StoreError> {
         let tx = self.conn.transaction()?;
         let now = rfc3339(at);
-        let mut out = Vec::with_capacity(attendee_ids.len());
-        for &attendee_id in attendee_ids {
-            let since: Option<String> = tx
-                .query_row(
-                    "SELECT since FROM presence WHERE attendee_id = ?1 AND activity_key = ?2",
-                    params![attendee_id, activity_key],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(since) = since {
-                out.push(CheckInOutcome::AlreadyCheckedIn {
-                    since: parse_time(&since)?,
-                });
-                continue;
-            }
-            check_exists(&tx, attendee_id, activity_key)?;
-            tx.execute(
-                "INSERT INTO checkin_log (attendee_id, activity_key, action, at, actor) VALUES (?1, ?2, 'tick', ?3, ?4)",
-                params![attendee_id, activity_key, now, actor],
-            )?;
-            let tick_id = tx.last_insert_rowid();
-            tx.execute(
-                "INSERT INTO presence (attendee_id, activity_key, tick_id, since) VALUES (?1, ?2, ?3, ?4)",
-                params![attendee_id, activity_key, tick_id, now],
-            )?;
-            out.push(CheckInOutcome::Ticked {
-                at: parse_time(&now)?,
-            });
-        }
+        let outcomes = attendee_ids
+            .iter()
+            .map(|&attendee_id| tick(&tx, attendee_id, activity_key, actor, &now))
+            .collect::<Result<Vec<_>, _>>()?;
         tx.commit()?;
-        Ok(out)
+        Ok(outcomes)
     }
+}
+
+/// Tick inside an open transaction; a second tick reports the first one and writes nothing.
+fn tick(
+    tx: &rusqlite::Transaction<'_>,
+    attendee_id: i64,
+    activity_key: &str,
+    actor: &str,
+    now: &str,
+) -> Result<CheckInOutcome, StoreError> {
+    let since: Option<String> = tx
+        .query_row(
+            "SELECT since FROM presence WHERE attendee_id = ?1 AND activity_key = ?2",
+            params![attendee_id, activity_key],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(since) = since {
+        return Ok(CheckInOutcome::AlreadyCheckedIn {
+            since: parse_time(&since)?,
+        });
+    }
+    check_exists(tx, attendee_id, activity_key)?;
+    tx.execute(
+        "INSERT INTO checkin_log (attendee_id, activity_key, action, at, actor) VALUES (?1, ?2, 'tick', ?3, ?4)",
+        params![attendee_id, activity_key, now, actor],
+    )?;
+    let tick_id = tx.last_insert_rowid();
+    tx.execute(
+        "INSERT INTO presence (attendee_id, activity_key, tick_id, since) VALUES (?1, ?2, ?3, ?4)",
+        params![attendee_id, activity_key, tick_id, now],
+    )?;
+    // Read back the stored text so the caller shows exactly what was committed.
+    Ok(CheckInOutcome::Ticked {
+        at: parse_time(now)?,
+    })
 }
 
 fn check_exists(
