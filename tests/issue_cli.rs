@@ -104,6 +104,40 @@ fn issue_is_previewed_idempotent_and_every_file_verifies() {
         .assert()
         .success();
 
+    // Revoking keeps the credential, records why, and writes the signed status list.
+    let id = all[0]["id"].as_str().unwrap();
+    badgedesk(&dir)
+        .args(["revoke", id, "--reason", "name misspelt"])
+        .assert()
+        .success()
+        .stdout(contains("Revoked"));
+    badgedesk(&dir)
+        .args(["revoke", id, "--reason", "again"])
+        .assert()
+        .success()
+        .stdout(contains("Already revoked"));
+    badgedesk(&dir)
+        .args(["revoke", "urn:uuid:nope", "--reason", "x"])
+        .assert()
+        .code(1)
+        .stderr(contains("no credential"));
+    let revoked = credentials(&dir)
+        .into_iter()
+        .find(|c| c["id"] == id)
+        .unwrap();
+    assert_eq!(revoked["revoked_reason"], "name misspelt");
+    assert!(revoked["revoked_at"].is_string());
+    let list: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("issued/status-list.json")).unwrap())
+            .unwrap();
+    assert_eq!(list["type"][1], "BitstringStatusListCredential");
+    assert!(
+        list["proof"][0]["proofValue"]
+            .as_str()
+            .unwrap()
+            .starts_with('z')
+    );
+
     // Files are derived: deleting them and rebuilding gives them back, still valid.
     std::fs::remove_dir_all(dir.join("issued")).unwrap();
     badgedesk(&dir).arg("rebuild").assert().success();

@@ -297,3 +297,47 @@ pub fn run_rebuild(ctx: &Ctx) -> anyhow::Result<Outcome> {
     );
     Ok(Outcome::Ok)
 }
+
+#[derive(Debug, clap::Args)]
+pub struct RevokeArgs {
+    /// The credential id (`urn:uuid:…`, see `badgedesk credentials`).
+    pub credential_id: String,
+    /// Why (kept in the database and the audit log).
+    #[arg(long)]
+    pub reason: String,
+}
+
+pub fn run_revoke(args: RevokeArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
+    let event = ctx.open_event()?;
+    let mut store = event.store()?;
+    let key = load_key(&event)?;
+    let changed = badgedesk::issue::revoke::revoke(
+        &event,
+        &mut store,
+        &key,
+        &args.credential_id,
+        &args.reason,
+        &actor(),
+        SystemClock.now(),
+    )?;
+    if changed {
+        println!("{} {}", ctx.tr("Révoqué :", "Revoked:"), args.credential_id);
+    } else {
+        println!(
+            "{} {}",
+            ctx.tr("Déjà révoqué :", "Already revoked:"),
+            args.credential_id
+        );
+    }
+    if badgedesk::issue::engine::status_list_url(&event).is_some() {
+        println!(
+            "{} {}",
+            ctx.tr("Liste de statut à publier :", "Status list to publish:"),
+            event
+                .issued_dir()
+                .join(badgedesk::issue::revoke::STATUS_LIST_FILE)
+                .display()
+        );
+    }
+    Ok(Outcome::Ok)
+}

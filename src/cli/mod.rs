@@ -68,6 +68,8 @@ pub enum Command {
     Credentials(issue::CredentialsArgs),
     /// Rewrite every file under issued/ from the database.
     Rebuild,
+    /// Revoke a credential and regenerate the signed status list.
+    Revoke(issue::RevokeArgs),
 }
 
 /// What every command gets: where the event is and which language to speak.
@@ -178,5 +180,6 @@ fn run(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Some(Command::Issue(args)) => issue::run_issue(args, ctx),
         Some(Command::Credentials(args)) => issue::run_credentials(args, ctx),
         Some(Command::Rebuild) => issue::run_rebuild(ctx),
+        Some(Command::Revoke(args)) => issue::run_revoke(args, ctx),
     }
 }

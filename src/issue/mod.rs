@@ -4,4 +4,5 @@
 pub mod engine;
 pub mod files;
 pub mod plan;
+pub mod revoke;
 pub mod status_list;
