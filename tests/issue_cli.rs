@@ -137,6 +137,16 @@ fn issue_is_previewed_idempotent_and_every_file_verifies() {
             .unwrap()
             .starts_with('z')
     );
+    // Verifying in the event folder reports the revocation and its reason.
+    let revoked_json = revoked["files"][0].as_str().unwrap();
+    badgedesk(&dir)
+        .args(["verify", revoked_json])
+        .assert()
+        .code(1)
+        .stdout(contains("revoked"))
+        .stdout(contains("name misspelt"));
+    let stem = id.trim_start_matches("urn:uuid:").to_string();
+    files.retain(|f| !f.contains(&stem));
 
     // Files are derived: deleting them and rebuilding gives them back, still valid.
     std::fs::remove_dir_all(dir.join("issued")).unwrap();

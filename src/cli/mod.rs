@@ -176,7 +176,9 @@ fn run(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Some(Command::Bake(args)) => bake::run_bake(args, ctx),
         Some(Command::Unbake(args)) => bake::run_unbake(args, ctx),
         Some(Command::Keys { action }) => keys::run(&ctx.event_dir, &action).map(Outcome::Code),
-        Some(Command::Verify(args)) => verify::run(&args, ctx.lang).map(Outcome::Code),
+        Some(Command::Verify(args)) => {
+            verify::run(&args, ctx.lang, &ctx.event_dir).map(Outcome::Code)
+        }
         Some(Command::Issue(args)) => issue::run_issue(args, ctx),
         Some(Command::Credentials(args)) => issue::run_credentials(args, ctx),
         Some(Command::Rebuild) => issue::run_rebuild(ctx),

@@ -19,8 +19,39 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
-pub fn run(args: &VerifyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+/// Revocations recorded in the event folder's database, when verify runs in one.
+fn event_revocations(event_dir: &std::path::Path) -> Option<badgedesk::store::Store> {
+    let event = badgedesk::event::EventDir::open(event_dir).ok()?;
+    if !event.db_path().exists() {
+        return None;
+    }
+    event.store().ok()
+}
+
+/// A valid credential that the event database knows as revoked is reported revoked, with why.
+fn apply_event_status(report: &mut VerifyReport, store: &badgedesk::store::Store) {
+    let Some(id) = report.credential_id.as_deref() else {
+        return;
+    };
+    let Ok(Some(stored)) = store.credential(id) else {
+        return;
+    };
+    report.warnings.retain(|w| w != verify::STATUS_NOT_CHECKED);
+    if let (true, Some(at)) = (report.verdict.is_valid(), stored.revoked_at) {
+        report.verdict = Verdict::Invalid {
+            reason: InvalidReason::Revoked,
+            detail: format!(
+                "revoked on {} ({})",
+                badgedesk::clock::rfc3339(at),
+                stored.revoked_reason.unwrap_or_default()
+            ),
+        };
+    }
+}
+
+pub fn run(args: &VerifyArgs, lang: Lang, event_dir: &std::path::Path) -> anyhow::Result<ExitCode> {
     let options = VerifyOptions::at(SystemClock.now());
+    let event_store = event_revocations(event_dir);
     let mut all_valid = true;
     let mut out = Vec::new();
     for file in &args.files {
@@ -40,6 +71,10 @@ pub fn run(args: &VerifyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
                 warnings: Vec::new(),
             },
         };
+        let mut report = report;
+        if let Some(store) = &event_store {
+            apply_event_status(&mut report, store);
+        }
         all_valid &= report.verdict.is_valid();
         if args.json {
             out.push(report_json(&name, &report));

@@ -87,6 +87,9 @@ pub struct VerifyReport {
     pub warnings: Vec<String>,
 }
 
+/// The warning given when a credential's status list could not be consulted.
+pub const STATUS_NOT_CHECKED: &str = "revocation status was not checked (offline)";
+
 /// Revocation hook (status lists arrive with issue 6).
 pub trait StatusChecker: Sync {
     /// Look at `credentialStatus` of `credential`.
@@ -304,7 +307,7 @@ fn check(
             Some(StatusOutcome::Unknown { why }) => {
                 warnings.push(format!("revocation status unknown: {why}"))
             }
-            None => warnings.push("revocation status was not checked (offline)".to_string()),
+            None => warnings.push(STATUS_NOT_CHECKED.to_string()),
         }
     }
     Verdict::Valid
