@@ -41,6 +41,12 @@ impl ClaimToken {
         ClaimToken(base32(&bytes))
     }
 
+    /// A token from random bytes the caller drew from a CSPRNG (issuance draws all its
+    /// randomness from one injectable source).
+    pub fn from_random_bytes(bytes: [u8; TOKEN_BYTES]) -> ClaimToken {
+        ClaimToken(base32(&bytes))
+    }
+
     /// Check the shape of a token read from a URL or a file. Upper case is accepted (people
     /// type short URLs) and folded to lower case.
     pub fn parse(s: &str) -> Result<ClaimToken, TokenError> {

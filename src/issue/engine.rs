@@ -524,12 +524,13 @@ fn random_u64(rng: &mut dyn Randomness) -> u64 {
     u64::from_le_bytes(b)
 }
 
-/// 128 random bits, URL-safe (base64url without padding: 22 characters).
+/// A claim token (128 random bits, the claim site's format) from the run's randomness.
 pub fn claim_token(rng: &mut dyn Randomness) -> String {
-    use base64::Engine as _;
-    let mut b = [0u8; 16];
-    rng.fill(&mut b);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+    let mut bytes = [0u8; crate::claim::token::TOKEN_BYTES];
+    rng.fill(&mut bytes);
+    crate::claim::ClaimToken::from_random_bytes(bytes)
+        .as_str()
+        .to_string()
 }
 
 /// A stable `urn:uuid:` for an achievement when the event has no public address.
@@ -555,4 +556,29 @@ fn data_uri(image: &BadgeImage) -> String {
         "data:{mime};base64,{}",
         base64::engine::general_purpose::STANDARD.encode(&image.bytes)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Counter(u8);
+    impl Randomness for Counter {
+        fn fill(&mut self, buf: &mut [u8]) {
+            for b in buf {
+                self.0 = self.0.wrapping_add(1);
+                *b = self.0;
+            }
+        }
+    }
+
+    #[test]
+    fn claim_tokens_use_the_claim_site_format() {
+        let mut rng = Counter(0);
+        let a = claim_token(&mut rng);
+        let b = claim_token(&mut rng);
+        assert_ne!(a, b);
+        assert!(crate::claim::ClaimToken::parse(&a).is_ok(), "{a}");
+        assert_eq!(a.len(), 26);
+    }
 }
