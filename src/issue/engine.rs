@@ -123,14 +123,7 @@ impl Issuer {
         now: OffsetDateTime,
     ) -> Result<Issuer, IssueError> {
         let config = event.config();
-        let binding = match &config.issuer.did_web_domain {
-            Some(domain) => {
-                let did = crate::credential::didkey::did_web(domain)
-                    .map_err(|e| IssueError::Config(format!("issuer.did_web_domain: {e}")))?;
-                IssuerBinding::did_web(&did, &key)
-            }
-            None => IssuerBinding::did_key(&key),
-        };
+        let binding = issuer_binding(event, &key)?;
         let base = config
             .claim
             .base_url
@@ -262,7 +255,9 @@ impl Issuer {
                 report.cancelled = true;
                 break;
             }
+            // (attendee, achievement, status index, claim token) beside the unsigned credential.
             let mut pending = Vec::with_capacity(chunk.len());
+            let mut credentials = Vec::with_capacity(chunk.len());
             for (attendee_id, achievement) in chunk.iter().map(|a| (a.0, &a.1)) {
                 let attendee = attendees
                     .get(&attendee_id)
@@ -287,22 +282,25 @@ impl Issuer {
                     status_index,
                     rng,
                 )?;
+                credentials.push(credential);
                 pending.push((
                     attendee_id,
                     achievement.clone(),
-                    credential,
                     status_index,
                     claim_token(rng),
                 ));
             }
-            let credentials: Vec<AchievementCredential> =
-                pending.iter().map(|p| p.2.clone()).collect();
             let signed = self
                 .signer
                 .sign_all(&credentials, 0)
                 .into_iter()
                 .collect::<Result<Vec<_>, _>>()?;
-            let baked = parallel_map(&signed, threads(), |c| self.bake(c));
+            let to_bake: Vec<(&AchievementCredential, &str)> = signed
+                .iter()
+                .zip(&pending)
+                .map(|(c, p)| (c, p.1.as_str()))
+                .collect();
+            let baked = parallel_map(&to_bake, threads(), |(c, key)| self.bake(c, key));
             let mut rows = Vec::with_capacity(signed.len());
             let mut images = HashMap::with_capacity(signed.len());
             for ((p, credential), image) in pending.iter().zip(&signed).zip(baked) {
@@ -314,8 +312,8 @@ impl Issuer {
                     achievement_key: p.1.clone(),
                     issued_at: self.now,
                     json,
-                    claim_token: p.4.clone(),
-                    status_index: p.3,
+                    claim_token: p.3.clone(),
+                    status_index: p.2,
                 });
             }
             let stored: BTreeSet<String> = store
@@ -428,16 +426,10 @@ impl Issuer {
     fn bake(
         &self,
         credential: &AchievementCredential,
+        achievement: &str,
     ) -> Result<(String, (&'static str, Vec<u8>)), IssueError> {
-        let achievement = &credential.credential_subject.achievement;
-        let key = self
-            .achievements
-            .iter()
-            .find(|(_, p)| p.info.id == achievement.id)
-            .map(|(k, _)| k.clone())
-            .unwrap_or_default();
         let json = credential.to_json();
-        let image = self.baked_image(&key, &json)?;
+        let image = self.baked_image(achievement, &json)?;
         Ok((json, image))
     }
 
@@ -511,6 +503,19 @@ impl Issuer {
         let (_, image) = self.baked_image(&credential.achievement_key, &credential.json)?;
         self.write_files(&credential.id, &credential.json, ext, &image)?;
         Ok(true)
+    }
+}
+
+/// How the event's issuer is named in credentials and proofs: did:web when `event.toml` gives
+/// a domain, else the key's did:key.
+pub fn issuer_binding(event: &EventDir, key: &IssuerKey) -> Result<IssuerBinding, IssueError> {
+    match &event.config().issuer.did_web_domain {
+        Some(domain) => {
+            let did = crate::credential::didkey::did_web(domain)
+                .map_err(|e| IssueError::Config(format!("issuer.did_web_domain: {e}")))?;
+            Ok(IssuerBinding::did_web(&did, key))
+        }
+        None => Ok(IssuerBinding::did_key(key)),
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use super::engine::{IssueError, status_list_url};
+use super::engine::{IssueError, issuer_binding, status_list_url};
 use super::files;
 use super::status_list::StatusBits;
 use crate::clock::rfc3339;
@@ -93,14 +93,7 @@ pub fn write_status_list(
         .filter(|c| c.revoked_at.is_some())
         .filter_map(|c| c.status_index)
         .collect();
-    let binding = match &event.config().issuer.did_web_domain {
-        Some(domain) => {
-            let did = crate::credential::didkey::did_web(domain)
-                .map_err(|e| IssueError::Config(format!("issuer.did_web_domain: {e}")))?;
-            IssuerBinding::did_web(&did, key)
-        }
-        None => IssuerBinding::did_key(key),
-    };
+    let binding = issuer_binding(event, key)?;
     let document = status_list_document(&url, &binding.issuer_id, &revoked, now)?;
     let signed = sign_document(document, key, &binding, now)?;
     let dir = event.issued_dir();
