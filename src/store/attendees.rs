@@ -142,6 +142,7 @@ impl Store {
         let now = rfc3339(at);
         let tx = self.conn.transaction()?;
         {
+            // Both statements take the record's columns as ?1..?12 in the same order.
             let mut insert = tx.prepare_cached(
                 "INSERT INTO attendees (ticket, ticket_key, given_name, family_name, email, contact_email,
                      organisation, extra, source_file, source_line, original, created_at, updated_at)
@@ -150,46 +151,19 @@ impl Store {
             for record in to_add {
                 let fields = RecordFields::of(record)?;
                 insert
-                    .execute(params![
-                        record.ticket,
-                        fields.ticket_key,
-                        record.given_name,
-                        record.family_name,
-                        record.email,
-                        record.contact_email,
-                        record.organisation,
-                        fields.extra,
-                        record.source.file,
-                        record.source.line as i64,
-                        fields.original,
-                        now,
-                    ])
+                    .execute(fields.params(record, &now, None).as_slice())
                     .map_err(|e| ticket_conflict(&tx, e, record))?;
             }
             let mut update = tx.prepare_cached(
-                "UPDATE attendees SET ticket = ?2, ticket_key = ?3, given_name = ?4, family_name = ?5, email = ?6,
-                     contact_email = ?7, organisation = ?8, extra = ?9, source_file = ?10, source_line = ?11,
-                     original = ?12, updated_at = ?13
-                 WHERE id = ?1",
+                "UPDATE attendees SET ticket = ?1, ticket_key = ?2, given_name = ?3, family_name = ?4, email = ?5,
+                     contact_email = ?6, organisation = ?7, extra = ?8, source_file = ?9, source_line = ?10,
+                     original = ?11, updated_at = ?12
+                 WHERE id = ?13",
             )?;
             for (id, record) in to_update {
                 let fields = RecordFields::of(record)?;
                 let changed = update
-                    .execute(params![
-                        id,
-                        record.ticket,
-                        fields.ticket_key,
-                        record.given_name,
-                        record.family_name,
-                        record.email,
-                        record.contact_email,
-                        record.organisation,
-                        fields.extra,
-                        record.source.file,
-                        record.source.line as i64,
-                        fields.original,
-                        now,
-                    ])
+                    .execute(fields.params(record, &now, Some(id)).as_slice())
                     .map_err(|e| ticket_conflict(&tx, e, record))?;
                 if changed == 0 {
                     return Err(StoreError::NoSuchAttendee(*id));
@@ -217,9 +191,37 @@ struct RecordFields {
     ticket_key: Option<String>,
     extra: String,
     original: String,
+    source_line: i64,
 }
 
 impl RecordFields {
+    /// The row's columns, in the order both import statements use; `id` last for UPDATE.
+    fn params<'a>(
+        &'a self,
+        record: &'a AttendeeRecord,
+        now: &'a dyn rusqlite::ToSql,
+        id: Option<&'a i64>,
+    ) -> Vec<&'a dyn rusqlite::ToSql> {
+        let mut values: Vec<&dyn rusqlite::ToSql> = vec![
+            &record.ticket,
+            &self.ticket_key,
+            &record.given_name,
+            &record.family_name,
+            &record.email,
+            &record.contact_email,
+            &record.organisation,
+            &self.extra,
+            &record.source.file,
+            &self.source_line,
+            &self.original,
+            now,
+        ];
+        if let Some(id) = id {
+            values.push(id);
+        }
+        values
+    }
+
     fn of(record: &AttendeeRecord) -> Result<RecordFields, StoreError> {
         let json = |e: serde_json::Error| StoreError::Corrupt {
             what: "record",
@@ -233,6 +235,7 @@ impl RecordFields {
                 .filter(|k| !k.is_empty()),
             extra: serde_json::to_string(&record.extra).map_err(json)?,
             original: serde_json::to_string(&record.original).map_err(json)?,
+            source_line: record.source.line as i64,
         })
     }
 }
