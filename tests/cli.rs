@@ -1,17 +1,10 @@
 //! The binary from the outside: init, demo, attendees, checkin, exit codes.
 
-use assert_cmd::Command;
+mod cli_support;
+
+use cli_support::{badgedesk, json_list};
 use predicates::str::contains;
 use serde_json::Value;
-
-fn badgedesk(dir: &std::path::Path) -> Command {
-    let mut cmd = Command::cargo_bin("badgedesk").unwrap();
-    cmd.arg("--event")
-        .arg(dir)
-        .env("LANG", "en_GB.UTF-8")
-        .env_remove("BADGEDESK_EVENT");
-    cmd
-}
 
 fn demo() -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
@@ -23,19 +16,6 @@ fn demo() -> (tempfile::TempDir, std::path::PathBuf) {
         .success()
         .stdout(contains("attendees: 300"));
     (tmp, dir)
-}
-
-fn attendees_json(dir: &std::path::Path) -> Vec<Value> {
-    let out = badgedesk(dir)
-        .args(["attendees", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    serde_json::from_slice::<Value>(&out.stdout)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
 }
 
 #[test]
@@ -96,9 +76,9 @@ fn demo_is_deterministic_and_lists_attendees() {
             })
             .collect::<Vec<_>>()
     };
-    let people = attendees_json(&dir);
+    let people = json_list(&dir, "attendees");
     assert_eq!(people.len(), 300);
-    assert_eq!(strip(people.clone()), strip(attendees_json(&dir2)));
+    assert_eq!(strip(people.clone()), strip(json_list(&dir2, "attendees")));
     for key in [
         "id",
         "ticket",
@@ -126,7 +106,7 @@ fn demo_is_deterministic_and_lists_attendees() {
 #[test]
 fn checkin_by_ticket_by_name_undo_and_ambiguity() {
     let (_tmp, dir) = demo();
-    let people = attendees_json(&dir);
+    let people = json_list(&dir, "attendees");
     let target = people
         .iter()
         .find(|a| {
@@ -150,7 +130,7 @@ fn checkin_by_ticket_by_name_undo_and_ambiguity() {
         .stdout(contains("already checked in"));
     let id = target["id"].clone();
     let checked = |dir: &std::path::Path| {
-        attendees_json(dir)
+        json_list(dir, "attendees")
             .into_iter()
             .find(|a| a["id"] == id)
             .unwrap()["checked_in"]
@@ -223,7 +203,7 @@ fn checkin_from_scanner_file_reports_unknown_codes() {
         .assert()
         .code(1)
         .stderr(contains("scans.txt:4: unknown ticket 'XX-1'"));
-    let people = attendees_json(&dir);
+    let people = json_list(&dir, "attendees");
     for ticket in ["FR26-0100", "FR26-0101"] {
         let a = people.iter().find(|a| a["ticket"] == ticket).unwrap();
         assert!(

@@ -1,17 +1,9 @@
 //! `badgedesk import` from the outside: report, exit codes, dry run, merge keeping check-ins.
 
-use assert_cmd::Command;
-use predicates::str::contains;
-use serde_json::Value;
+mod cli_support;
 
-fn badgedesk(dir: &std::path::Path) -> Command {
-    let mut cmd = Command::cargo_bin("badgedesk").unwrap();
-    cmd.arg("--event")
-        .arg(dir)
-        .env("LANG", "en_GB.UTF-8")
-        .env_remove("BADGEDESK_EVENT");
-    cmd
-}
+use cli_support::{badgedesk, json_list};
+use predicates::str::contains;
 
 fn fixture(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -24,19 +16,6 @@ fn event() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tmp.path().join("ev");
     badgedesk(&dir).arg("init").arg(&dir).assert().success();
     (tmp, dir)
-}
-
-fn attendees(dir: &std::path::Path) -> Vec<Value> {
-    let out = badgedesk(dir)
-        .args(["attendees", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    serde_json::from_slice::<Value>(&out.stdout)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
 }
 
 #[test]
@@ -61,7 +40,7 @@ fn dry_run_reports_and_writes_nothing() {
             "festirobot-utf8-bom-crlf.csv:42 = line 5 (same ticket)",
         ))
         .stdout(contains("Dry run: nothing was written."));
-    assert!(attendees(&dir).is_empty());
+    assert!(json_list(&dir, "attendees").is_empty());
 }
 
 #[test]
@@ -75,7 +54,7 @@ fn problems_are_listed_good_rows_imported_exit_1() {
         .stdout(contains("broken-names-emails.csv:4:3: invalid e-mail address 'lea(at)exemple.fr' (column 3 'Courriel')"))
         .stdout(contains("broken-names-emails.csv:3:1: no given name and no family name"))
         .stdout(contains("Imported: 2 added, 0 updated."));
-    let names: Vec<String> = attendees(&dir)
+    let names: Vec<String> = json_list(&dir, "attendees")
         .iter()
         .map(|a| {
             format!(
@@ -124,7 +103,7 @@ fn reimport_merges_and_keeps_check_ins() {
         .stdout(contains("to add 1 · to update 1 · unchanged 4"))
         .stdout(contains("Zoé Œuvray: email '' → 'zoe@exemple.fr'"));
 
-    let all = attendees(&dir);
+    let all = json_list(&dir, "attendees");
     assert_eq!(all.len(), 6);
     let zoe = all.iter().find(|a| a["ticket"] == "W-02").unwrap();
     assert_eq!(zoe["email"], "zoe@exemple.fr");

@@ -1,32 +1,12 @@
 //! Issuing from the command line on the demo event: preview, issue, idempotence, files that
 //! verify, the credentials listing and rebuilding files from the database.
 
-use assert_cmd::Command;
+mod cli_support;
+
+use cli_support::{badgedesk, json_list};
 use predicates::prelude::*;
 use predicates::str::contains;
 use serde_json::Value;
-
-fn badgedesk(dir: &std::path::Path) -> Command {
-    let mut cmd = Command::cargo_bin("badgedesk").unwrap();
-    cmd.arg("--event")
-        .arg(dir)
-        .env("LANG", "en_GB.UTF-8")
-        .env_remove("BADGEDESK_EVENT");
-    cmd
-}
-
-fn credentials(dir: &std::path::Path) -> Vec<Value> {
-    let out = badgedesk(dir)
-        .args(["credentials", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    serde_json::from_slice::<Value>(&out.stdout)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
-}
 
 #[test]
 fn issue_is_previewed_idempotent_and_every_file_verifies() {
@@ -43,26 +23,29 @@ fn issue_is_previewed_idempotent_and_every_file_verifies() {
         .assert()
         .success()
         .stdout(contains("Dry run: nothing was signed"));
-    assert!(credentials(&dir).is_empty(), "a dry run signs nothing");
+    assert!(
+        json_list(&dir, "credentials").is_empty(),
+        "a dry run signs nothing"
+    );
 
     badgedesk(&dir)
         .args(["issue", "--achievement", "sumo"])
         .assert()
         .success()
         .stdout(contains("credential(s) issued"));
-    let sumo = credentials(&dir);
+    let sumo = json_list(&dir, "credentials");
     assert!(!sumo.is_empty());
     assert!(sumo.iter().all(|c| c["achievement"] == "sumo"));
 
     badgedesk(&dir).arg("issue").assert().success();
-    let all = credentials(&dir);
+    let all = json_list(&dir, "credentials");
     badgedesk(&dir)
         .arg("issue")
         .assert()
         .success()
         .stdout(contains("0 credential(s) issued").or(contains("to issue")));
     assert_eq!(
-        credentials(&dir).len(),
+        json_list(&dir, "credentials").len(),
         all.len(),
         "issuing again adds nothing"
     );
@@ -121,7 +104,7 @@ fn issue_is_previewed_idempotent_and_every_file_verifies() {
         .assert()
         .code(1)
         .stderr(contains("no credential"));
-    let revoked = credentials(&dir)
+    let revoked = json_list(&dir, "credentials")
         .into_iter()
         .find(|c| c["id"] == id)
         .unwrap();
@@ -176,7 +159,7 @@ fn one_attendee_by_hand_needs_an_achievement() {
         .assert()
         .success()
         .stdout(contains("1 credential(s) issued"));
-    let creds = credentials(&dir);
+    let creds = json_list(&dir, "credentials");
     assert_eq!(creds.len(), 1);
     assert_eq!(creds[0]["attendee_id"], 1);
     badgedesk(&dir)
