@@ -33,7 +33,7 @@ pub struct IssueArgs {
     pub dry_run: bool,
 }
 
-fn load_key(event: &EventDir) -> anyhow::Result<keys::IssuerKey> {
+pub fn load_key(event: &EventDir) -> anyhow::Result<keys::IssuerKey> {
     let passphrase = std::env::var("BADGEDESK_KEY_PASSPHRASE")
         .ok()
         .filter(|p| !p.is_empty());

@@ -10,6 +10,7 @@ mod import;
 mod init;
 mod issue;
 mod keys;
+mod reissue;
 mod table;
 mod verify;
 
@@ -70,6 +71,8 @@ pub enum Command {
     Rebuild,
     /// Revoke a credential and regenerate the signed status list.
     Revoke(issue::RevokeArgs),
+    /// Revoke a credential and issue its replacement in one step (e.g. after a name fix).
+    Reissue(reissue::ReissueArgs),
 }
 
 /// What every command gets: where the event is and which language to speak.
@@ -183,5 +186,6 @@ fn run(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Some(Command::Credentials(args)) => issue::run_credentials(args, ctx),
         Some(Command::Rebuild) => issue::run_rebuild(ctx),
         Some(Command::Revoke(args)) => issue::run_revoke(args, ctx),
+        Some(Command::Reissue(args)) => reissue::run(args, ctx),
     }
 }

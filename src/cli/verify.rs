@@ -1,11 +1,15 @@
-//! `badgedesk verify FILE... [--json]`: one verdict per file; exit 0 only if all are valid.
+//! `badgedesk verify FILE... [--json] [--status-list FILE]`: one verdict per file; exit 0 only
+//! if all are valid. Revocation comes from the event database when run in an event folder, and
+//! from a signed status list file when one is given.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use badgedesk::clock::{Clock, SystemClock};
 use badgedesk::credential::verify::{self, InvalidReason, Verdict, VerifyOptions, VerifyReport};
+use anyhow::Context as _;
 use badgedesk::i18n::Lang;
+use badgedesk::issue::status_check::StatusListFile;
 use clap::Args;
 use serde_json::json;
 
@@ -17,6 +21,25 @@ pub struct VerifyArgs {
     /// Print a JSON array instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Check revocation against this signed status list credential (e.g. a downloaded
+    /// `status/1.json`); its own signature is verified first.
+    #[arg(long, value_name = "FILE")]
+    pub status_list: Option<PathBuf>,
+}
+
+/// Read and verify the status list file, or explain why it cannot be used.
+fn load_status_list(
+    path: &std::path::Path,
+    now: time::OffsetDateTime,
+    lang: Lang,
+) -> anyhow::Result<StatusListFile> {
+    let what = match lang {
+        Lang::Fr => "liste de statut",
+        Lang::En => "status list",
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{what} '{}'", path.display()))?;
+    StatusListFile::parse(&text, now).with_context(|| format!("{what} '{}'", path.display()))
 }
 
 /// Revocations recorded in the event folder's database, when verify runs in one.
@@ -50,7 +73,15 @@ fn apply_event_status(report: &mut VerifyReport, store: &badgedesk::store::Store
 }
 
 pub fn run(args: &VerifyArgs, lang: Lang, event_dir: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let options = VerifyOptions::at(SystemClock.now());
+    let now = SystemClock.now();
+    let status_list = match &args.status_list {
+        Some(path) => Some(load_status_list(path, now, lang)?),
+        None => None,
+    };
+    let mut options = VerifyOptions::at(now);
+    if let Some(list) = &status_list {
+        options.status = Some(list);
+    }
     let event_store = event_revocations(event_dir);
     let mut all_valid = true;
     let mut out = Vec::new();

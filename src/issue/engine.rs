@@ -1,33 +1,24 @@
-//! Signing, baking, storing and writing credentials. Crash-safe by ordering: a chunk of
-//! credentials is signed and baked in memory, committed to the database in one transaction, and
-//! only then written to `issued/` (atomically). Files are derived: a run that was killed after the
-//! commit gets its missing files back from the database on the next run.
+//! The prepared issuer of an event: identity, key, achievements with their badge images and
+//! evidence, and the batch signer for one issuing time. Bulk issuing, the desk's one-key issue
+//! and re-issuing all go through it (see `pipeline`, `desk`, `reissue`).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 
-use super::files;
 use super::status_list;
-use crate::bake::{self, Payload, Version};
+use crate::bake;
 use crate::clock::rfc3339;
-use crate::credential::builder::{self, Randomness};
-use crate::credential::model::CredentialStatus;
-use crate::credential::sign::parallel_map;
+use crate::credential::builder;
 use crate::credential::{
-    AchievementCredential, AchievementInfo, BatchSigner, CredentialInputs, EvidenceInfo,
-    IssuerBinding, IssuerInfo, IssuerKey,
+    AchievementInfo, BatchSigner, EvidenceInfo, IssuerBinding, IssuerInfo, IssuerKey,
 };
-use crate::event::{BadgeImage, EventDir};
+use crate::event::{AchievementConfig, AwardRule, BadgeImage, EventDir};
 use crate::i18n::Lang;
-use crate::model::Attendee;
-use crate::store::{IssuedCredential, NewCredential, Store};
 
-/// Credentials per transaction: large enough to amortise the commit, small enough that cancel
-/// and progress stay responsive.
-const CHUNK: usize = 256;
+pub use super::pipeline::{IssueReport, Progress, Step};
 
 #[derive(Debug, thiserror::Error)]
 pub enum IssueError {
@@ -61,47 +52,50 @@ pub enum IssueError {
     Config(String),
     #[error(transparent)]
     Status(#[from] status_list::StatusListError),
+    #[error("attendee {attendee} cannot receive '{achievement}': {why}")]
+    Blocked {
+        attendee: i64,
+        achievement: String,
+        why: &'static str,
+    },
+    #[error("credential '{0}' is already revoked: re-issue the live one (see `badgedesk credentials`)")]
+    AlreadyRevoked(String),
+    #[error(
+        "could not store the credential of attendee {attendee} for '{achievement}' after several tries (random values kept colliding)"
+    )]
+    Collisions { attendee: i64, achievement: String },
 }
 
 /// One achievement, ready to go into credentials.
-struct Prepared {
-    info: AchievementInfo,
-    image: BadgeImage,
-    evidence: Vec<EvidenceInfo>,
-    evidence_column: Option<String>,
-    valid_for: Option<Duration>,
-    valid_until: Option<OffsetDateTime>,
+pub(super) struct Prepared {
+    pub(super) info: AchievementInfo,
+    pub(super) image: BadgeImage,
+    pub(super) rule: AwardRule,
+    pub(super) evidence: Vec<EvidenceInfo>,
+    pub(super) evidence_column: Option<String>,
+    pub(super) valid_for: Option<Duration>,
+    pub(super) valid_until: Option<OffsetDateTime>,
 }
 
-/// Progress of a run, for progress bars.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
-    pub done: usize,
-    pub total: usize,
+/// What does not change with the issuing time (shared by `Issuer::at` copies).
+pub(super) struct Shared {
+    pub(super) event: EventDir,
+    pub(super) key: IssuerKey,
+    pub(super) binding: IssuerBinding,
+    pub(super) issuer: IssuerInfo,
+    pub(super) achievements: BTreeMap<String, Prepared>,
+    pub(super) activity_names: HashMap<String, String>,
+    pub(super) names_in_badges: bool,
+    pub(super) status_list_url: Option<String>,
+    pub(super) claim_base: Option<String>,
+    pub(super) lang: Lang,
 }
 
-/// What a run did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct IssueReport {
-    /// Ids of the credentials stored by this run.
-    pub issued: Vec<String>,
-    /// Requested awards someone else issued meanwhile (skipped, not duplicated).
-    pub skipped: usize,
-    pub cancelled: bool,
-    /// Files rebuilt from the database (after a crash, or on request).
-    pub files_rebuilt: usize,
-}
-
-/// Everything shared by the credentials of one run.
+/// Everything shared by the credentials issued at one time.
 pub struct Issuer {
-    event: EventDir,
-    signer: BatchSigner,
-    issuer: IssuerInfo,
-    achievements: BTreeMap<String, Prepared>,
-    names_in_badges: bool,
-    status_list_url: Option<String>,
-    lang: Lang,
-    now: OffsetDateTime,
+    pub(super) shared: Arc<Shared>,
+    pub(super) signer: BatchSigner,
+    pub(super) now: OffsetDateTime,
 }
 
 /// The URL the status list credential is published at, when the event has a public address.
@@ -124,7 +118,7 @@ impl Issuer {
     ) -> Result<Issuer, IssueError> {
         let config = event.config();
         let binding = issuer_binding(event, &key)?;
-        let base = config
+        let claim_base = config
             .claim
             .base_url
             .as_deref()
@@ -139,371 +133,133 @@ impl Issuer {
         };
         let mut achievements = BTreeMap::new();
         for a in &config.achievements {
-            let key_name = a.key();
-            let (image, _warnings) = event.badge_image(key_name).map_err(IssueError::Image)?;
-            let image_url = match &base {
-                Some(base) => format!("{base}/badges/{key_name}.{}", image.format.extension()),
-                None => data_uri(&image),
-            };
-            let id = match &base {
-                Some(base) => format!("{base}/achievements/{key_name}"),
-                None => stable_urn(&binding.issuer_id, key_name),
-            };
-            let mut evidence = Vec::new();
-            if a.evidence_narrative.is_some() || a.evidence_url.is_some() {
-                evidence.push(EvidenceInfo {
-                    id: a.evidence_url.clone(),
-                    narrative: a.evidence_narrative.clone(),
-                    ..Default::default()
-                });
-            }
-            let valid_until = a.valid_until.map(|d| {
-                let date = time::Date::from_calendar_date(
-                    d.year as i32,
-                    time::Month::try_from(d.month).unwrap_or(time::Month::December),
-                    d.day,
-                );
-                date.map(|date| {
-                    date.with_hms(23, 59, 59)
-                        .unwrap_or(date.midnight())
-                        .assume_utc()
-                })
-            });
-            let valid_until = match valid_until {
-                Some(Ok(at)) => Some(at),
-                Some(Err(e)) => {
-                    return Err(IssueError::Config(format!(
-                        "achievement '{key_name}': valid_until: {e}"
-                    )));
-                }
-                None => None,
-            };
-            achievements.insert(
-                key_name.to_string(),
-                Prepared {
-                    info: AchievementInfo {
-                        id,
-                        name: a.name.clone(),
-                        description: a.description.clone(),
-                        criteria_narrative: Some(a.criteria.clone()),
-                        criteria_url: None,
-                        image: Some(image_url),
-                        image_caption: Some(a.name.clone()),
-                        achievement_type: Some("Badge".to_string()),
-                        credits_available: None,
-                    },
-                    image,
-                    evidence,
-                    evidence_column: a.evidence_column.clone(),
-                    valid_for: a.valid_for_days.map(|d| Duration::days(i64::from(d))),
-                    valid_until,
-                },
-            );
+            let prepared = prepare(event, a, &binding.issuer_id, claim_base.as_deref())?;
+            achievements.insert(a.key().to_string(), prepared);
         }
-        let context = builder::context_list(true);
-        let signer = BatchSigner::new(key, binding, &rfc3339(now), &context)?;
-        Ok(Issuer {
+        let shared = Shared {
             event: event.clone(),
-            signer,
+            key,
+            binding,
             issuer,
             achievements,
+            activity_names: config
+                .activities
+                .iter()
+                .map(|a| (a.key().to_string(), a.name.clone()))
+                .collect(),
             names_in_badges: config.event.names_in_badges,
             status_list_url: status_list_url(event),
+            claim_base,
             lang: config.event.language.unwrap_or(Lang::Fr),
+        };
+        Self::with_shared(Arc::new(shared), now)
+    }
+
+    fn with_shared(shared: Arc<Shared>, now: OffsetDateTime) -> Result<Issuer, IssueError> {
+        let context = builder::context_list(true);
+        let signer = BatchSigner::new(
+            shared.key.clone(),
+            shared.binding.clone(),
+            &rfc3339(now),
+            &context,
+        )?;
+        Ok(Issuer {
+            shared,
+            signer,
             now,
         })
     }
 
-    /// Issue `awards` (attendee id, achievement key). Already-held awards are skipped; `cancel`
-    /// stops between chunks; `progress` is called after every chunk.
-    pub fn issue(
-        &self,
-        store: &mut Store,
-        awards: &[(i64, String)],
-        rng: &mut dyn Randomness,
-        actor: &str,
-        cancel: &AtomicBool,
-        progress: &mut dyn FnMut(Progress),
-    ) -> Result<IssueReport, IssueError> {
-        let mut report = IssueReport {
-            files_rebuilt: self.repair_files(store, false)?,
+    /// The same issuer at another time (the desk issues hours after it prepared): only the
+    /// signer is rebuilt; images and achievements are shared.
+    pub fn at(&self, now: OffsetDateTime) -> Result<Issuer, IssueError> {
+        Self::with_shared(Arc::clone(&self.shared), now)
+    }
+
+    /// The issuing time (`validFrom` and proof `created`).
+    pub fn now(&self) -> OffsetDateTime {
+        self.now
+    }
+
+    pub fn event(&self) -> &EventDir {
+        &self.shared.event
+    }
+
+    /// The claim page URL of a claim token, when the event has a public address.
+    pub fn claim_url(&self, claim_token: &str) -> Option<String> {
+        let base = self.shared.claim_base.as_deref()?;
+        let token = crate::claim::ClaimToken::parse(claim_token).ok()?;
+        Some(crate::claim::claim_url(base, &token))
+    }
+
+    pub(super) fn prepared(&self, achievement: &str) -> Result<&Prepared, IssueError> {
+        self.shared
+            .achievements
+            .get(achievement)
+            .ok_or_else(|| IssueError::UnknownAchievement(achievement.to_string()))
+    }
+
+    /// File extension of an achievement's baked image ("png" or "svg").
+    pub fn image_extension(&self, achievement: &str) -> Result<&'static str, IssueError> {
+        Ok(self.prepared(achievement)?.image.format.extension())
+    }
+}
+
+fn prepare(
+    event: &EventDir,
+    a: &AchievementConfig,
+    issuer_id: &str,
+    base: Option<&str>,
+) -> Result<Prepared, IssueError> {
+    let key = a.key();
+    let (image, _warnings) = event.badge_image(key).map_err(IssueError::Image)?;
+    let (image_url, id) = match base {
+        Some(base) => (
+            format!("{base}/badges/{key}.{}", image.format.extension()),
+            format!("{base}/achievements/{key}"),
+        ),
+        None => (data_uri(&image), stable_urn(issuer_id, key)),
+    };
+    let mut evidence = Vec::new();
+    if a.evidence_narrative.is_some() || a.evidence_url.is_some() {
+        evidence.push(EvidenceInfo {
+            id: a.evidence_url.clone(),
+            narrative: a.evidence_narrative.clone(),
             ..Default::default()
-        };
-        let attendees: HashMap<i64, Attendee> =
-            store.attendees()?.into_iter().map(|a| (a.id, a)).collect();
-        let activity_names: HashMap<String, String> = store
-            .activities()?
-            .into_iter()
-            .map(|a| (a.key, a.name))
-            .collect();
-        let mut attended: HashMap<i64, Vec<(String, OffsetDateTime)>> = HashMap::new();
-        for p in store.presence()? {
-            attended
-                .entry(p.attendee_id)
-                .or_default()
-                .push((p.activity_key, p.since));
-        }
-        let live = store.live_awards()?;
-        let todo: Vec<&(i64, String)> = awards.iter().filter(|a| !live.contains(a)).collect();
-        report.skipped = awards.len() - todo.len();
-        let mut used_indices = store.used_status_indices()?;
-        let total = todo.len();
-        let mut done = 0;
-        progress(Progress { done, total });
-        for chunk in todo.chunks(CHUNK) {
-            if cancel.load(Ordering::Relaxed) {
-                report.cancelled = true;
-                break;
-            }
-            // (attendee, achievement, status index, claim token) beside the unsigned credential.
-            let mut pending = Vec::with_capacity(chunk.len());
-            let mut credentials = Vec::with_capacity(chunk.len());
-            for (attendee_id, achievement) in chunk.iter().map(|a| (a.0, &a.1)) {
-                let attendee = attendees
-                    .get(&attendee_id)
-                    .ok_or(IssueError::UnknownAttendee(attendee_id))?;
-                let status_index = match &self.status_list_url {
-                    Some(_) => {
-                        let index = status_list::pick_index(&used_indices, || random_u64(rng))?;
-                        used_indices.insert(index);
-                        Some(index)
-                    }
-                    None => None,
-                };
-                let attended = attended
-                    .get(&attendee_id)
-                    .map(Vec::as_slice)
-                    .unwrap_or_default();
-                let credential = self.build(
-                    attendee,
-                    achievement,
-                    attended,
-                    &activity_names,
-                    status_index,
-                    rng,
-                )?;
-                credentials.push(credential);
-                pending.push((
-                    attendee_id,
-                    achievement.clone(),
-                    status_index,
-                    claim_token(rng),
-                ));
-            }
-            let signed = self
-                .signer
-                .sign_all(&credentials, 0)
-                .into_iter()
-                .collect::<Result<Vec<_>, _>>()?;
-            let to_bake: Vec<(&AchievementCredential, &str)> = signed
-                .iter()
-                .zip(&pending)
-                .map(|(c, p)| (c, p.1.as_str()))
-                .collect();
-            let baked = parallel_map(&to_bake, threads(), |(c, key)| self.bake(c, key));
-            let mut rows = Vec::with_capacity(signed.len());
-            let mut images = HashMap::with_capacity(signed.len());
-            for ((p, credential), image) in pending.iter().zip(&signed).zip(baked) {
-                let (json, image) = image?;
-                images.insert(credential.id.clone(), image);
-                rows.push(NewCredential {
-                    id: credential.id.clone(),
-                    attendee_id: p.0,
-                    achievement_key: p.1.clone(),
-                    issued_at: self.now,
-                    json,
-                    claim_token: p.3.clone(),
-                    status_index: p.2,
-                });
-            }
-            let stored: BTreeSet<String> = store
-                .insert_credentials(&rows, actor, self.now)?
-                .into_iter()
-                .collect();
-            report.skipped += rows.len() - stored.len();
-            let to_write: Vec<&NewCredential> =
-                rows.iter().filter(|r| stored.contains(&r.id)).collect();
-            let written = parallel_map(&to_write, threads(), |row| {
-                let ext = images.get(&row.id).map(|(ext, _)| *ext).unwrap_or("png");
-                let bytes = images
-                    .get(&row.id)
-                    .map(|(_, b)| b.as_slice())
-                    .unwrap_or_default();
-                self.write_files(&row.id, &row.json, ext, bytes)
-            });
-            for w in written {
-                w?;
-            }
-            report.issued.extend(to_write.iter().map(|r| r.id.clone()));
-            done += chunk.len();
-            progress(Progress { done, total });
-        }
-        Ok(report)
+        });
     }
+    let valid_until = match a.valid_until {
+        None => None,
+        Some(d) => Some(end_of_day(d).ok_or_else(|| {
+            IssueError::Config(format!("achievement '{key}': valid_until {d} is not a date"))
+        })?),
+    };
+    Ok(Prepared {
+        info: AchievementInfo {
+            id,
+            name: a.name.clone(),
+            description: a.description.clone(),
+            criteria_narrative: Some(a.criteria.clone()),
+            criteria_url: None,
+            image: Some(image_url),
+            image_caption: Some(a.name.clone()),
+            achievement_type: Some("Badge".to_string()),
+            credits_available: None,
+        },
+        image,
+        rule: a.rule.get_ref().clone(),
+        evidence,
+        evidence_column: a.evidence_column.clone(),
+        valid_for: a.valid_for_days.map(|d| Duration::days(i64::from(d))),
+        valid_until,
+    })
+}
 
-    fn build(
-        &self,
-        attendee: &Attendee,
-        achievement: &str,
-        attended: &[(String, OffsetDateTime)],
-        activity_names: &HashMap<String, String>,
-        status_index: Option<u64>,
-        rng: &mut dyn Randomness,
-    ) -> Result<AchievementCredential, IssueError> {
-        let prepared = self
-            .achievements
-            .get(achievement)
-            .ok_or_else(|| IssueError::UnknownAchievement(achievement.to_string()))?;
-        let mut evidence = prepared.evidence.clone();
-        if let Some(column) = &prepared.evidence_column
-            && let Some(value) = attendee.extra.get(column).filter(|v| !v.is_empty())
-        {
-            evidence.push(EvidenceInfo {
-                name: Some(column.clone()),
-                narrative: Some(value.clone()),
-                ..Default::default()
-            });
-        }
-        if !attended.is_empty() {
-            let mut lines: Vec<(OffsetDateTime, String)> = attended
-                .iter()
-                .map(|(key, at)| {
-                    let name = activity_names
-                        .get(key)
-                        .cloned()
-                        .unwrap_or_else(|| key.clone());
-                    (*at, format!("{name} ({})", at.date()))
-                })
-                .collect();
-            lines.sort();
-            let title = match self.lang {
-                Lang::Fr => "Activités suivies",
-                Lang::En => "Activities attended",
-            };
-            let narrative = lines
-                .into_iter()
-                .map(|(_, l)| l)
-                .collect::<Vec<_>>()
-                .join("\n");
-            evidence.push(EvidenceInfo {
-                name: Some(title.to_string()),
-                narrative: Some(narrative),
-                ..Default::default()
-            });
-        }
-        let name = attendee.display_name();
-        let salt = rng.salt();
-        let credential_id = rng.credential_id();
-        let valid_until = prepared
-            .valid_until
-            .or(prepared.valid_for.map(|d| self.now + d));
-        let inputs = CredentialInputs {
-            issuer: &self.issuer,
-            achievement: &prepared.info,
-            recipient_email: attendee.email.as_deref(),
-            recipient_name: self.names_in_badges.then_some(name.as_str()),
-            credential_id,
-            salt: &salt,
-            valid_from: self.now,
-            valid_until,
-            name: None,
-            evidence: &evidence,
-            with_schema: true,
-        };
-        let mut credential =
-            builder::build(&inputs, self.now).map_err(|source| IssueError::Build {
-                attendee: attendee.id,
-                achievement: achievement.to_string(),
-                source,
-            })?;
-        if let (Some(url), Some(index)) = (&self.status_list_url, status_index) {
-            credential.credential_status = Some(CredentialStatus::revocation(url, index));
-        }
-        Ok(credential)
-    }
-
-    /// The signed JSON and the baked image (extension, bytes) of a credential.
-    fn bake(
-        &self,
-        credential: &AchievementCredential,
-        achievement: &str,
-    ) -> Result<(String, (&'static str, Vec<u8>)), IssueError> {
-        let json = credential.to_json();
-        let image = self.baked_image(achievement, &json)?;
-        Ok((json, image))
-    }
-
-    fn baked_image(
-        &self,
-        achievement: &str,
-        json: &str,
-    ) -> Result<(&'static str, Vec<u8>), IssueError> {
-        let prepared = self
-            .achievements
-            .get(achievement)
-            .ok_or_else(|| IssueError::UnknownAchievement(achievement.to_string()))?;
-        let bake_err = |source| IssueError::Bake {
-            achievement: achievement.to_string(),
-            source,
-        };
-        let payload =
-            Payload::new(Version::Ob3, json).map_err(|e| bake_err(bake::BakeError::from(e)))?;
-        let bytes = bake::bake(&prepared.image.bytes, &payload).map_err(bake_err)?;
-        Ok((prepared.image.format.extension(), bytes))
-    }
-
-    fn write_files(&self, id: &str, json: &str, ext: &str, image: &[u8]) -> Result<(), IssueError> {
-        let dir = self.event.issued_dir();
-        std::fs::create_dir_all(&dir).map_err(|source| IssueError::Write {
-            path: dir.clone(),
-            source,
-        })?;
-        let (json_path, image_path) = files::paths(&dir, id, ext);
-        files::write_atomic(&json_path, json.as_bytes()).map_err(|source| IssueError::Write {
-            path: json_path.clone(),
-            source,
-        })?;
-        files::write_atomic(&image_path, image).map_err(|source| IssueError::Write {
-            path: image_path.clone(),
-            source,
-        })?;
-        Ok(())
-    }
-
-    /// Write the files of stored credentials: the missing ones, or all of them (`force`).
-    /// Temporaries from a killed run are removed first. Returns how many were written.
-    pub fn repair_files(&self, store: &Store, force: bool) -> Result<usize, IssueError> {
-        let dir = self.event.issued_dir();
-        files::remove_partials(&dir).map_err(|source| IssueError::Write {
-            path: dir.clone(),
-            source,
-        })?;
-        let mut written = 0;
-        for credential in store.credentials()? {
-            if self.write_if_needed(&credential, force)? {
-                written += 1;
-            }
-        }
-        Ok(written)
-    }
-
-    fn write_if_needed(
-        &self,
-        credential: &IssuedCredential,
-        force: bool,
-    ) -> Result<bool, IssueError> {
-        let Some(prepared) = self.achievements.get(&credential.achievement_key) else {
-            return Ok(false);
-        };
-        let ext = prepared.image.format.extension();
-        let (json_path, image_path) = files::paths(&self.event.issued_dir(), &credential.id, ext);
-        if !force && json_path.exists() && image_path.exists() {
-            return Ok(false);
-        }
-        let (_, image) = self.baked_image(&credential.achievement_key, &credential.json)?;
-        self.write_files(&credential.id, &credential.json, ext, &image)?;
-        Ok(true)
-    }
+/// A `valid_until` date means "valid through that day" (UTC).
+fn end_of_day(d: toml::value::Date) -> Option<OffsetDateTime> {
+    let month = time::Month::try_from(d.month).ok()?;
+    let date = time::Date::from_calendar_date(i32::from(d.year), month, d.day).ok()?;
+    Some(date.with_hms(23, 59, 59).ok()?.assume_utc())
 }
 
 /// How the event's issuer is named in credentials and proofs: did:web when `event.toml` gives
@@ -519,18 +275,8 @@ pub fn issuer_binding(event: &EventDir, key: &IssuerKey) -> Result<IssuerBinding
     }
 }
 
-fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-fn random_u64(rng: &mut dyn Randomness) -> u64 {
-    let mut b = [0u8; 8];
-    rng.fill(&mut b);
-    u64::from_le_bytes(b)
-}
-
 /// A claim token (128 random bits, the claim site's format) from the run's randomness.
-pub fn claim_token(rng: &mut dyn Randomness) -> String {
+pub fn claim_token(rng: &mut dyn builder::Randomness) -> String {
     let mut bytes = [0u8; crate::claim::token::TOKEN_BYTES];
     rng.fill(&mut bytes);
     crate::claim::ClaimToken::from_random_bytes(bytes)
@@ -566,6 +312,7 @@ fn data_uri(image: &BadgeImage) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::credential::builder::Randomness;
 
     struct Counter(u8);
     impl Randomness for Counter {
@@ -585,5 +332,24 @@ mod tests {
         assert_ne!(a, b);
         assert!(crate::claim::ClaimToken::parse(&a).is_ok(), "{a}");
         assert_eq!(a.len(), 26);
+    }
+
+    #[test]
+    fn valid_until_dates_run_to_the_end_of_the_day() {
+        let d = toml::value::Date {
+            year: 2027,
+            month: 6,
+            day: 30,
+        };
+        assert_eq!(
+            end_of_day(d).map(rfc3339).as_deref(),
+            Some("2027-06-30T23:59:59Z")
+        );
+        let bad = toml::value::Date {
+            year: 2027,
+            month: 2,
+            day: 30,
+        };
+        assert!(end_of_day(bad).is_none());
     }
 }

@@ -1,5 +1,6 @@
 //! The derived files of issued credentials under `issued/`: names, atomic writes (temporary
-//! name, then rename), and clearing temporaries left by a crash.
+//! name, then rename), directory syncs, telling a complete file from one a power cut truncated,
+//! and clearing temporaries left by a crash.
 
 use std::fs;
 use std::io::{self, Write};
@@ -52,6 +53,59 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
+/// Replace `path` atomically (temporary name, then rename) without syncing the data: a killed
+/// process leaves the old file or the whole new one; after a power cut the file may be short,
+/// which `is_complete` detects and the next run repairs from the database. Bulk issuing syncs
+/// the directory once per chunk instead of every file (`sync_dir`).
+pub fn write_replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut tmp_name = path.as_os_str().to_owned();
+    tmp_name.push(TMP_SUFFIX);
+    let tmp = PathBuf::from(tmp_name);
+    let result = fs::write(&tmp, bytes).and_then(|()| fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Make the renames in `dir` durable (Unix; on Windows a rename is durable once it returns on
+/// NTFS's journal and directories cannot be opened for syncing).
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        fs::File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+/// Is the file at `path` whole? JSON: exactly `json_len` bytes when given. Images: they end as
+/// a PNG (the `IEND` chunk) or an SVG (`</svg>`, or `</x:svg>` with a prefix) must. Missing → false.
+pub fn is_complete(path: &Path, json_len: Option<u64>) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let Ok(len) = file.metadata().map(|m| m.len()) else {
+        return false;
+    };
+    if let Some(expected) = json_len {
+        return len == expected;
+    }
+    const TAIL: u64 = 64;
+    let start = len.saturating_sub(TAIL);
+    let mut tail = Vec::with_capacity(TAIL as usize);
+    if file.seek(SeekFrom::Start(start)).is_err() || file.read_to_end(&mut tail).is_err() {
+        return false;
+    }
+    const IEND: &[u8] = &[0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82];
+    let trimmed = tail.trim_ascii_end();
+    tail.ends_with(IEND) || trimmed.ends_with(b"svg>")
+}
+
 /// Remove temporaries a killed run left behind. Returns how many were removed.
 pub fn remove_partials(dir: &Path) -> io::Result<usize> {
     let entries = match fs::read_dir(dir) {
@@ -91,5 +145,29 @@ mod tests {
         assert_eq!(remove_partials(dir.path()).unwrap(), 1);
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
         assert_eq!(remove_partials(&dir.path().join("missing")).unwrap(), 0);
+    }
+
+    #[test]
+    fn complete_files_are_told_from_truncated_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let (json, png) = paths(dir.path(), "urn:uuid:abc", "png");
+        write_replace(&json, b"{\"a\":1}").unwrap();
+        assert!(is_complete(&json, Some(7)));
+        assert!(!is_complete(&json, Some(8)));
+        let image = crate::event::DEFAULT_BADGES[0].1;
+        write_replace(&png, image).unwrap();
+        sync_dir(dir.path()).unwrap();
+        assert!(is_complete(&png, None));
+        fs::write(&png, &image[..image.len() - 5]).unwrap();
+        assert!(!is_complete(&png, None));
+        fs::write(&png, b"").unwrap();
+        assert!(!is_complete(&png, None));
+        let svg = dir.path().join("x.svg");
+        fs::write(&svg, b"<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>\n").unwrap();
+        assert!(is_complete(&svg, None));
+        fs::write(&svg, b"<svg xmlns=\"http://www.w3.org/2000/svg\"><g/>").unwrap();
+        assert!(!is_complete(&svg, None));
+        assert!(!is_complete(&dir.path().join("missing.png"), None));
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 3, "no temporaries left");
     }
 }

@@ -87,12 +87,7 @@ pub fn write_status_list(
     let Some(url) = status_list_url(event) else {
         return Ok(());
     };
-    let revoked: BTreeSet<u64> = store
-        .credentials()?
-        .into_iter()
-        .filter(|c| c.revoked_at.is_some())
-        .filter_map(|c| c.status_index)
-        .collect();
+    let revoked = store.revoked_status_indices()?;
     let binding = issuer_binding(event, key)?;
     let document = status_list_document(&url, &binding.issuer_id, &revoked, now)?;
     let signed = sign_document(document, key, &binding, now)?;

@@ -1,5 +1,6 @@
 //! Issued credentials: insert (idempotent per attendee and achievement), list, claim, revoke.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeSet, HashSet};
 
 use rusqlite::{OptionalExtension, Row, params};
@@ -89,9 +90,20 @@ impl Store {
     /// Store signed credentials in one transaction. A credential for an (attendee, achievement)
     /// that already has a live one is skipped, not an error: issuing is idempotent. Returns the
     /// ids actually stored.
-    pub fn insert_credentials(
+    /// The commit is durable (synchronous = FULL), because files under `issued/` are written
+    /// after it and must never outlive their row.
+    pub fn insert_credentials<C: Borrow<NewCredential>>(
         &mut self,
-        credentials: &[NewCredential],
+        credentials: &[C],
+        actor: &str,
+        at: OffsetDateTime,
+    ) -> Result<Vec<String>, StoreError> {
+        self.durably(|store| store.insert_credentials_tx(credentials, actor, at))
+    }
+
+    fn insert_credentials_tx<C: Borrow<NewCredential>>(
+        &mut self,
+        credentials: &[C],
         actor: &str,
         at: OffsetDateTime,
     ) -> Result<Vec<String>, StoreError> {
@@ -103,6 +115,7 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
             )?;
             for c in credentials {
+                let c = c.borrow();
                 let n = insert.execute(params![
                     c.id,
                     c.attendee_id,
@@ -130,8 +143,34 @@ impl Store {
         Ok(stored)
     }
 
-    /// Revoke `old_id` and store `new` in its place, atomically (e.g. after a name fix).
+    /// Revoke `old_id` and store `new` in its place, atomically and durably (e.g. after a
+    /// name fix).
     pub fn reissue(
+        &mut self,
+        old_id: &str,
+        new: &NewCredential,
+        reason: &str,
+        actor: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.durably(|store| store.reissue_tx(old_id, new, reason, actor, at))
+    }
+
+    /// Run `f` with commits synced to disk (the connection stays NORMAL otherwise: ticks need
+    /// no fsync).
+    fn durably<T>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        let result = f(self);
+        let restored = self.conn.pragma_update(None, "synchronous", "NORMAL");
+        let value = result?;
+        restored?;
+        Ok(value)
+    }
+
+    fn reissue_tx(
         &mut self,
         old_id: &str,
         new: &NewCredential,
@@ -291,5 +330,55 @@ impl Store {
             out.insert(r?.max(0) as u64);
         }
         Ok(out)
+    }
+
+    /// The live credential of an award, if any.
+    pub fn live_award(
+        &self,
+        attendee_id: i64,
+        achievement_key: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM credentials WHERE attendee_id = ?1 AND achievement_key = ?2 AND revoked_at IS NULL",
+            )?
+            .query_row(params![attendee_id, achievement_key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Is this status-list index given out already? (One indexed lookup.)
+    pub fn status_index_used(&self, index: u64) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM credentials WHERE status_index = ?1")?
+            .query_row([index as i64], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Status-list indices of revoked credentials (the bits of the status list).
+    pub fn revoked_status_indices(&self) -> Result<BTreeSet<u64>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT status_index FROM credentials WHERE status_index IS NOT NULL AND revoked_at IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, i64>(0))?;
+        let mut out = BTreeSet::new();
+        for r in rows {
+            out.insert(r?.max(0) as u64);
+        }
+        Ok(out)
+    }
+
+    /// (id, achievement, length of the signed JSON in bytes) of every credential, without
+    /// reading the JSON: enough to check the files under `issued/`.
+    pub fn credential_file_index(&self) -> Result<Vec<(String, String, u64)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, achievement_key, length(CAST(json AS BLOB)) FROM credentials ORDER BY issued_at, id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?.max(0) as u64))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }

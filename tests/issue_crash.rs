@@ -1,0 +1,167 @@
+//! Crash safety of bulk issuing: the real binary (`issue --all-eligible`) on a generated event is
+//! killed with SIGKILL at random moments several times, then run to the end. The end state must
+//! equal an uninterrupted run: exactly one live credential per eligible attendee and
+//! achievement, every file present, equal to the database and valid, no temporary file left.
+//! `CRASH_TEST_SIZE` changes the event size (default 3000 attendees).
+#![cfg(unix)]
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use badgedesk::clock::{Clock, SystemClock};
+use badgedesk::credential::verify::{self, VerifyOptions};
+use badgedesk::event::EventDir;
+use badgedesk::issue::files;
+use badgedesk::issue::plan::{self, Selection};
+
+fn badgedesk(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_badgedesk"));
+    cmd.arg("--event")
+        .arg(dir)
+        .env("LANG", "en_GB.UTF-8")
+        .env_remove("BADGEDESK_EVENT")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    cmd
+}
+
+/// splitmix64: the kill moments are random but the same on every run of the test.
+struct Moments(u64);
+impl Moments {
+    fn next_ms(&mut self, below: u64) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) % below
+    }
+}
+
+/// Eligible (attendee, achievement) pairs by the award rules.
+fn eligible(event: &EventDir) -> BTreeSet<(i64, String)> {
+    let store = event.store().unwrap();
+    let presence: Vec<(i64, String)> = store
+        .presence()
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.attendee_id, p.activity_key))
+        .collect();
+    plan::plan(
+        event.config(),
+        &store.attendees().unwrap(),
+        &presence,
+        &Default::default(),
+        None,
+        &Selection::AllEligible,
+    )
+    .into_iter()
+    .flat_map(|p| {
+        let key = p.achievement.clone();
+        p.to_issue.into_iter().map(move |id| (id, key.clone()))
+    })
+    .collect()
+}
+
+#[test]
+fn killed_bulk_issuing_resumes_to_the_uninterrupted_end_state() {
+    let size: usize = std::env::var("CRASH_TEST_SIZE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("event");
+    let status = badgedesk(&dir)
+        .args(["demo", "--no-tui", "--seed", "11", "--size", &size.to_string()])
+        .arg(&dir)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let event = EventDir::open(&dir).unwrap();
+    let expected = eligible(&event);
+    assert!(expected.len() > size / 2, "{} awards", expected.len());
+
+    // Kill at random moments; each time the next run picks up where the last one died.
+    let mut moments = Moments(0xC0FFEE);
+    let mut killed_mid_run = 0;
+    let mut counts = Vec::new();
+    for _ in 0..5 {
+        let mut child = badgedesk(&dir)
+            .args(["issue", "--all-eligible"])
+            .spawn()
+            .unwrap();
+        let wait = Duration::from_millis(150 + moments.next_ms(900));
+        let started = Instant::now();
+        let mut finished = false;
+        while started.elapsed() < wait {
+            if child.try_wait().unwrap().is_some() {
+                finished = true;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if !finished {
+            child.kill().unwrap(); // SIGKILL on Unix
+            killed_mid_run += 1;
+        }
+        child.wait().unwrap();
+        counts.push(event.store().unwrap().credentials().unwrap().len());
+    }
+    assert!(killed_mid_run >= 3, "the runs ended before the kills: {counts:?}");
+    assert!(
+        counts.last().copied().unwrap_or(0) < expected.len(),
+        "the kills came too late to test anything: {counts:?}"
+    );
+
+    // Run to the end.
+    let status = badgedesk(&dir)
+        .args(["issue", "--all-eligible"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    // Exactly one live credential per eligible award, nothing revoked, nothing else.
+    let store = event.store().unwrap();
+    let credentials = store.credentials().unwrap();
+    let held: Vec<(i64, String)> = credentials
+        .iter()
+        .map(|c| (c.attendee_id, c.achievement_key.clone()))
+        .collect();
+    assert!(credentials.iter().all(|c| c.revoked_at.is_none()));
+    assert_eq!(held.len(), expected.len(), "one credential per award");
+    assert_eq!(held.into_iter().collect::<BTreeSet<_>>(), expected);
+
+    // Every file exists and equals the database; no temporary or stray file.
+    let issued = event.issued_dir();
+    let mut expected_files = BTreeSet::new();
+    let now = SystemClock.now();
+    for (n, c) in credentials.iter().enumerate() {
+        let image_name = &event.config().achievement(&c.achievement_key).unwrap().image;
+        let ext = if image_name.ends_with(".svg") { "svg" } else { "png" };
+        let (json_path, image_path) = files::paths(&issued, &c.id, ext);
+        let json = std::fs::read_to_string(&json_path)
+            .unwrap_or_else(|e| panic!("{}: {e}", json_path.display()));
+        assert_eq!(json, c.json, "{}", json_path.display());
+        let image = std::fs::read(&image_path).unwrap();
+        let baked = badgedesk::bake::unbake(&image).unwrap();
+        assert_eq!(baked.payload, c.json, "{}", image_path.display());
+        // The verifier is slow in debug builds: a sample of every 25th credential.
+        if n % 25 == 0 {
+            for (bytes, path) in [(json.as_bytes(), &json_path), (&image[..], &image_path)] {
+                let name = path.file_name().and_then(|n| n.to_str());
+                let report = verify::verify_bytes(bytes, name, &VerifyOptions::at(now));
+                assert!(report.verdict.is_valid(), "{}: {:?}", path.display(), report.verdict);
+            }
+        }
+        for p in [json_path, image_path] {
+            expected_files.insert(p.file_name().unwrap().to_string_lossy().to_string());
+        }
+    }
+    let found: BTreeSet<String> = std::fs::read_dir(&issued)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    let extra: Vec<&String> = found.difference(&expected_files).collect();
+    assert!(extra.is_empty(), "temporary or stray files left: {extra:?}");
+}
