@@ -104,8 +104,14 @@ fn bulk() {
         total.as_secs_f64(),
         n as f64 / total.as_secs_f64()
     );
-    println!("  0 prepare issuer (key, images)     {:>8.1} ms", ms(prepared));
-    println!("  0 load roster, presence, awards    {:>8.1} ms", ms(load.get().unwrap_or_default()));
+    println!(
+        "  0 prepare issuer (key, images)     {:>8.1} ms",
+        ms(prepared)
+    );
+    println!(
+        "  0 load roster, presence, awards    {:>8.1} ms",
+        ms(load.get().unwrap_or_default())
+    );
     for (name, d) in &phases {
         println!(
             "  {name:<34} {:>8.1} ms  ({:.0} %)",
@@ -185,7 +191,10 @@ fn desk() {
 }
 
 fn main() {
-    let which: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let which: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
     let all = which.is_empty();
     if all || which.iter().any(|w| w == "bulk") {
         bulk();

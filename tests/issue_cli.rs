@@ -168,3 +168,94 @@ fn one_attendee_by_hand_needs_an_achievement() {
         .code(1)
         .stderr(contains("no such achievement"));
 }
+
+#[test]
+fn reissue_then_verify_against_the_status_list_file_elsewhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    badgedesk(&dir)
+        .args(["demo", "--no-tui", "--size", "12", "--seed", "5"])
+        .arg(&dir)
+        .assert()
+        .success();
+    badgedesk(&dir).arg("issue").assert().success();
+    let before = json_list(&dir, "credentials");
+    let old = &before[0];
+    let old_id = old["id"].as_str().unwrap();
+    badgedesk(&dir)
+        .args(["reissue", old_id, "--reason", "name fixed"])
+        .assert()
+        .success()
+        .stdout(contains("Revoked:"))
+        .stdout(contains("New credential:"))
+        .stdout(contains("Claim link: https://"));
+    let after = json_list(&dir, "credentials");
+    assert_eq!(after.len(), before.len() + 1);
+    let new = after
+        .iter()
+        .find(|c| {
+            c["revoked_at"].is_null()
+                && c["attendee_id"] == old["attendee_id"]
+                && c["achievement"] == old["achievement"]
+        })
+        .unwrap();
+    assert_ne!(new["id"], old["id"]);
+    badgedesk(&dir)
+        .args(["reissue", old_id, "--reason", "twice"])
+        .assert()
+        .code(1)
+        .stderr(contains("already revoked"));
+
+    // Away from the event folder: copy the files and the signed list somewhere else.
+    let away = tmp.path().join("away");
+    std::fs::create_dir(&away).unwrap();
+    let copy = |from: &str, name: &str| {
+        let to = away.join(name);
+        std::fs::copy(from, &to).unwrap();
+        to
+    };
+    let old_png = copy(old["files"][1].as_str().unwrap(), "old.png");
+    let new_json = copy(new["files"][0].as_str().unwrap(), "new.json");
+    let list = copy(
+        dir.join("issued/status-list.json").to_str().unwrap(),
+        "status-list.json",
+    );
+    badgedesk(&away)
+        .arg("verify")
+        .arg(&old_png)
+        .arg("--status-list")
+        .arg(&list)
+        .assert()
+        .code(1)
+        .stdout(contains("invalid (revoked)"));
+    badgedesk(&away)
+        .arg("verify")
+        .arg(&new_json)
+        .arg("--status-list")
+        .arg(&list)
+        .assert()
+        .success()
+        .stdout(contains("valid"))
+        .stdout(contains("not checked").not());
+    // Without the list, the status is said to be unchecked.
+    badgedesk(&away)
+        .arg("verify")
+        .arg(&new_json)
+        .assert()
+        .success()
+        .stdout(contains("not checked"));
+    // A tampered list is refused, whatever it says.
+    let mut doc: Value = serde_json::from_slice(&std::fs::read(&list).unwrap()).unwrap();
+    doc["validFrom"] = "2020-01-01T00:00:00Z".into();
+    let forged = away.join("forged.json");
+    std::fs::write(&forged, doc.to_string()).unwrap();
+    badgedesk(&away)
+        .arg("verify")
+        .arg(&new_json)
+        .arg("--status-list")
+        .arg(&forged)
+        .assert()
+        .code(1)
+        .stderr(contains("status list"))
+        .stderr(contains("signature"));
+}

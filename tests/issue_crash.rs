@@ -2,7 +2,7 @@
 //! killed with SIGKILL at random moments several times, then run to the end. The end state must
 //! equal an uninterrupted run: exactly one live credential per eligible attendee and
 //! achievement, every file present, equal to the database and valid, no temporary file left.
-//! `CRASH_TEST_SIZE` changes the event size (default 3000 attendees).
+//! `CRASH_TEST_SIZE` changes the event size (default 2000 attendees).
 #![cfg(unix)]
 
 use std::collections::BTreeSet;
@@ -69,11 +69,18 @@ fn killed_bulk_issuing_resumes_to_the_uninterrupted_end_state() {
     let size: usize = std::env::var("CRASH_TEST_SIZE")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(3000);
+        .unwrap_or(2000);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("event");
     let status = badgedesk(&dir)
-        .args(["demo", "--no-tui", "--seed", "11", "--size", &size.to_string()])
+        .args([
+            "demo",
+            "--no-tui",
+            "--seed",
+            "11",
+            "--size",
+            &size.to_string(),
+        ])
         .arg(&dir)
         .status()
         .unwrap();
@@ -86,20 +93,33 @@ fn killed_bulk_issuing_resumes_to_the_uninterrupted_end_state() {
     let mut moments = Moments(0xC0FFEE);
     let mut killed_mid_run = 0;
     let mut counts = Vec::new();
+    let issued = event.issued_dir();
+    let file_count = || std::fs::read_dir(&issued).map_or(0, |d| d.count());
     for _ in 0..5 {
+        let before = file_count();
         let mut child = badgedesk(&dir)
             .args(["issue", "--all-eligible"])
             .spawn()
             .unwrap();
-        let wait = Duration::from_millis(150 + moments.next_ms(900));
+        // Kill at a random moment after this run started writing files, so that kills land in
+        // every phase of a chunk (signing, baking, committing, writing) and not only at start.
+        let mut deadline: Option<Instant> = None;
         let started = Instant::now();
         let mut finished = false;
-        while started.elapsed() < wait {
+        loop {
             if child.try_wait().unwrap().is_some() {
                 finished = true;
                 break;
             }
-            std::thread::sleep(Duration::from_millis(5));
+            match deadline {
+                Some(at) if Instant::now() >= at => break,
+                Some(_) => {}
+                None if file_count() > before || started.elapsed() > Duration::from_secs(20) => {
+                    deadline = Some(Instant::now() + Duration::from_millis(moments.next_ms(800)));
+                }
+                None => {}
+            }
+            std::thread::sleep(Duration::from_millis(2));
         }
         if !finished {
             child.kill().unwrap(); // SIGKILL on Unix
@@ -108,7 +128,18 @@ fn killed_bulk_issuing_resumes_to_the_uninterrupted_end_state() {
         child.wait().unwrap();
         counts.push(event.store().unwrap().credentials().unwrap().len());
     }
-    assert!(killed_mid_run >= 3, "the runs ended before the kills: {counts:?}");
+    eprintln!(
+        "credentials stored after each killed run: {counts:?} of {}",
+        expected.len()
+    );
+    assert!(
+        killed_mid_run >= 3,
+        "the runs ended before the kills: {counts:?}"
+    );
+    assert!(
+        counts.first().is_some_and(|&c| c > 0),
+        "the kills came before any issuing: {counts:?}"
+    );
     assert!(
         counts.last().copied().unwrap_or(0) < expected.len(),
         "the kills came too late to test anything: {counts:?}"
@@ -133,12 +164,19 @@ fn killed_bulk_issuing_resumes_to_the_uninterrupted_end_state() {
     assert_eq!(held.into_iter().collect::<BTreeSet<_>>(), expected);
 
     // Every file exists and equals the database; no temporary or stray file.
-    let issued = event.issued_dir();
     let mut expected_files = BTreeSet::new();
     let now = SystemClock.now();
     for (n, c) in credentials.iter().enumerate() {
-        let image_name = &event.config().achievement(&c.achievement_key).unwrap().image;
-        let ext = if image_name.ends_with(".svg") { "svg" } else { "png" };
+        let image_name = &event
+            .config()
+            .achievement(&c.achievement_key)
+            .unwrap()
+            .image;
+        let ext = if image_name.ends_with(".svg") {
+            "svg"
+        } else {
+            "png"
+        };
         let (json_path, image_path) = files::paths(&issued, &c.id, ext);
         let json = std::fs::read_to_string(&json_path)
             .unwrap_or_else(|e| panic!("{}: {e}", json_path.display()));
@@ -151,7 +189,12 @@ fn killed_bulk_issuing_resumes_to_the_uninterrupted_end_state() {
             for (bytes, path) in [(json.as_bytes(), &json_path), (&image[..], &image_path)] {
                 let name = path.file_name().and_then(|n| n.to_str());
                 let report = verify::verify_bytes(bytes, name, &VerifyOptions::at(now));
-                assert!(report.verdict.is_valid(), "{}: {:?}", path.display(), report.verdict);
+                assert!(
+                    report.verdict.is_valid(),
+                    "{}: {:?}",
+                    path.display(),
+                    report.verdict
+                );
             }
         }
         for p in [json_path, image_path] {

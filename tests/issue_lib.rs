@@ -71,7 +71,10 @@ struct Counter(u64);
 impl Randomness for Counter {
     fn fill(&mut self, buf: &mut [u8]) {
         for chunk in buf.chunks_mut(8) {
-            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let bytes = self.0.to_le_bytes();
             chunk.copy_from_slice(&bytes[..chunk.len()]);
         }
@@ -170,8 +173,12 @@ fn evidence_and_expiry_land_in_the_signed_credential() {
     let zoe = by_award(1, "sumo");
     let evidence = zoe["evidence"].as_array().unwrap();
     // The achievement's own evidence: narrative and URL.
-    assert!(evidence.iter().any(|e| e["id"] == "https://example.org/sumo-results"
-        && e["narrative"] == "Built and drove a robot in two rounds."));
+    assert!(
+        evidence
+            .iter()
+            .any(|e| e["id"] == "https://example.org/sumo-results"
+                && e["narrative"] == "Built and drove a robot in two rounds.")
+    );
     // The attendee's imported column.
     assert_eq!(
         evidence_named(&zoe, "Project").unwrap()["narrative"],
@@ -187,7 +194,10 @@ fn evidence_and_expiry_land_in_the_signed_credential() {
     // Hugo has no project: no empty evidence.
     let hugo = by_award(2, "sumo");
     assert!(evidence_named(&hugo, "Project").is_none());
-    assert_eq!(hugo["credentialSubject"]["identifier"][0]["identityType"], "emailAddress");
+    assert_eq!(
+        hugo["credentialSubject"]["identifier"][0]["identityType"],
+        "emailAddress"
+    );
 
     // A count rule lists every activity, in time order; a date gives validUntil at its end.
     let explorer = by_award(1, "explorer");
@@ -196,10 +206,12 @@ fn evidence_and_expiry_land_in_the_signed_credential() {
         "Sumo robots (2026-05-16)\nScratch (2026-05-16)"
     );
     assert_eq!(explorer["validUntil"], "2027-06-30T23:59:59Z");
-    assert!(explorer["credentialStatus"]["statusListCredential"]
-        .as_str()
-        .unwrap()
-        .ends_with("/status/1.json"));
+    assert!(
+        explorer["credentialStatus"]["statusListCredential"]
+            .as_str()
+            .unwrap()
+            .ends_with("/status/1.json")
+    );
 
     // Every file verifies (signature over all of the above).
     for id in &report.issued {
@@ -212,15 +224,14 @@ fn evidence_and_expiry_land_in_the_signed_credential() {
         }
     }
     // And the expiry is enforced by the verifier once passed.
-    let text = store
-        .credential(&report.issued[0])
-        .unwrap()
-        .unwrap()
-        .json;
+    let text = store.credential(&report.issued[0]).unwrap().unwrap().json;
     let later = VerifyOptions::at(datetime!(2028-01-01 0:00 UTC));
     assert!(matches!(
         verify::verify_json(&text, &later).verdict,
-        Verdict::Invalid { reason: InvalidReason::Expired, .. }
+        Verdict::Invalid {
+            reason: InvalidReason::Expired,
+            ..
+        }
     ));
 }
 
@@ -234,11 +245,18 @@ fn the_desk_issues_one_attendee_at_once_and_shows_the_claim_link() {
         .unwrap();
     let mut keys: Vec<&str> = issued.iter().map(|c| c.achievement.as_str()).collect();
     keys.sort();
-    assert_eq!(keys, ["explorer", "sumo"], "the rules decide, manual excluded");
+    assert_eq!(
+        keys,
+        ["explorer", "sumo"],
+        "the rules decide, manual excluded"
+    );
     for c in &issued {
         assert!(c.newly_issued);
         let url = c.claim_url.as_deref().unwrap();
-        assert_eq!(url, format!("https://badges.example.org/ev/c/{}/", c.claim_token));
+        assert_eq!(
+            url,
+            format!("https://badges.example.org/ev/c/{}/", c.claim_token)
+        );
         assert!(verify_file(&c.json_path).verdict.is_valid());
         assert!(verify_file(&c.image_path).verdict.is_valid());
     }
@@ -248,24 +266,39 @@ fn the_desk_issues_one_attendee_at_once_and_shows_the_claim_link() {
         .unwrap();
     assert!(again.iter().all(|c| !c.newly_issued));
     assert_eq!(store.credentials().unwrap().len(), 2);
-    assert!(again.iter().all(|c| issued.iter().any(|i| i.credential_id == c.credential_id)));
+    assert!(
+        again
+            .iter()
+            .all(|c| issued.iter().any(|i| i.credential_id == c.credential_id))
+    );
 
     // By hand: a manual badge; a later time gives a later validFrom.
     let later = issuer.at(NOW + time::Duration::hours(1)).unwrap();
     let helper = later
-        .issue_attendee(&mut store, 3, Choice::Achievement("helper"), &mut rng, "desk")
+        .issue_attendee(
+            &mut store,
+            3,
+            Choice::Achievement("helper"),
+            &mut rng,
+            "desk",
+        )
         .unwrap();
     assert_eq!(helper.len(), 1);
     let json = stored_json(&store, &helper[0].credential_id);
     assert_eq!(json["validFrom"], "2026-05-16T19:00:00Z");
     assert_eq!(json["proof"][0]["created"], "2026-05-16T19:00:00Z");
-    assert!(evidence_named(&json, "Project").is_none(), "blank column, no evidence");
+    assert!(
+        evidence_named(&json, "Project").is_none(),
+        "blank column, no evidence"
+    );
 
     // Nothing earned: nothing issued. Unknown people and badges are errors.
-    assert!(issuer
-        .issue_attendee(&mut store, 4, Choice::Eligible, &mut rng, "desk")
-        .unwrap()
-        .is_empty());
+    assert!(
+        issuer
+            .issue_attendee(&mut store, 4, Choice::Eligible, &mut rng, "desk")
+            .unwrap()
+            .is_empty()
+    );
     assert!(matches!(
         issuer.issue_attendee(&mut store, 99, Choice::Eligible, &mut rng, "desk"),
         Err(IssueError::UnknownAttendee(99))
@@ -291,8 +324,15 @@ fn reissue_revokes_and_replaces_in_one_step_and_the_status_list_says_so() {
     store
         .write_import(&[], &[(2, fixed)], "fix.csv", "t", NOW)
         .unwrap();
-    let done = reissue(&issuer, &mut store, &first.credential_id, "name misspelt", &mut rng, "t")
-        .unwrap();
+    let done = reissue(
+        &issuer,
+        &mut store,
+        &first.credential_id,
+        "name misspelt",
+        &mut rng,
+        "t",
+    )
+    .unwrap();
     assert_eq!(done.old_id, first.credential_id);
     assert_ne!(done.new.credential_id, first.credential_id);
     let old = store.credential(&first.credential_id).unwrap().unwrap();
@@ -301,16 +341,25 @@ fn reissue_revokes_and_replaces_in_one_step_and_the_status_list_says_so() {
     assert_eq!(new.replaces.as_deref(), Some(first.credential_id.as_str()));
     assert!(new.revoked_at.is_none());
     let json: Value = serde_json::from_str(&new.json).unwrap();
-    assert_eq!(json["credentialSubject"]["identifier"][1]["identityHash"], "Hugues Martin");
+    assert_eq!(
+        json["credentialSubject"]["identifier"][1]["identityHash"],
+        "Hugues Martin"
+    );
     assert!(verify_file(&done.new.image_path).verdict.is_valid());
     assert!(matches!(
-        reissue(&issuer, &mut store, &first.credential_id, "again", &mut rng, "t"),
+        reissue(
+            &issuer,
+            &mut store,
+            &first.credential_id,
+            "again",
+            &mut rng,
+            "t"
+        ),
         Err(IssueError::AlreadyRevoked(_))
     ));
 
     // The regenerated, signed status list: the old one revoked, the new one active.
-    let list_text =
-        std::fs::read_to_string(event.issued_dir().join(STATUS_LIST_FILE)).unwrap();
+    let list_text = std::fs::read_to_string(event.issued_dir().join(STATUS_LIST_FILE)).unwrap();
     let list = StatusListFile::parse(&list_text, NOW).unwrap();
     let options = VerifyOptions {
         status: Some(&list),
@@ -329,10 +378,13 @@ fn reissue_revokes_and_replaces_in_one_step_and_the_status_list_says_so() {
     // A list other than the one the credential points to: said, not guessed.
     let mut other: Value = serde_json::from_str(&list_text).unwrap();
     other["id"] = "https://elsewhere.example.org/status/1.json".into();
-    assert!(matches!(
-        StatusListFile::parse(&other.to_string(), NOW),
-        Err(StatusFileError::Invalid(_))
-    ), "a changed list no longer verifies");
+    assert!(
+        matches!(
+            StatusListFile::parse(&other.to_string(), NOW),
+            Err(StatusFileError::Invalid(_))
+        ),
+        "a changed list no longer verifies"
+    );
     let mut moved: Value = serde_json::from_str(&new.json).unwrap();
     moved["credentialStatus"]["statusListCredential"] =
         "https://elsewhere.example.org/status/1.json".into();

@@ -5,9 +5,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use badgedesk::clock::{Clock, SystemClock};
 use badgedesk::credential::verify::{self, InvalidReason, Verdict, VerifyOptions, VerifyReport};
-use anyhow::Context as _;
 use badgedesk::i18n::Lang;
 use badgedesk::issue::status_check::StatusListFile;
 use clap::Args;
@@ -37,8 +37,8 @@ fn load_status_list(
         Lang::Fr => "liste de statut",
         Lang::En => "status list",
     };
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("{what} '{}'", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("{what} '{}'", path.display()))?;
     StatusListFile::parse(&text, now).with_context(|| format!("{what} '{}'", path.display()))
 }
 

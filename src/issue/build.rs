@@ -59,7 +59,9 @@ impl Issuer {
             credential_id,
             salt: &salt,
             valid_from: self.now,
-            valid_until: prepared.valid_until.or(prepared.valid_for.map(|d| self.now + d)),
+            valid_until: prepared
+                .valid_until
+                .or(prepared.valid_for.map(|d| self.now + d)),
             name: None,
             evidence: &evidence,
             with_schema: true,

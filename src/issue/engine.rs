@@ -58,7 +58,9 @@ pub enum IssueError {
         achievement: String,
         why: &'static str,
     },
-    #[error("credential '{0}' is already revoked: re-issue the live one (see `badgedesk credentials`)")]
+    #[error(
+        "credential '{0}' is already revoked: re-issue the live one (see `badgedesk credentials`)"
+    )]
     AlreadyRevoked(String),
     #[error(
         "could not store the credential of attendee {attendee} for '{achievement}' after several tries (random values kept colliding)"
@@ -231,7 +233,9 @@ fn prepare(
     let valid_until = match a.valid_until {
         None => None,
         Some(d) => Some(end_of_day(d).ok_or_else(|| {
-            IssueError::Config(format!("achievement '{key}': valid_until {d} is not a date"))
+            IssueError::Config(format!(
+                "achievement '{key}': valid_until {d} is not a date"
+            ))
         })?),
     };
     Ok(Prepared {

@@ -168,6 +168,10 @@ mod tests {
         fs::write(&svg, b"<svg xmlns=\"http://www.w3.org/2000/svg\"><g/>").unwrap();
         assert!(!is_complete(&svg, None));
         assert!(!is_complete(&dir.path().join("missing.png"), None));
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 3, "no temporaries left");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            3,
+            "no temporaries left"
+        );
     }
 }

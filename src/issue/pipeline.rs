@@ -169,6 +169,7 @@ impl Issuer {
                 let award = (b.row.attendee_id, b.row.achievement_key.clone());
                 let tries = queue
                     .iter()
+                    .rev()
                     .find(|(a, _)| *a == award)
                     .map_or(MAX_TRIES, |(_, t)| *t);
                 if store.live_award(award.0, &award.1)?.is_some() {

@@ -48,12 +48,7 @@ pub fn reissue(
     };
     store.reissue(old_id, &new.row, reason, actor, issuer.now())?;
     issuer.write_baked(&[new])?;
-    write_status_list(
-        issuer.event(),
-        store,
-        &issuer.shared.key,
-        issuer.now(),
-    )?;
+    write_status_list(issuer.event(), store, &issuer.shared.key, issuer.now())?;
     Ok(Reissued {
         old_id: old_id.to_string(),
         new: issuer.desk_credential(
