@@ -1,11 +1,13 @@
 //! Paper and spreadsheet output of claims: PDF claim cards in three layouts, and the CSV of
 //! claim links for a mail merge.
 
+pub mod cards;
 pub mod csv;
 pub mod layout;
 pub mod pdf;
 pub mod text;
 
+pub use cards::cards_for;
 pub use self::csv::{ClaimRow, export_claims_csv};
 pub use layout::Layout;
 pub use pdf::{Card, render_pdf, short_url};
