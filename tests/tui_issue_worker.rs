@@ -64,9 +64,11 @@ fn desk_issue_claim_poll_print_and_revoke() {
     let store = event.store().expect("store");
     let someone = store.presence().expect("presence")[0].attendee_id;
     worker.send(IssueRequest::Watch(Some(someone)));
-    let IssueMsg::Badges { lines, .. } = next(&rx, "badges", |m| {
-        matches!(m, IssueMsg::Badges { attendee_id, .. } if *attendee_id == someone)
-    }) else {
+    let IssueMsg::Badges { lines, .. } = next(
+        &rx,
+        "badges",
+        |m| matches!(m, IssueMsg::Badges { attendee_id, .. } if *attendee_id == someone),
+    ) else {
         unreachable!()
     };
     assert!(lines.is_empty());
@@ -86,8 +88,14 @@ fn desk_issue_claim_poll_print_and_revoke() {
     assert_eq!(items.len(), 1);
     let stored = store.credentials_of(someone).expect("credentials");
     assert_eq!(stored.len(), 1);
-    let url = items[0].claim_url.clone().expect("the demo has a claim address");
-    assert!(url.ends_with(&format!("/c/{}/", stored[0].claim_token)), "{url}");
+    let url = items[0]
+        .claim_url
+        .clone()
+        .expect("the demo has a claim address");
+    assert!(
+        url.ends_with(&format!("/c/{}/", stored[0].claim_token)),
+        "{url}"
+    );
     assert_eq!(decode(&items[0]), vec![url]);
     assert!(items[0].file.exists(), "{:?}", items[0].file);
     assert!(!items[0].already);
@@ -98,9 +106,9 @@ fn desk_issue_claim_poll_print_and_revoke() {
         achievements: vec!["participation".into()],
         started,
     });
-    let IssueMsg::DeskIssued { items, .. } =
-        next(&rx, "desk issue again", |m| matches!(m, IssueMsg::DeskIssued { .. }))
-    else {
+    let IssueMsg::DeskIssued { items, .. } = next(&rx, "desk issue again", |m| {
+        matches!(m, IssueMsg::DeskIssued { .. })
+    }) else {
         unreachable!()
     };
     assert!(items[0].already);
@@ -114,9 +122,11 @@ fn desk_issue_claim_poll_print_and_revoke() {
             .expect("claim")
     );
     let claimed_at = Instant::now();
-    next(&rx, "claimed state", |m| {
-        matches!(m, IssueMsg::Badges { lines, .. } if lines.first().is_some_and(|l| l.claimed_at.is_some()))
-    });
+    next(
+        &rx,
+        "claimed state",
+        |m| matches!(m, IssueMsg::Badges { lines, .. } if lines.first().is_some_and(|l| l.claimed_at.is_some())),
+    );
     eprintln!("claim seen by the desk after {:?}", claimed_at.elapsed());
 
     worker.send(IssueRequest::PrintAttendee(someone));
@@ -139,11 +149,19 @@ fn desk_issue_claim_poll_print_and_revoke() {
     let msg = next(&rx, "revoke", |m| {
         matches!(m, IssueMsg::Revoked { .. } | IssueMsg::RevokeFailed(_))
     });
-    assert!(matches!(msg, IssueMsg::Revoked { changed: true, .. }), "{msg:?}");
-    next(&rx, "revoked state", |m| {
-        matches!(m, IssueMsg::Badges { lines, .. } if lines.first().is_some_and(|l| l.revoked_at.is_some()))
-    });
-    let c = store.credential(&stored[0].id).expect("read").expect("stored");
+    assert!(
+        matches!(msg, IssueMsg::Revoked { changed: true, .. }),
+        "{msg:?}"
+    );
+    next(
+        &rx,
+        "revoked state",
+        |m| matches!(m, IssueMsg::Badges { lines, .. } if lines.first().is_some_and(|l| l.revoked_at.is_some())),
+    );
+    let c = store
+        .credential(&stored[0].id)
+        .expect("read")
+        .expect("stored");
     assert_eq!(c.revoked_reason.as_deref(), Some("wrong person"));
     assert!(event.issued_dir().join("status-list.json").exists());
     worker.finish();
@@ -170,7 +188,8 @@ fn closing_time_preview_bulk_issue_and_print() {
     });
     let progress = next(&rx, "progress", |m| matches!(m, IssueMsg::Progress { .. }));
     assert!(matches!(progress, IssueMsg::Progress { total, .. } if total == awards.len()));
-    let IssueMsg::BulkDone(summary) = next(&rx, "bulk done", |m| matches!(m, IssueMsg::BulkDone(_)))
+    let IssueMsg::BulkDone(summary) =
+        next(&rx, "bulk done", |m| matches!(m, IssueMsg::BulkDone(_)))
     else {
         unreachable!()
     };
@@ -183,7 +202,12 @@ fn closing_time_preview_bulk_issue_and_print() {
     let msg = next(&rx, "print", |m| {
         matches!(m, IssueMsg::Printed { .. } | IssueMsg::PrintFailed { .. })
     });
-    let IssueMsg::Printed { path, count, attendee } = msg else {
+    let IssueMsg::Printed {
+        path,
+        count,
+        attendee,
+    } = msg
+    else {
         panic!("{msg:?}");
     };
     assert_eq!((count, attendee), (awards.len(), None));

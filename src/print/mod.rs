@@ -7,8 +7,8 @@ pub mod layout;
 pub mod pdf;
 pub mod text;
 
-pub use cards::cards_for;
 pub use self::csv::{ClaimRow, export_claims_csv};
+pub use cards::cards_for;
 pub use layout::Layout;
 pub use pdf::{Card, render_pdf, short_url};
 

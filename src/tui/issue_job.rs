@@ -201,7 +201,8 @@ impl Job {
                 say(&self.events, msg);
             }
             IssueRequest::PrintCredentials(ids) => {
-                let (event, lang, events) = (self.event.clone(), self.cat.lang(), self.events.clone());
+                let (event, lang, events) =
+                    (self.event.clone(), self.cat.lang(), self.events.clone());
                 if let Ok(t) = thread::Builder::new()
                     .name("desk-print".into())
                     .spawn(move || issue_print::print_many(&event, lang, &ids, &events))
@@ -295,8 +296,7 @@ impl Job {
         }
         if !awards.is_empty() {
             let key = self.key()?;
-            let issuer =
-                Issuer::new(&event, key, SystemClock.now()).map_err(|e| e.to_string())?;
+            let issuer = Issuer::new(&event, key, SystemClock.now()).map_err(|e| e.to_string())?;
             let actor = self.actor.clone();
             let store = self.store()?;
             issue_awards(&issuer, store, &awards, &actor).map_err(|e| e.to_string())?;
@@ -411,7 +411,10 @@ impl Job {
                             )
                             .map_err(|e| e.to_string())
                     });
-                say(&events, IssueMsg::BulkDone(summary(result, blocked, started)));
+                say(
+                    &events,
+                    IssueMsg::BulkDone(summary(result, blocked, started)),
+                );
             });
         self.bulk_thread = spawned.ok();
     }
@@ -467,7 +470,11 @@ fn issue_awards(
     issuer.issue(store, awards, &mut OsRandomness, actor, &never, &mut |_| {})
 }
 
-fn load_key(event: &EventDir, passphrase: Option<&str>, cat: &Catalog) -> Result<IssuerKey, String> {
+fn load_key(
+    event: &EventDir,
+    passphrase: Option<&str>,
+    cat: &Catalog,
+) -> Result<IssuerKey, String> {
     keys::load(event.root(), passphrase).map_err(|e| match e {
         KeyError::PassphraseRequired { .. } | KeyError::WrongPassphrase { .. } => {
             format!("{e} — {}", cat.get("issue-passphrase-hint"))

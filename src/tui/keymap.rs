@@ -119,7 +119,11 @@ pub const DESK: &[Binding] = &[
     b(&[k(KeyCode::F(7))], Command::IssuePick, "key-issue-pick"),
     b(&[ctrl('p')], Command::Print, "key-print"),
     b(&[ctrl('r')], Command::Revoke, "key-revoke"),
-    b(&[k(KeyCode::F(9))], Command::IssueScreen, "key-issue-screen"),
+    b(
+        &[k(KeyCode::F(9))],
+        Command::IssueScreen,
+        "key-issue-screen",
+    ),
     QUIT,
 ];
 
@@ -179,7 +183,11 @@ const IMPORT: &[Binding] = &[
 
 const ISSUE_PICK: &[Binding] = &[
     b(&[k(KeyCode::Up)], Command::Up, "key-move"),
-    b(&[k(KeyCode::Down), k(KeyCode::Tab)], Command::Down, "key-move"),
+    b(
+        &[k(KeyCode::Down), k(KeyCode::Tab)],
+        Command::Down,
+        "key-move",
+    ),
     b(&[k(KeyCode::Enter)], Command::Submit, "key-issue-this"),
     b(
         &[k(KeyCode::Esc), k(KeyCode::F(7))],
@@ -191,7 +199,11 @@ const ISSUE_PICK: &[Binding] = &[
 
 const ISSUE_CARD: &[Binding] = &[
     b(&[k(KeyCode::Left)], Command::Left, "key-other-badge"),
-    b(&[k(KeyCode::Right), k(KeyCode::Tab)], Command::Right, "key-other-badge"),
+    b(
+        &[k(KeyCode::Right), k(KeyCode::Tab)],
+        Command::Right,
+        "key-other-badge",
+    ),
     b(&[ctrl('p')], Command::Print, "key-print"),
     b(
         &[k(KeyCode::Esc), k(KeyCode::Enter), k(KeyCode::F(6))],
@@ -210,13 +222,21 @@ const ISSUE_SCREEN: &[Binding] = &[
         Command::Print,
         "key-print-issued",
     ),
-    b(&[k(KeyCode::Esc), k(KeyCode::F(9))], Command::Cancel, "key-issue-stop"),
+    b(
+        &[k(KeyCode::Esc), k(KeyCode::F(9))],
+        Command::Cancel,
+        "key-issue-stop",
+    ),
     QUIT,
 ];
 
 const REVOKE: &[Binding] = &[
     b(&[k(KeyCode::Up)], Command::Up, "key-move"),
-    b(&[k(KeyCode::Down), k(KeyCode::Tab)], Command::Down, "key-move"),
+    b(
+        &[k(KeyCode::Down), k(KeyCode::Tab)],
+        Command::Down,
+        "key-move",
+    ),
     b(&[k(KeyCode::Enter)], Command::Submit, "key-revoke-confirm"),
     b(&[k(KeyCode::Esc)], Command::Cancel, "key-cancel"),
     b(&[k(KeyCode::Backspace)], Command::Backspace, "key-clear"),

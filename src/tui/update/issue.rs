@@ -9,8 +9,8 @@ use super::super::action::{Action, Command};
 use super::super::app::{App, FlashKind, Overlay};
 use super::super::effect::Effect;
 use super::super::issuing::{
-    IssueMsg, IssueOverlay, IssueRequest, IssueScreen, PickState, ReadyCard,
-    RevokePrompt, ScreenStage,
+    IssueMsg, IssueOverlay, IssueRequest, IssueScreen, PickState, ReadyCard, RevokePrompt,
+    ScreenStage,
 };
 use super::{flash, name_of};
 
@@ -64,7 +64,9 @@ fn issue_earned(app: &mut App, id: i64, at: Instant, fx: &mut Vec<Effect>) {
     let keys = earned(app, id);
     if keys.is_empty() {
         let name = name_of(app, id);
-        let text = app.cat.fmt("issue-nothing-earned", &[("name", name.into())]);
+        let text = app
+            .cat
+            .fmt("issue-nothing-earned", &[("name", name.into())]);
         return flash(app, FlashKind::Info, text);
     }
     // Badges already held come back as their claim card again (nothing is issued twice).
@@ -106,7 +108,12 @@ fn open_revoke(app: &mut App, id: i64) {
         .unwrap_or_default()
         .iter()
         .filter(|b| b.live())
-        .map(|b| (b.id.clone(), app.issuing.achievement_name(&b.achievement_key)))
+        .map(|b| {
+            (
+                b.id.clone(),
+                app.issuing.achievement_name(&b.achievement_key),
+            )
+        })
         .collect();
     if choices.is_empty() {
         let name = name_of(app, id);
@@ -159,7 +166,11 @@ pub fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                 Command::Down => pick.selected = (pick.selected + 1).min(n.saturating_sub(1)),
                 Command::Submit => {
                     let id = pick.attendee_id;
-                    let key = app.issuing.achievements.get(pick.selected).map(|a| a.key.clone());
+                    let key = app
+                        .issuing
+                        .achievements
+                        .get(pick.selected)
+                        .map(|a| a.key.clone());
                     app.overlay = Overlay::None;
                     if let Some(key) = key {
                         send_desk(app, id, vec![key], at, fx);
@@ -246,7 +257,9 @@ pub fn on_msg(app: &mut App, msg: IssueMsg, fx: &mut Vec<Effect>) {
             app.issuing.desk_busy = None;
             let name = name_of(app, attendee_id);
             if items.is_empty() {
-                let text = app.cat.fmt("issue-nothing-earned", &[("name", name.into())]);
+                let text = app
+                    .cat
+                    .fmt("issue-nothing-earned", &[("name", name.into())]);
                 return flash(app, FlashKind::Info, text);
             }
             let fresh = items.iter().filter(|i| !i.already).count();
@@ -299,7 +312,9 @@ pub fn on_msg(app: &mut App, msg: IssueMsg, fx: &mut Vec<Effect>) {
             attendee: Some(id),
             error,
         } => {
-            let text = app.cat.fmt("print-failed", &[("error", error.as_str().into())]);
+            let text = app
+                .cat
+                .fmt("print-failed", &[("error", error.as_str().into())]);
             flash(app, FlashKind::Error, text);
             if let Some(card) = card_of(app, id) {
                 card.printed = Some(Err(error));
@@ -315,7 +330,11 @@ pub fn on_msg(app: &mut App, msg: IssueMsg, fx: &mut Vec<Effect>) {
                 app.overlay = Overlay::None;
             }
             let name = name_of(app, attendee_id);
-            let id = if changed { "revoke-done" } else { "revoke-already" };
+            let id = if changed {
+                "revoke-done"
+            } else {
+                "revoke-already"
+            };
             let text = app.cat.fmt(id, &[("name", name.into())]);
             flash(app, FlashKind::Ok, text);
         }
@@ -343,4 +362,3 @@ fn card_of(app: &mut App, id: i64) -> Option<&mut ReadyCard> {
         _ => None,
     }
 }
-

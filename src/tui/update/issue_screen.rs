@@ -12,7 +12,12 @@ use super::super::issuing::{
 use super::flash;
 
 /// Handles a key on the screen; true when the screen closes.
-pub fn on_command(screen: &mut IssueScreen, cmd: Command, at: Instant, fx: &mut Vec<Effect>) -> bool {
+pub fn on_command(
+    screen: &mut IssueScreen,
+    cmd: Command,
+    at: Instant,
+    fx: &mut Vec<Effect>,
+) -> bool {
     match &mut screen.stage {
         ScreenStage::Loading | ScreenStage::Failed(_) => {
             matches!(cmd, Command::Cancel | Command::Submit)

@@ -114,10 +114,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Context::Picker => forms::on_picker(app, action, &mut fx),
             Context::WalkIn => forms::on_walk_in(app, action, &mut fx),
             Context::Import => super::import::on_action(app, action, &mut fx),
-            Context::IssuePick
-            | Context::IssueCard
-            | Context::IssueScreen
-            | Context::Revoke => issue::on_action(app, action, &mut fx),
+            Context::IssuePick | Context::IssueCard | Context::IssueScreen | Context::Revoke => {
+                issue::on_action(app, action, &mut fx)
+            }
         },
     }
     fx

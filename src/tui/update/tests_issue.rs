@@ -11,8 +11,8 @@ use super::*;
 use crate::event::AwardRule;
 use crate::i18n::Lang;
 use crate::tui::issuing::{
-    AchievementItem, BadgeLine, Badges, IssueMsg, IssueOverlay, IssueRequest, PlanRow,
-    PrintState, ReadyItem, ScreenStage, Summary,
+    AchievementItem, BadgeLine, Badges, IssueMsg, IssueOverlay, IssueRequest, PlanRow, PrintState,
+    ReadyItem, ScreenStage, Summary,
 };
 
 fn achievements() -> Vec<AchievementItem> {
@@ -50,7 +50,10 @@ fn select(app: &mut App, query: &str) -> Vec<Effect> {
     let mut fx = update(app, cmd(Command::ClearSearch));
     let t0 = Instant::now();
     for (i, c) in query.chars().enumerate() {
-        fx.extend(update(app, Action::Type(c, t0 + Duration::from_millis(200 * i as u64))));
+        fx.extend(update(
+            app,
+            Action::Type(c, t0 + Duration::from_millis(200 * i as u64)),
+        ));
     }
     fx
 }
@@ -64,7 +67,10 @@ fn msg(m: IssueMsg) -> Action {
 }
 
 fn flash_text(app: &App) -> String {
-    app.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default()
+    app.flash
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_default()
 }
 
 fn overlay(app: &App) -> Option<&IssueOverlay> {
@@ -192,10 +198,7 @@ fn nothing_earned_and_failures_are_said() {
         }),
     );
     assert_eq!(app.issuing.desk_busy, None);
-    assert_eq!(
-        app.flash.as_ref().map(|f| f.kind),
-        Some(FlashKind::Error)
-    );
+    assert_eq!(app.flash.as_ref().map(|f| f.kind), Some(FlashKind::Error));
     assert!(flash_text(&app).contains("NOT issued to Zoé Martin: disk full"));
 }
 
@@ -311,7 +314,12 @@ fn revoke_asks_which_badge_and_why() {
     let Some(IssueOverlay::Revoke(p)) = overlay(&app) else {
         panic!("prompt expected");
     };
-    assert!(p.error.as_deref().unwrap_or("").contains("reason is needed"));
+    assert!(
+        p.error
+            .as_deref()
+            .unwrap_or("")
+            .contains("reason is needed")
+    );
     for c in "wrong personx".chars() {
         update(&mut app, Action::Type(c, Instant::now()));
     }
@@ -408,7 +416,10 @@ fn issue_screen_previews_confirms_runs_cancels_and_prints() {
     else {
         panic!("running expected");
     };
-    assert_eq!((*done, *rate, *remaining), (2, Some(2.0), Some(Duration::from_secs(1))));
+    assert_eq!(
+        (*done, *rate, *remaining),
+        (2, Some(2.0), Some(Duration::from_secs(1)))
+    );
     // Esc cancels (once), and the screen stays until the run reports.
     assert_eq!(
         update(&mut app, cmd(Command::Cancel)),
@@ -431,7 +442,10 @@ fn issue_screen_previews_confirms_runs_cancels_and_prints() {
             "c2".into()
         ]))]
     );
-    assert!(update(&mut app, cmd(Command::Print)).is_empty(), "one print at a time");
+    assert!(
+        update(&mut app, cmd(Command::Print)).is_empty(),
+        "one print at a time"
+    );
     update(&mut app, cmd(Command::Cancel));
     assert_eq!(context(&app), Context::IssueScreen, "not while printing");
     let path = PathBuf::from("/ev/print/claim-cards.pdf");

@@ -56,7 +56,13 @@ pub fn lines(app: &App, id: i64) -> Vec<Line<'static>> {
             Span::styled(format!("{mark} "), style),
             Span::raw(name),
         ]));
-        out.push(Line::styled(format!("  {issued} · {state}"), style));
+        // A revocation says when and why; otherwise the issue time and the claim.
+        let detail = if b.revoked_at.is_some() {
+            format!("  {state}")
+        } else {
+            format!("  {issued} · {state}")
+        };
+        out.push(Line::styled(detail, style));
     }
     out
 }

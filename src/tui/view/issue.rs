@@ -36,7 +36,8 @@ pub fn render(app: &App, screen: &IssueScreen, area: Rect, buf: &mut Buffer) {
         }
         ScreenStage::Failed(e) => Paragraph::new(vec![
             Line::styled(
-                app.cat.fmt("issue-plan-failed", &[("error", sanitize(e).into())]),
+                app.cat
+                    .fmt("issue-plan-failed", &[("error", sanitize(e).into())]),
                 app.theme.error(),
             ),
             Line::raw(""),
@@ -52,7 +53,15 @@ pub fn render(app: &App, screen: &IssueScreen, area: Rect, buf: &mut Buffer) {
             remaining,
             cancelling,
             ..
-        } => running(app, (*done, *total), *rate, *remaining, *cancelling, inner, buf),
+        } => running(
+            app,
+            (*done, *total),
+            *rate,
+            *remaining,
+            *cancelling,
+            inner,
+            buf,
+        ),
         ScreenStage::Done(summary) => done(app, summary, screen.print.as_ref(), inner, buf),
     }
 }
@@ -101,12 +110,19 @@ fn preview(app: &App, rows: &[PlanRow], scroll: usize, area: Rect, buf: &mut Buf
         details.push(Line::styled(
             app.cat.fmt(
                 "issue-blocked-title",
-                &[("badge", sanitize(&r.name).into()), ("count", r.blocked.len().into())],
+                &[
+                    ("badge", sanitize(&r.name).into()),
+                    ("count", r.blocked.len().into()),
+                ],
             ),
             app.theme.info(),
         ));
         for (name, why) in r.blocked.iter().take(BLOCKED_SHOWN) {
-            details.push(Line::raw(format!("  {} — {}", sanitize(name), sanitize(why))));
+            details.push(Line::raw(format!(
+                "  {} — {}",
+                sanitize(name),
+                sanitize(why)
+            )));
         }
         if r.blocked.len() > BLOCKED_SHOWN {
             details.push(Line::styled(
@@ -166,8 +182,10 @@ fn running(
     buf: &mut Buffer,
 ) {
     let mut lines = vec![Line::styled(
-        app.cat
-            .fmt("issue-progress", &[("done", done.into()), ("total", total.into())]),
+        app.cat.fmt(
+            "issue-progress",
+            &[("done", done.into()), ("total", total.into())],
+        ),
         app.theme.header(),
     )];
     let pace = match (rate, remaining) {
@@ -192,7 +210,11 @@ fn running(
         .wrap(Wrap { trim: false })
         .render(area, buf);
     if area.height >= 2 {
-        let ratio = if total == 0 { 0.0 } else { done as f64 / total as f64 };
+        let ratio = if total == 0 {
+            0.0
+        } else {
+            done as f64 / total as f64
+        };
         Gauge::default()
             .ratio(ratio.clamp(0.0, 1.0))
             .gauge_style(app.theme.ok())
@@ -205,28 +227,35 @@ fn done(app: &App, s: &Summary, print: Option<&PrintState>, area: Rect, buf: &mu
     let mut lines = Vec::new();
     let n = s.issued.len();
     let head = if s.cancelled {
-        app.cat.fmt("issue-summary-cancelled", &[("count", n.into())])
+        app.cat
+            .fmt("issue-summary-cancelled", &[("count", n.into())])
     } else {
         app.cat.fmt(
             "issue-summary-done",
             &[("count", n.into()), ("time", duration(s.elapsed).into())],
         )
     };
-    lines.push(Line::styled(head, if s.cancelled { t.info() } else { t.ok() }));
+    lines.push(Line::styled(
+        head,
+        if s.cancelled { t.info() } else { t.ok() },
+    ));
     if let Some(e) = &s.error {
         lines.push(Line::styled(
-            app.cat.fmt("issue-summary-error", &[("error", sanitize(e).into())]),
+            app.cat
+                .fmt("issue-summary-error", &[("error", sanitize(e).into())]),
             t.error(),
         ));
     }
     if s.skipped > 0 {
         lines.push(Line::raw(
-            app.cat.fmt("issue-summary-skipped", &[("count", s.skipped.into())]),
+            app.cat
+                .fmt("issue-summary-skipped", &[("count", s.skipped.into())]),
         ));
     }
     if s.blocked > 0 {
         lines.push(Line::raw(
-            app.cat.fmt("issue-summary-blocked", &[("count", s.blocked.into())]),
+            app.cat
+                .fmt("issue-summary-blocked", &[("count", s.blocked.into())]),
         ));
     }
     lines.push(Line::raw(""));
@@ -250,7 +279,8 @@ fn done(app: &App, s: &Summary, print: Option<&PrintState>, area: Rect, buf: &mu
             t.ok(),
         )),
         Some(PrintState::Failed(e)) => lines.push(Line::styled(
-            app.cat.fmt("print-failed", &[("error", sanitize(e).into())]),
+            app.cat
+                .fmt("print-failed", &[("error", sanitize(e).into())]),
             t.error(),
         )),
     }

@@ -36,10 +36,7 @@ pub fn pick(app: &App, pick: &PickState, area: Rect, buf: &mut Buffer) {
     let w: u16 = 64;
     let mut lines: Vec<Line> = Vec::new();
     for (i, a) in app.issuing.achievements.iter().enumerate() {
-        let state = if let Some(b) = held
-            .iter()
-            .find(|b| b.live() && b.achievement_key == a.key)
-        {
+        let state = if let Some(b) = held.iter().find(|b| b.live() && b.achievement_key == a.key) {
             app.cat
                 .fmt("pick-held", &[("time", app.hhmm(b.issued_at).into())])
         } else if earned.contains(&a.key) {
@@ -65,7 +62,11 @@ pub fn pick(app: &App, pick: &PickState, area: Rect, buf: &mut Buffer) {
     Clear.render(popup, buf);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
-        .block(frame(app, app.cat.fmt("pick-title", &[("name", sanitize(&name).into())])))
+        .block(frame(
+            app,
+            app.cat
+                .fmt("pick-title", &[("name", sanitize(&name).into())]),
+        ))
         .render(popup, buf);
 }
 
@@ -86,14 +87,20 @@ pub fn revoke(app: &App, p: &RevokePrompt, area: Rect, buf: &mut Buffer) {
         .collect();
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
-        Span::styled(format!("{} › ", app.cat.get("revoke-reason")), app.theme.key()),
+        Span::styled(
+            format!("{} › ", app.cat.get("revoke-reason")),
+            app.theme.key(),
+        ),
         Span::raw(sanitize(&p.reason)),
         Span::styled("▏", app.theme.key()),
     ]));
     if let Some(e) = &p.error {
         lines.push(Line::styled(sanitize(e), app.theme.error()));
     } else if p.busy {
-        lines.push(Line::styled(app.cat.get("revoke-running"), app.theme.info()));
+        lines.push(Line::styled(
+            app.cat.get("revoke-running"),
+            app.theme.info(),
+        ));
     } else {
         lines.push(Line::styled(app.cat.get("revoke-warning"), app.theme.dim()));
     }
@@ -102,6 +109,10 @@ pub fn revoke(app: &App, p: &RevokePrompt, area: Rect, buf: &mut Buffer) {
     Clear.render(popup, buf);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
-        .block(frame(app, app.cat.fmt("revoke-title", &[("name", sanitize(&name).into())])))
+        .block(frame(
+            app,
+            app.cat
+                .fmt("revoke-title", &[("name", sanitize(&name).into())]),
+        ))
         .render(popup, buf);
 }

@@ -1,8 +1,8 @@
 //! Views: pure functions of the model, drawn into a buffer. `DeskView(&app)` draws everything;
 //! each screen and overlay has its own file. Views never change state and never do I/O.
 
-mod checkin;
 mod badges;
+mod checkin;
 mod detail;
 mod help;
 mod import;

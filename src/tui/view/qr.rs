@@ -45,9 +45,19 @@ pub fn fit(m: &QrMatrix, area: Rect) -> Option<QrFit> {
         let cols = u16::try_from(side).ok()?;
         let rows = u16::try_from(side.div_ceil(2)).ok()?;
         if rows <= area.height && cols.saturating_add(TEXT_MIN + 1) <= area.width {
-            Some(QrFit { quiet, cols, rows, beside: true })
+            Some(QrFit {
+                quiet,
+                cols,
+                rows,
+                beside: true,
+            })
         } else if cols <= area.width && rows.saturating_add(4) <= area.height {
-            Some(QrFit { quiet, cols, rows, beside: false })
+            Some(QrFit {
+                quiet,
+                cols,
+                rows,
+                beside: false,
+            })
         } else {
             None
         }
@@ -92,7 +102,10 @@ pub fn render(app: &App, card: &ReadyCard, area: Rect, buf: &mut Buffer) {
     if card.items.len() > 1 {
         let of = app.cat.fmt(
             "card-count",
-            &[("n", (card.shown + 1).into()), ("total", card.items.len().into())],
+            &[
+                ("n", (card.shown + 1).into()),
+                ("total", card.items.len().into()),
+            ],
         );
         badge.push(Span::styled(format!(" ({of})"), t.dim()));
     }
@@ -146,16 +159,31 @@ pub fn render(app: &App, card: &ReadyCard, area: Rect, buf: &mut Buffer) {
     }
     if let Some(took) = app.issuing.last_ready {
         text.push(Line::styled(
-            app.cat.fmt("card-ready-in", &[("ms", took.as_millis().to_string().into())]),
+            app.cat.fmt(
+                "card-ready-in",
+                &[("ms", took.as_millis().to_string().into())],
+            ),
             t.dim(),
         ));
     }
     let text_area = match placed {
         Some((m, f)) => {
             let y = area.y + (area.height - f.rows.min(area.height)) / 2;
-            draw_qr(m, f.quiet, f, area.x, if f.beside { y } else { area.y }, buf);
+            draw_qr(
+                m,
+                f.quiet,
+                f,
+                area.x,
+                if f.beside { y } else { area.y },
+                buf,
+            );
             if f.beside {
-                Rect::new(area.x + f.cols + 1, area.y, area.width - f.cols - 1, area.height)
+                Rect::new(
+                    area.x + f.cols + 1,
+                    area.y,
+                    area.width - f.cols - 1,
+                    area.height,
+                )
             } else {
                 Rect::new(area.x, area.y + f.rows, area.width, area.height - f.rows)
             }
