@@ -240,7 +240,7 @@ pub fn take_card_start(app: &mut App) -> Option<Instant> {
 }
 
 /// What the issue worker reports.
-pub fn on_msg(app: &mut App, msg: IssueMsg, fx: &mut Vec<Effect>) {
+pub fn on_msg(app: &mut App, msg: IssueMsg) {
     match msg {
         IssueMsg::Badges { attendee_id, lines } => {
             if app.selected_attendee().map(|a| a.id) == Some(attendee_id) {
@@ -349,7 +349,7 @@ pub fn on_msg(app: &mut App, msg: IssueMsg, fx: &mut Vec<Effect>) {
                 flash(app, FlashKind::Error, text);
             }
         }
-        other => super::issue_screen::on_msg(app, other, fx),
+        other => super::issue_screen::on_msg(app, other),
     }
 }
 

@@ -100,7 +100,7 @@ pub fn pace(done: usize, total: usize, elapsed: Duration) -> (Option<f64>, Optio
 }
 
 /// The worker's reports about the screen's work.
-pub fn on_msg(app: &mut App, msg: IssueMsg, _fx: &mut [Effect]) {
+pub fn on_msg(app: &mut App, msg: IssueMsg) {
     let Some(screen) = screen(app) else {
         // The screen was closed (only possible before confirming): tell the result anyway.
         if let IssueMsg::BulkDone(s) = msg {
@@ -114,10 +114,8 @@ pub fn on_msg(app: &mut App, msg: IssueMsg, _fx: &mut [Effect]) {
         return;
     };
     match msg {
-        IssueMsg::Plan(rows) => {
-            if screen.stage == ScreenStage::Loading {
-                screen.stage = ScreenStage::Preview { rows, scroll: 0 };
-            }
+        IssueMsg::Plan(rows) if screen.stage == ScreenStage::Loading => {
+            screen.stage = ScreenStage::Preview { rows, scroll: 0 };
         }
         IssueMsg::PlanFailed(e) => screen.stage = ScreenStage::Failed(e),
         IssueMsg::Progress {

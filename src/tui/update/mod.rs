@@ -98,7 +98,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::WalkInFailed(error) => forms::walk_in_failed(app, error),
         Action::Import(msg) => super::import::on_msg(app, msg, &mut fx),
-        Action::Issue(msg) => issue::on_msg(app, msg, &mut fx),
+        Action::Issue(msg) => issue::on_msg(app, msg),
         action if app.phase != Phase::Ready => {
             // While loading (or after a failure) only quitting means something.
             let _ = action;

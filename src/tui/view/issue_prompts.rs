@@ -105,7 +105,7 @@ pub fn revoke(app: &App, p: &RevokePrompt, area: Rect, buf: &mut Buffer) {
         lines.push(Line::styled(app.cat.get("revoke-warning"), app.theme.dim()));
     }
     lines.push(hints(app, Context::Revoke));
-    let popup = centered(area, 64, lines.len() as u16 + 4);
+    let popup = centered(area, 64, lines.len() as u16 + 2);
     Clear.render(popup, buf);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })

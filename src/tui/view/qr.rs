@@ -119,12 +119,12 @@ pub fn render(app: &App, card: &ReadyCard, area: Rect, buf: &mut Buffer) {
         (Some(url), Some(_)) => {
             text.push(Line::styled(app.cat.get("card-scan"), t.base()));
             text.push(Line::raw(""));
-            text.push(Line::styled(url.clone(), t.key()));
+            text.push(Line::styled(sanitize(url), t.key()));
         }
         (Some(url), None) => {
             text.push(Line::styled(app.cat.get("card-too-small"), t.info()));
             text.push(Line::raw(""));
-            text.push(Line::styled(url.clone(), t.key()));
+            text.push(Line::styled(sanitize(url), t.key()));
         }
         (None, _) => {
             text.push(Line::styled(app.cat.get("card-no-base-url"), t.info()));
@@ -149,7 +149,7 @@ pub fn render(app: &App, card: &ReadyCard, area: Rect, buf: &mut Buffer) {
     }
     let fr = app.cat.lang() == crate::i18n::Lang::Fr;
     for (keys, help) in keymap::help_lines(Context::IssueCard, fr) {
-        if help == "key-other-badge" && card.items.len() < 2 || help == "key-quit" {
+        if (help == "key-other-badge" && card.items.len() < 2) || help == "key-quit" {
             continue;
         }
         text.push(Line::from(vec![
