@@ -28,7 +28,6 @@ history-loading = Loading history…
 history-tick = { $time } ✔ { $activity } ({ $actor })
 history-undo = { $time } ↶ { $activity } undone ({ $actor })
 badges-title = Badges
-badges-later = Issued and claimed badges appear here once badges are issued.
 activity = Activity: { $name }
 no-activity = no activity configured
 counts-activity = { $checked }/{ $total } here
@@ -104,3 +103,120 @@ hint-pick-activity = activity
 hint-filter = filter
 hint-help = help
 hint-quit = quit
+badges-loading = Loading badges…
+badges-signing = Signing…
+badges-none = No badge yet. F6 issues what they earned, F7 chooses one.
+badge-issued = issued { $time }
+badge-claimed = claimed { $time }
+badge-unclaimed = not claimed
+badge-revoked = revoked { $time }: { $reason }
+key-issue = issue the badges they earned, show the claim QR
+key-issue-pick = choose one badge to issue (manual ones too)
+key-print = print their claim card (PDF, event folder)
+key-revoke = revoke one of their badges
+key-issue-screen = issue screen: everyone’s badges, at closing
+key-issue-this = issue this badge
+key-other-badge = other badge
+key-close = close
+key-issue-confirm = confirm / close
+key-print-issued = print the claim cards just issued
+key-issue-stop = cancel / close
+key-revoke-confirm = revoke
+hint-issue = badges
+blocked-no-identity = no recipient identity: no e-mail, and names_in_badges = false
+issue-passphrase-hint = start the desk with BADGEDESK_KEY_PASSPHRASE set
+issue-no-achievements = No badge in event.toml: add [[achievements]] to issue badges.
+issue-nothing-earned = { $name } has not earned a badge yet; F7 chooses one to issue by hand.
+issue-busy = Still signing the previous badge; one moment.
+issue-signing = Signing the badges of { $name }…
+issue-done = { $count ->
+    [0] { $name } already holds these badges: here is the claim card.
+    [one] ✔ One badge issued to { $name }.
+   *[other] ✔ { $count } badges issued to { $name }.
+}
+issue-failed = Badge NOT issued to { $name }: { $error }
+print-no-base-url = No claim address in event.toml ([claim] base_url): claim cards need one.
+print-nothing = No live badge to print.
+print-running = Printing the claim card of { $name }…
+print-done = { $count ->
+    [one] Claim card of { $name } written: { $path }
+   *[other] { $count } claim cards of { $name } written: { $path }
+}
+print-failed = Printing failed: { $error }
+revoke-nothing = { $name } holds no badge to revoke.
+revoke-title = Revoke a badge of { $name }
+revoke-reason = Reason
+revoke-need-reason = A reason is needed (it goes into the audit log).
+revoke-running = Revoking…
+revoke-warning = The badge stops being valid for everyone who checks it.
+revoke-done = Badge of { $name } revoked.
+revoke-already = That badge of { $name } was already revoked.
+revoke-failed = Revocation failed: { $error }
+card-title = Claim your badge
+card-count = { $n } of { $total }
+card-already = Issued earlier: the same badge, shown again.
+card-scan = Scan with a phone camera to claim it:
+card-too-small = The terminal is too small for the QR code; enlarge it, or give this link:
+card-no-base-url = No QR code: event.toml has no claim address ([claim] base_url), so the badge is handed over as this file:
+card-printed = Card written: { $path }
+card-ready-in = ready in { $ms } ms
+pick-title = Issue a badge to { $name }
+pick-held = issued { $time }
+pick-earned = earned
+pick-manual = by hand
+pick-by-hand = not earned: by hand
+issue-title = Issue badges
+issue-planning = Checking who earned what…
+issue-plan-failed = Could not prepare the issue: { $error }
+issue-close = Enter or Esc closes.
+issue-col-badge = Badge
+issue-col-new = to issue
+issue-col-already = held
+issue-col-blocked = blocked
+issue-blocked-title = { $badge }: { $count ->
+    [one] one person blocked
+   *[other] { $count } people blocked
+}
+issue-blocked-more = … and { $count } more
+issue-nothing = Nothing to issue: everyone already holds what they earned. Esc closes.
+issue-confirm = { $count ->
+    [one] Enter issues one badge now · Esc closes
+   *[other] Enter issues { $count } badges now · Esc closes
+}
+issue-progress = Issuing: { $done } / { $total }
+issue-rate = { $rate } per second · about { $left } left
+issue-rate-unknown = Starting…
+issue-cancel-hint = Esc stops after the current batch (what is done stays done).
+issue-cancelling = Stopping after the current batch…
+issue-summary-done = { $count ->
+    [0] Done: no badge issued.
+    [one] Done: one badge issued in { $time }.
+   *[other] Done: { $count } badges issued in { $time }.
+}
+issue-summary-cancelled = { $count ->
+    [0] Cancelled: no badge issued. Run it again to issue them.
+    [one] Cancelled after one badge. Run it again to issue the rest.
+   *[other] Cancelled after { $count } badges. Run it again to issue the rest.
+}
+issue-summary-error = Stopped by an error: { $error }
+issue-summary-skipped = { $count ->
+    [one] One was issued elsewhere meanwhile (not issued twice).
+   *[other] { $count } were issued elsewhere meanwhile (not issued twice).
+}
+issue-summary-blocked = { $count ->
+    [one] One person was blocked (see the preview).
+   *[other] { $count } people were blocked (see the preview).
+}
+issue-summary-issued = { $count ->
+    [one] Issue finished: one badge issued.
+   *[other] Issue finished: { $count } badges issued.
+}
+issue-print-offer = { $count ->
+    [one] P prints its claim card (PDF in the event folder).
+   *[other] P prints the { $count } claim cards just issued (PDF in the event folder).
+}
+issue-printing = Writing the claim cards…
+issue-printed = { $count ->
+    [one] One claim card written: { $path }
+   *[other] { $count } claim cards written: { $path }
+}

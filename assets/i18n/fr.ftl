@@ -28,7 +28,6 @@ history-loading = Chargement de l’historique…
 history-tick = { $time } ✔ { $activity } ({ $actor })
 history-undo = { $time } ↶ { $activity } annulé ({ $actor })
 badges-title = Badges
-badges-later = Les badges émis et récupérés s’afficheront ici une fois les badges émis.
 activity = Activité : { $name }
 no-activity = aucune activité configurée
 counts-activity = { $checked }/{ $total } ici
@@ -110,3 +109,120 @@ hint-pick-activity = activité
 hint-filter = filtre
 hint-help = aide
 hint-quit = quitter
+badges-loading = Chargement des badges…
+badges-signing = Signature en cours…
+badges-none = Aucun badge pour l’instant. F6 émet ceux qui sont mérités, F7 en choisit un.
+badge-issued = émis { $time }
+badge-claimed = récupéré { $time }
+badge-unclaimed = non récupéré
+badge-revoked = révoqué { $time } : { $reason }
+key-issue = émettre ses badges mérités, afficher le QR code
+key-issue-pick = choisir un badge à émettre (manuels compris)
+key-print = imprimer sa carte de récupération (PDF)
+key-revoke = révoquer un de ses badges
+key-issue-screen = écran d’émission : tous les badges, à la clôture
+key-issue-this = émettre ce badge
+key-other-badge = autre badge
+key-close = fermer
+key-issue-confirm = confirmer / fermer
+key-print-issued = imprimer les cartes des badges émis
+key-issue-stop = annuler / fermer
+key-revoke-confirm = révoquer
+hint-issue = badges
+blocked-no-identity = pas d’identité du titulaire : ni e-mail, ni nom (names_in_badges = false)
+issue-passphrase-hint = lancez le guichet avec BADGEDESK_KEY_PASSPHRASE
+issue-no-achievements = Aucun badge dans event.toml : ajoutez des [[achievements]] pour émettre.
+issue-nothing-earned = { $name } n’a encore mérité aucun badge ; F7 en choisit un à émettre à la main.
+issue-busy = Signature du badge précédent en cours, un instant.
+issue-signing = Signature des badges de { $name }…
+issue-done = { $count ->
+    [0] { $name } a déjà ces badges : voici la carte de récupération.
+    [one] ✔ Un badge émis pour { $name }.
+   *[other] ✔ { $count } badges émis pour { $name }.
+}
+issue-failed = Badge NON émis pour { $name } : { $error }
+print-no-base-url = Pas d’adresse de récupération dans event.toml ([claim] base_url) : les cartes en ont besoin.
+print-nothing = Aucun badge valide à imprimer.
+print-running = Impression de la carte de { $name }…
+print-done = { $count ->
+    [one] Carte de { $name } enregistrée : { $path }
+   *[other] { $count } cartes de { $name } enregistrées : { $path }
+}
+print-failed = Échec de l’impression : { $error }
+revoke-nothing = { $name } n’a aucun badge à révoquer.
+revoke-title = Révoquer un badge de { $name }
+revoke-reason = Motif
+revoke-need-reason = Il faut un motif (il est inscrit au journal).
+revoke-running = Révocation en cours…
+revoke-warning = Le badge cessera d’être valide pour quiconque le vérifie.
+revoke-done = Badge de { $name } révoqué.
+revoke-already = Ce badge de { $name } était déjà révoqué.
+revoke-failed = Échec de la révocation : { $error }
+card-title = Récupérez votre badge
+card-count = { $n } sur { $total }
+card-already = Émis plus tôt : le même badge, affiché à nouveau.
+card-scan = Scannez avec l’appareil photo d’un téléphone pour le récupérer :
+card-too-small = Le terminal est trop petit pour le QR code ; agrandissez-le, ou donnez ce lien :
+card-no-base-url = Pas de QR code : event.toml n’a pas d’adresse de récupération ([claim] base_url), le badge se remet sous forme de ce fichier :
+card-printed = Carte enregistrée : { $path }
+card-ready-in = prêt en { $ms } ms
+pick-title = Émettre un badge pour { $name }
+pick-held = émis à { $time }
+pick-earned = mérité
+pick-manual = à la main
+pick-by-hand = non mérité : à la main
+issue-title = Émission des badges
+issue-planning = Calcul de qui a mérité quoi…
+issue-plan-failed = Impossible de préparer l’émission : { $error }
+issue-close = Entrée ou Échap ferme.
+issue-col-badge = Badge
+issue-col-new = à émettre
+issue-col-already = déjà émis
+issue-col-blocked = bloqués
+issue-blocked-title = { $badge } : { $count ->
+    [one] { $count } personne bloquée
+   *[other] { $count } personnes bloquées
+}
+issue-blocked-more = … et { $count } de plus
+issue-nothing = Rien à émettre : chacun a déjà ce qu’il a mérité. Échap ferme.
+issue-confirm = { $count ->
+    [one] Entrée émet { $count } badge maintenant · Échap ferme
+   *[other] Entrée émet { $count } badges maintenant · Échap ferme
+}
+issue-progress = Émission : { $done } / { $total }
+issue-rate = { $rate } par seconde · encore { $left } environ
+issue-rate-unknown = Démarrage…
+issue-cancel-hint = Échap arrête après le lot en cours (ce qui est fait reste fait).
+issue-cancelling = Arrêt après le lot en cours…
+issue-summary-done = { $count ->
+    [0] Terminé : aucun badge émis.
+    [one] Terminé : { $count } badge émis en { $time }.
+   *[other] Terminé : { $count } badges émis en { $time }.
+}
+issue-summary-cancelled = { $count ->
+    [0] Annulé : aucun badge émis. Relancez pour les émettre.
+    [one] Annulé après { $count } badge. Relancez pour émettre le reste.
+   *[other] Annulé après { $count } badges. Relancez pour émettre le reste.
+}
+issue-summary-error = Arrêté par une erreur : { $error }
+issue-summary-skipped = { $count ->
+    [one] { $count } badge émis ailleurs entre-temps (pas émis deux fois).
+   *[other] { $count } badges émis ailleurs entre-temps (pas émis deux fois).
+}
+issue-summary-blocked = { $count ->
+    [one] { $count } personne bloquée (voir l’aperçu).
+   *[other] { $count } personnes bloquées (voir l’aperçu).
+}
+issue-summary-issued = { $count ->
+    [one] Émission terminée : { $count } badge émis.
+   *[other] Émission terminée : { $count } badges émis.
+}
+issue-print-offer = { $count ->
+    [one] P imprime sa carte de récupération (PDF dans le dossier de l’évènement).
+   *[other] P imprime les { $count } cartes de récupération (PDF dans le dossier de l’évènement).
+}
+issue-printing = Écriture des cartes de récupération…
+issue-printed = { $count ->
+    [one] { $count } carte enregistrée : { $path }
+   *[other] { $count } cartes enregistrées : { $path }
+}

@@ -1,12 +1,14 @@
 //! Paper and spreadsheet output of claims: PDF claim cards in three layouts, and the CSV of
 //! claim links for a mail merge.
 
+pub mod cards;
 pub mod csv;
 pub mod layout;
 pub mod pdf;
 pub mod text;
 
 pub use self::csv::{ClaimRow, export_claims_csv};
+pub use cards::cards_for;
 pub use layout::Layout;
 pub use pdf::{Card, render_pdf, short_url};
 

@@ -319,6 +319,14 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// SQLite's `PRAGMA data_version`: changes when another connection (the claim server, the
+    /// CLI, another desk) commits. Polled by the desk to show claims within a second.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     /// Status-list indices already given out (never reused, even after revocation).
     pub fn used_status_indices(&self) -> Result<BTreeSet<u64>, StoreError> {
         let mut stmt = self.conn.prepare_cached(

@@ -9,6 +9,7 @@ use crate::model::Attendee;
 
 use super::app::{HistoryLine, Loaded};
 use super::import::ImportMsg;
+use super::issuing::IssueMsg;
 
 /// A user command that needs no payload: the key table maps keys to these, and the help
 /// overlay lists them.
@@ -39,6 +40,16 @@ pub enum Command {
     Cancel,
     Left,
     Right,
+    /// Issue the selected attendee every badge they have earned (desk).
+    IssueEarned,
+    /// Choose one badge to issue to the selected attendee (manual ones too).
+    IssuePick,
+    /// The closing-time issue screen.
+    IssueScreen,
+    /// Print the selected attendee's claim card (or, on the issue screen, the cards just issued).
+    Print,
+    /// Revoke one of the selected attendee's badges.
+    Revoke,
 }
 
 #[derive(Debug)]
@@ -90,6 +101,7 @@ pub enum Action {
     },
     WalkInFailed(String),
     Import(ImportMsg),
+    Issue(IssueMsg),
 }
 
 /// What the database said about a tick.

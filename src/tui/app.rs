@@ -11,6 +11,7 @@ use crate::model::Attendee;
 use crate::search::{SearchIndex, SearchResult};
 
 use super::import::ImportState;
+use super::issuing::{IssueOverlay, IssuingState};
 use super::theme::Theme;
 
 /// How many ranked hits a query keeps (the list scrolls within them; the count shows all).
@@ -220,6 +221,8 @@ pub enum Overlay {
     },
     WalkIn(WalkInForm),
     Import(Box<ImportState>),
+    /// Issuing, the claim card, the issue screen, revoking (`issuing.rs`).
+    Issue(Box<IssueOverlay>),
 }
 
 /// The start-up phase.
@@ -262,6 +265,8 @@ pub struct App {
     pub flash: Option<Flash>,
     pub pending: Vec<Pending>,
     pub scan: ScanDetector,
+    /// Badges: the detail pane's credentials, desk issue, the issue screen.
+    pub issuing: IssuingState,
     /// Terminal size, from resize events (the list's page size and mouse rows depend on it).
     pub size: (u16, u16),
     pub quit: bool,
@@ -291,6 +296,7 @@ impl App {
             flash: None,
             pending: Vec::new(),
             scan: ScanDetector::default(),
+            issuing: IssuingState::default(),
             size: (80, 24),
             quit: false,
             dirty: true,

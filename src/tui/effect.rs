@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crate::store::WalkIn;
 
 use super::import::ImportRequest;
+use super::issuing::IssueRequest;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -28,4 +29,6 @@ pub enum Effect {
     Import(ImportRequest),
     /// List the CSV files of a folder for the import screen.
     ListCsv(PathBuf),
+    /// Issuing, printing, revoking, watching badges: the issue worker's work.
+    Issue(IssueRequest),
 }

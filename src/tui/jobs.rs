@@ -28,6 +28,8 @@ pub struct Worker {
     actor: String,
     lang: Lang,
     events: Sender<Event>,
+    /// Issuing, printing, revoking and the claimed-state poll (`issue_job.rs`).
+    issue: super::issue_job::IssueWorker,
 }
 
 impl Worker {
@@ -44,7 +46,18 @@ impl Worker {
             .name("desk-store".into())
             .spawn(move || run(&ev, &who, clock.as_ref(), &rx, &out))
             .ok();
+        let passphrase = std::env::var("BADGEDESK_KEY_PASSPHRASE")
+            .ok()
+            .filter(|p| !p.is_empty());
+        let issue = super::issue_job::IssueWorker::spawn(
+            event.clone(),
+            actor.clone(),
+            lang,
+            passphrase,
+            events.clone(),
+        );
         Worker {
+            issue,
             tx: Some(tx),
             handle,
             event,
@@ -55,6 +68,10 @@ impl Worker {
     }
 
     pub fn send(&self, effect: Effect) {
+        if let Effect::Issue(request) = effect {
+            self.issue.send(request);
+            return;
+        }
         if let Effect::Import(request) = effect {
             // A large file must not hold up ticks: imports get their own thread.
             super::import_job::spawn(
@@ -78,6 +95,7 @@ impl Worker {
         if let Some(h) = self.handle.take() {
             let _ = h.join();
         }
+        self.issue.finish();
     }
 }
 
@@ -233,8 +251,8 @@ pub fn perform(
             Err(e) => Action::WalkInFailed(e.to_string()),
         },
         Effect::ListCsv(dir) => Action::Import(ImportMsg::Files(list_csv(&dir))),
-        // `Worker::send` starts import jobs on their own thread; nothing reaches here.
-        Effect::Import(_) => return,
+        // `Worker::send` starts import jobs and hands issue work over; nothing reaches here.
+        Effect::Import(_) | Effect::Issue(_) => return,
     };
     send(events, action);
 }

@@ -15,7 +15,28 @@ pub enum Context {
     Picker,
     WalkIn,
     Import,
+    /// Choosing one badge to issue.
+    IssuePick,
+    /// The claim card (QR) after a desk issue.
+    IssueCard,
+    /// The closing-time issue screen.
+    IssueScreen,
+    /// The revoke prompt.
+    Revoke,
 }
+
+/// Every context, for tests and the help.
+pub const CONTEXTS: [Context; 9] = [
+    Context::Desk,
+    Context::Help,
+    Context::Picker,
+    Context::WalkIn,
+    Context::Import,
+    Context::IssuePick,
+    Context::IssueCard,
+    Context::IssueScreen,
+    Context::Revoke,
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key {
@@ -94,6 +115,15 @@ pub const DESK: &[Binding] = &[
         Command::PreviousActivity,
         "key-next-activity",
     ),
+    b(&[k(KeyCode::F(6))], Command::IssueEarned, "key-issue"),
+    b(&[k(KeyCode::F(7))], Command::IssuePick, "key-issue-pick"),
+    b(&[ctrl('p')], Command::Print, "key-print"),
+    b(&[ctrl('r')], Command::Revoke, "key-revoke"),
+    b(
+        &[k(KeyCode::F(9))],
+        Command::IssueScreen,
+        "key-issue-screen",
+    ),
     QUIT,
 ];
 
@@ -151,6 +181,68 @@ const IMPORT: &[Binding] = &[
     QUIT,
 ];
 
+const ISSUE_PICK: &[Binding] = &[
+    b(&[k(KeyCode::Up)], Command::Up, "key-move"),
+    b(
+        &[k(KeyCode::Down), k(KeyCode::Tab)],
+        Command::Down,
+        "key-move",
+    ),
+    b(&[k(KeyCode::Enter)], Command::Submit, "key-issue-this"),
+    b(
+        &[k(KeyCode::Esc), k(KeyCode::F(7))],
+        Command::Cancel,
+        "key-cancel",
+    ),
+    QUIT,
+];
+
+const ISSUE_CARD: &[Binding] = &[
+    b(&[k(KeyCode::Left)], Command::Left, "key-other-badge"),
+    b(
+        &[k(KeyCode::Right), k(KeyCode::Tab)],
+        Command::Right,
+        "key-other-badge",
+    ),
+    b(&[ctrl('p')], Command::Print, "key-print"),
+    b(
+        &[k(KeyCode::Esc), k(KeyCode::Enter), k(KeyCode::F(6))],
+        Command::Cancel,
+        "key-close",
+    ),
+    QUIT,
+];
+
+const ISSUE_SCREEN: &[Binding] = &[
+    b(&[k(KeyCode::Up)], Command::Up, "key-move"),
+    b(&[k(KeyCode::Down)], Command::Down, "key-move"),
+    b(&[k(KeyCode::Enter)], Command::Submit, "key-issue-confirm"),
+    b(
+        &[ctrl('p'), k(KeyCode::Char('p'))],
+        Command::Print,
+        "key-print-issued",
+    ),
+    b(
+        &[k(KeyCode::Esc), k(KeyCode::F(9))],
+        Command::Cancel,
+        "key-issue-stop",
+    ),
+    QUIT,
+];
+
+const REVOKE: &[Binding] = &[
+    b(&[k(KeyCode::Up)], Command::Up, "key-move"),
+    b(
+        &[k(KeyCode::Down), k(KeyCode::Tab)],
+        Command::Down,
+        "key-move",
+    ),
+    b(&[k(KeyCode::Enter)], Command::Submit, "key-revoke-confirm"),
+    b(&[k(KeyCode::Esc)], Command::Cancel, "key-cancel"),
+    b(&[k(KeyCode::Backspace)], Command::Backspace, "key-clear"),
+    QUIT,
+];
+
 pub fn table(ctx: Context) -> &'static [Binding] {
     match ctx {
         Context::Desk => DESK,
@@ -158,6 +250,10 @@ pub fn table(ctx: Context) -> &'static [Binding] {
         Context::Picker => PICKER,
         Context::WalkIn => WALK_IN,
         Context::Import => IMPORT,
+        Context::IssuePick => ISSUE_PICK,
+        Context::IssueCard => ISSUE_CARD,
+        Context::IssueScreen => ISSUE_SCREEN,
+        Context::Revoke => REVOKE,
     }
 }
 
@@ -186,7 +282,7 @@ pub fn route(ctx: Context, ev: &KeyEvent, at: Instant) -> Option<Action> {
     match (ctx, ev.code) {
         (Context::Help, _) => Some(Action::Command(Command::Cancel, at)),
         (Context::Desk, KeyCode::Char(' ')) if typed => Some(Action::Space(at)),
-        (Context::Desk | Context::WalkIn | Context::Import, KeyCode::Char(c))
+        (Context::Desk | Context::WalkIn | Context::Import | Context::Revoke, KeyCode::Char(c))
             if typed && !c.is_control() =>
         {
             Some(Action::Type(c, at))
@@ -257,13 +353,7 @@ mod tests {
     #[test]
     fn every_binding_routes_to_its_command() {
         let now = Instant::now();
-        for ctx in [
-            Context::Desk,
-            Context::Help,
-            Context::Picker,
-            Context::WalkIn,
-            Context::Import,
-        ] {
+        for ctx in CONTEXTS {
             for binding in table(ctx) {
                 for k in binding.keys {
                     // The first binding of a key wins; the table must not bind one key twice.

@@ -9,6 +9,9 @@ pub mod effect;
 pub mod event;
 pub mod import;
 pub mod import_job;
+pub mod issue_job;
+pub mod issue_print;
+pub mod issuing;
 pub mod jobs;
 pub mod keymap;
 pub mod terminal;
@@ -63,6 +66,7 @@ pub fn run(opts: DeskOptions) -> Result<(), TuiError> {
     );
     app.size = (size.width, size.height);
     app.event_root = opts.event.root().to_path_buf();
+    app.issuing = issuing::IssuingState::for_event(opts.event.config());
     event::spawn_input(tx.clone());
     event::spawn_signals(tx.clone());
     let worker = jobs::Worker::spawn(opts.event, opts.actor, opts.lang, Box::new(SystemClock), tx);
@@ -102,6 +106,13 @@ fn draw(guard: &mut TerminalGuard, app: &mut App) -> Result<(), TuiError> {
         .terminal()
         .draw(|f| f.render_widget(DeskView(app), f.area()))?;
     app.dirty = false;
+    // Tick-to-ready: the claim card is on screen now; show how long it took from the key.
+    if let Some(started) = update::issue::take_card_start(app) {
+        app.issuing.last_ready = Some(started.elapsed());
+        guard
+            .terminal()
+            .draw(|f| f.render_widget(DeskView(app), f.area()))?;
+    }
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use super::super::app::{
     App, Filter, FlashKind, History, Overlay, Pending, RESULT_LIMIT, SCAN_GAP, SCAN_MIN_LEN,
 };
 use super::super::effect::Effect;
+use super::super::issuing::{Badges, IssueRequest};
 use super::super::view::layout;
 use super::{flash, forms};
 
@@ -74,6 +75,11 @@ fn command(app: &mut App, cmd: Command, at: Instant, fx: &mut Vec<Effect>) {
         Command::WalkIn => forms::open_walk_in(app),
         Command::Import => super::super::import::open(app, fx),
         Command::Help => app.overlay = Overlay::Help,
+        Command::IssueEarned
+        | Command::IssuePick
+        | Command::IssueScreen
+        | Command::Print
+        | Command::Revoke => super::issue::command(app, cmd, at, fx),
         Command::Up => move_by(app, -1, fx),
         Command::Down => move_by(app, 1, fx),
         Command::PageUp => move_by(app, -page.max(1), fx),
@@ -248,6 +254,11 @@ fn after_selection(app: &mut App, fx: &mut Vec<Effect>) {
             }
             None => app.history = History::None,
         }
+    }
+    // The issue worker keeps the selected attendee's badges fresh (claims by other processes).
+    if id != app.issuing.badges.attendee() {
+        app.issuing.badges = id.map_or(Badges::None, Badges::Loading);
+        fx.push(Effect::Issue(IssueRequest::Watch(id)));
     }
 }
 

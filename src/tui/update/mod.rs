@@ -3,16 +3,21 @@
 
 mod desk;
 mod forms;
+pub mod issue;
+mod issue_screen;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_forms;
+#[cfg(test)]
+mod tests_issue;
 
 use std::collections::HashMap;
 
 use super::action::{Action, Command, TickOutcome};
 use super::app::{App, Flash, FlashKind, History, Overlay, Phase, Roster};
 use super::effect::Effect;
+use super::issuing::IssueOverlay;
 use super::keymap::Context;
 
 pub use desk::refresh;
@@ -93,6 +98,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::WalkInFailed(error) => forms::walk_in_failed(app, error),
         Action::Import(msg) => super::import::on_msg(app, msg, &mut fx),
+        Action::Issue(msg) => issue::on_msg(app, msg),
         action if app.phase != Phase::Ready => {
             // While loading (or after a failure) only quitting means something.
             let _ = action;
@@ -108,6 +114,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Context::Picker => forms::on_picker(app, action, &mut fx),
             Context::WalkIn => forms::on_walk_in(app, action, &mut fx),
             Context::Import => super::import::on_action(app, action, &mut fx),
+            Context::IssuePick | Context::IssueCard | Context::IssueScreen | Context::Revoke => {
+                issue::on_action(app, action, &mut fx)
+            }
         },
     }
     fx
@@ -115,12 +124,18 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 
 /// Where keys go now.
 pub fn context(app: &App) -> Context {
-    match app.overlay {
+    match &app.overlay {
         Overlay::None => Context::Desk,
         Overlay::Help => Context::Help,
         Overlay::Picker { .. } => Context::Picker,
         Overlay::WalkIn(_) => Context::WalkIn,
         Overlay::Import(_) => Context::Import,
+        Overlay::Issue(o) => match o.as_ref() {
+            IssueOverlay::Pick(_) => Context::IssuePick,
+            IssueOverlay::Ready(_) => Context::IssueCard,
+            IssueOverlay::Screen(_) => Context::IssueScreen,
+            IssueOverlay::Revoke(_) => Context::Revoke,
+        },
     }
 }
 
@@ -174,7 +189,7 @@ pub(in crate::tui) fn flash(app: &mut App, kind: FlashKind, text: String) {
     app.flash = Some(Flash { kind, text });
 }
 
-pub(super) fn name_of(app: &App, id: i64) -> String {
+pub(in crate::tui) fn name_of(app: &App, id: i64) -> String {
     app.roster
         .by_id(id)
         .map_or_else(|| format!("#{id}"), |a| a.display_name())

@@ -61,8 +61,11 @@ pub fn ready_app(lang: Lang) -> App {
     let fx = update(&mut app, Action::Loaded(Box::new(loaded)));
     assert_eq!(
         fx,
-        vec![Effect::LoadHistory(1)],
-        "the first person's history is asked for"
+        vec![
+            Effect::LoadHistory(1),
+            Effect::Issue(crate::tui::issuing::IssueRequest::Watch(Some(1)))
+        ],
+        "the first person's history and badges are asked for"
     );
     app
 }
@@ -278,7 +281,13 @@ fn moving_paging_and_mouse() {
     let fx = update(&mut app, Action::Click { column: 5, row: 5 });
     assert_eq!(app.selected, 1);
     assert!(app.navigated);
-    assert_eq!(fx, vec![Effect::LoadHistory(2)]);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::LoadHistory(2),
+            Effect::Issue(crate::tui::issuing::IssueRequest::Watch(Some(2)))
+        ]
+    );
     update(&mut app, Action::Click { column: 5, row: 0 });
     assert_eq!(app.selected, 1, "a click outside the list changes nothing");
 }

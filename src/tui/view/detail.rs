@@ -1,5 +1,5 @@
-//! The detail pane: every field of the selected attendee, their check-in history with times,
-//! and the badges section (issued and claimed badges arrive with the issuing screen).
+//! The detail pane: every field of the selected attendee, their badges (issued, claimed,
+//! revoked; `badges.rs`) and their check-in history with times.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -54,6 +54,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         None => lines.push(Line::styled(app.cat.get("field-walk-in"), t.dim())),
     }
     lines.push(Line::raw(""));
+    // Badges before the history: the history grows all day, the badges are what the desk asks.
+    lines.extend(super::badges::lines(app, a.id));
+    lines.push(Line::raw(""));
     lines.push(Line::styled(app.cat.get("history-title"), t.header()));
     match &app.history {
         History::Loaded(id, events) if *id == a.id => {
@@ -80,9 +83,6 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         }
         _ => lines.push(Line::styled(app.cat.get("history-loading"), t.dim())),
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(app.cat.get("badges-title"), t.header()));
-    lines.push(Line::styled(app.cat.get("badges-later"), t.dim()));
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(inner, buf);

@@ -1,12 +1,16 @@
 //! Views: pure functions of the model, drawn into a buffer. `DeskView(&app)` draws everything;
 //! each screen and overlay has its own file. Views never change state and never do I/O.
 
+mod badges;
 mod checkin;
 mod detail;
 mod help;
 mod import;
+mod issue;
+mod issue_prompts;
 pub mod layout;
 mod overlays;
+pub mod qr;
 mod status;
 
 use ratatui::buffer::Buffer;
@@ -15,6 +19,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Gauge, Paragraph, Widget, Wrap};
 
 use super::app::{App, Overlay, Phase};
+use super::issuing::IssueOverlay;
 
 /// The whole desk.
 pub struct DeskView<'a>(pub &'a App);
@@ -46,6 +51,12 @@ impl Widget for DeskView<'_> {
                     Overlay::Picker { selected } => overlays::picker(app, *selected, area, buf),
                     Overlay::WalkIn(form) => overlays::walk_in(app, form, area, buf),
                     Overlay::Import(state) => import::render(app, state, area, buf),
+                    Overlay::Issue(o) => match o.as_ref() {
+                        IssueOverlay::Pick(p) => issue_prompts::pick(app, p, area, buf),
+                        IssueOverlay::Ready(card) => qr::render(app, card, area, buf),
+                        IssueOverlay::Screen(s) => issue::render(app, s, area, buf),
+                        IssueOverlay::Revoke(p) => issue_prompts::revoke(app, p, area, buf),
+                    },
                 }
             }
         }

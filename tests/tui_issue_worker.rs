@@ -1,0 +1,223 @@
+//! The desk's issue worker on a real demo event (its own thread, its own connection): issue at
+//! the desk and get a claim card whose QR decodes to the stored token's URL; a claim made by
+//! another connection (as the claim server does) reaches the detail pane by the poll; print a
+//! claim card PDF into the event folder; revoke; and the closing-time preview, bulk run with
+//! progress, and printing of what was just issued.
+
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use badgedesk::event::EventDir;
+use badgedesk::i18n::Lang;
+use badgedesk::tui::action::Action;
+use badgedesk::tui::event::Event;
+use badgedesk::tui::issue_job::IssueWorker;
+use badgedesk::tui::issuing::{IssueMsg, IssueRequest, ReadyItem};
+use time::macros::datetime;
+
+/// Generous: the machine is shared; the poll itself runs every `issue_job::POLL`.
+const WAIT: Duration = Duration::from_secs(20);
+
+fn next(rx: &Receiver<Event>, what: &str, pick: impl Fn(&IssueMsg) -> bool) -> IssueMsg {
+    let deadline = Instant::now() + WAIT;
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(Event::App(Action::Issue(m))) if pick(&m) => return m,
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    panic!("no {what} within {WAIT:?}");
+}
+
+fn setup() -> (tempfile::TempDir, EventDir, IssueWorker, Receiver<Event>) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let event = badgedesk::demo::create(
+        &tmp.path().join("ev"),
+        7,
+        40,
+        datetime!(2026-05-16 08:00 UTC),
+    )
+    .expect("demo event");
+    let (tx, rx) = mpsc::channel();
+    let worker = IssueWorker::spawn(event.clone(), "desk:test".into(), Lang::En, None, tx);
+    (tmp, event, worker, rx)
+}
+
+fn decode(item: &ReadyItem) -> Vec<String> {
+    let m = item.qr.as_ref().expect("a QR");
+    let lines = m.half_blocks();
+    let back = badgedesk::qr::QrMatrix::from_half_blocks(&lines);
+    let side = back.width() * 4;
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
+        if back.is_dark(x / 4, y / 4) { 0 } else { 255 }
+    });
+    img.detect_grids()
+        .into_iter()
+        .filter_map(|g| g.decode().ok().map(|(_, s)| s))
+        .collect()
+}
+
+#[test]
+fn desk_issue_claim_poll_print_and_revoke() {
+    let (_tmp, event, worker, rx) = setup();
+    let store = event.store().expect("store");
+    let someone = store.presence().expect("presence")[0].attendee_id;
+    worker.send(IssueRequest::Watch(Some(someone)));
+    let IssueMsg::Badges { lines, .. } = next(
+        &rx,
+        "badges",
+        |m| matches!(m, IssueMsg::Badges { attendee_id, .. } if *attendee_id == someone),
+    ) else {
+        unreachable!()
+    };
+    assert!(lines.is_empty());
+
+    let started = Instant::now();
+    worker.send(IssueRequest::Desk {
+        attendee_id: someone,
+        achievements: vec!["participation".into()],
+        started,
+    });
+    let msg = next(&rx, "desk issue", |m| {
+        matches!(m, IssueMsg::DeskIssued { .. } | IssueMsg::DeskFailed { .. })
+    });
+    let IssueMsg::DeskIssued { items, .. } = msg else {
+        panic!("{msg:?}");
+    };
+    assert_eq!(items.len(), 1);
+    let stored = store.credentials_of(someone).expect("credentials");
+    assert_eq!(stored.len(), 1);
+    let url = items[0]
+        .claim_url
+        .clone()
+        .expect("the demo has a claim address");
+    assert!(
+        url.ends_with(&format!("/c/{}/", stored[0].claim_token)),
+        "{url}"
+    );
+    assert_eq!(decode(&items[0]), vec![url]);
+    assert!(items[0].file.exists(), "{:?}", items[0].file);
+    assert!(!items[0].already);
+
+    // Asking again shows the same badge: nothing is issued twice.
+    worker.send(IssueRequest::Desk {
+        attendee_id: someone,
+        achievements: vec!["participation".into()],
+        started,
+    });
+    let IssueMsg::DeskIssued { items, .. } = next(&rx, "desk issue again", |m| {
+        matches!(m, IssueMsg::DeskIssued { .. })
+    }) else {
+        unreachable!()
+    };
+    assert!(items[0].already);
+    assert_eq!(store.credentials_of(someone).expect("credentials").len(), 1);
+
+    // Another process marks it claimed; the poll brings it to the desk.
+    let mut other = event.store().expect("another connection");
+    assert!(
+        other
+            .mark_claimed(&stored[0].claim_token, datetime!(2026-05-16 10:45 UTC))
+            .expect("claim")
+    );
+    let claimed_at = Instant::now();
+    next(
+        &rx,
+        "claimed state",
+        |m| matches!(m, IssueMsg::Badges { lines, .. } if lines.first().is_some_and(|l| l.claimed_at.is_some())),
+    );
+    eprintln!("claim seen by the desk after {:?}", claimed_at.elapsed());
+
+    worker.send(IssueRequest::PrintAttendee(someone));
+    let msg = next(&rx, "print", |m| {
+        matches!(m, IssueMsg::Printed { .. } | IssueMsg::PrintFailed { .. })
+    });
+    let IssueMsg::Printed { path, count, .. } = msg else {
+        panic!("{msg:?}");
+    };
+    assert_eq!(count, 1);
+    assert!(path.starts_with(event.root().join("print")), "{path:?}");
+    let pdf = std::fs::read(&path).expect("pdf");
+    assert!(pdf.starts_with(b"%PDF"));
+
+    worker.send(IssueRequest::Revoke {
+        attendee_id: someone,
+        credential_id: stored[0].id.clone(),
+        reason: "wrong person".into(),
+    });
+    let msg = next(&rx, "revoke", |m| {
+        matches!(m, IssueMsg::Revoked { .. } | IssueMsg::RevokeFailed(_))
+    });
+    assert!(
+        matches!(msg, IssueMsg::Revoked { changed: true, .. }),
+        "{msg:?}"
+    );
+    next(
+        &rx,
+        "revoked state",
+        |m| matches!(m, IssueMsg::Badges { lines, .. } if lines.first().is_some_and(|l| l.revoked_at.is_some())),
+    );
+    let c = store
+        .credential(&stored[0].id)
+        .expect("read")
+        .expect("stored");
+    assert_eq!(c.revoked_reason.as_deref(), Some("wrong person"));
+    assert!(event.issued_dir().join("status-list.json").exists());
+    worker.finish();
+}
+
+#[test]
+fn closing_time_preview_bulk_issue_and_print() {
+    let (_tmp, event, worker, rx) = setup();
+    worker.send(IssueRequest::Plan);
+    let IssueMsg::Plan(rows) = next(&rx, "plan", |m| {
+        matches!(m, IssueMsg::Plan(_) | IssueMsg::PlanFailed(_))
+    }) else {
+        panic!("plan failed");
+    };
+    assert_eq!(rows.len(), event.config().achievements.len());
+    let awards: Vec<(i64, String)> = rows
+        .iter()
+        .flat_map(|r| r.to_issue.iter().map(|id| (*id, r.key.clone())))
+        .collect();
+    assert!(!awards.is_empty());
+    worker.send(IssueRequest::Bulk {
+        awards: awards.clone(),
+        blocked: 0,
+    });
+    let progress = next(&rx, "progress", |m| matches!(m, IssueMsg::Progress { .. }));
+    assert!(matches!(progress, IssueMsg::Progress { total, .. } if total == awards.len()));
+    let IssueMsg::BulkDone(summary) =
+        next(&rx, "bulk done", |m| matches!(m, IssueMsg::BulkDone(_)))
+    else {
+        unreachable!()
+    };
+    assert_eq!(summary.error, None);
+    assert_eq!(summary.issued.len(), awards.len());
+    let store = event.store().expect("store");
+    assert_eq!(store.live_awards().expect("live").len(), awards.len());
+
+    worker.send(IssueRequest::PrintCredentials(summary.issued.clone()));
+    let msg = next(&rx, "print", |m| {
+        matches!(m, IssueMsg::Printed { .. } | IssueMsg::PrintFailed { .. })
+    });
+    let IssueMsg::Printed {
+        path,
+        count,
+        attendee,
+    } = msg
+    else {
+        panic!("{msg:?}");
+    };
+    assert_eq!((count, attendee), (awards.len(), None));
+    assert!(std::fs::read(&path).expect("pdf").starts_with(b"%PDF"));
+
+    // The preview now says everything is already issued.
+    worker.send(IssueRequest::Plan);
+    let IssueMsg::Plan(rows) = next(&rx, "plan", |m| matches!(m, IssueMsg::Plan(_))) else {
+        unreachable!()
+    };
+    assert!(rows.iter().all(|r| r.to_issue.is_empty()));
+    worker.finish();
+}
