@@ -4,12 +4,17 @@
 mod attendees;
 mod bake;
 mod checkin;
+mod claims;
 mod demo;
 mod desk;
+mod export;
 mod import;
 mod init;
 mod issue;
 mod keys;
+mod print;
+mod publish;
+mod serve;
 mod table;
 mod verify;
 
@@ -70,6 +75,17 @@ pub enum Command {
     Rebuild,
     /// Revoke a credential and regenerate the signed status list.
     Revoke(issue::RevokeArgs),
+    /// Write the static claim site (one page per credential) into a folder for any web host.
+    Publish(publish::PublishArgs),
+    /// Serve the claim pages on the event's Wi-Fi (prints the address and its QR code).
+    Serve(serve::ServeArgs),
+    /// A PDF of claim cards (name, badge, QR code, short link) to print and hand out.
+    Print(print::PrintArgs),
+    /// Export data for other tools (`export claims`: claim links for a mail merge).
+    Export {
+        #[command(subcommand)]
+        what: export::ExportWhat,
+    },
 }
 
 /// What every command gets: where the event is and which language to speak.
@@ -183,5 +199,9 @@ fn run(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Some(Command::Credentials(args)) => issue::run_credentials(args, ctx),
         Some(Command::Rebuild) => issue::run_rebuild(ctx),
         Some(Command::Revoke(args)) => issue::run_revoke(args, ctx),
+        Some(Command::Publish(args)) => publish::run(args, ctx),
+        Some(Command::Serve(args)) => serve::run(args, ctx),
+        Some(Command::Print(args)) => print::run(args, ctx),
+        Some(Command::Export { what }) => export::run(what, ctx),
     }
 }
