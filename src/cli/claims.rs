@@ -46,3 +46,36 @@ pub fn public_key(event: &EventDir, store: &Store) -> anyhow::Result<Option<Veri
         .ok()
         .map(|k| k.verifying_key()))
 }
+
+/// Issuing does not write `issued/status-list.json` until the first revocation, but the
+/// credentials already point at it: sign it now when it is missing (needs the issuer key).
+pub fn ensure_status_list(event: &EventDir, store: &Store, ctx: &Ctx) -> anyhow::Result<()> {
+    use badgedesk::clock::{Clock as _, SystemClock};
+    use badgedesk::issue::{engine::status_list_url, revoke};
+    let file = event.issued_dir().join(revoke::STATUS_LIST_FILE);
+    if status_list_url(event).is_none()
+        || file.exists()
+        || !store
+            .credentials()?
+            .iter()
+            .any(|c| c.status_index.is_some())
+    {
+        return Ok(());
+    }
+    let passphrase = std::env::var("BADGEDESK_KEY_PASSPHRASE")
+        .ok()
+        .filter(|p| !p.is_empty());
+    match keys::load(event.root(), passphrase.as_deref()) {
+        Ok(key) => revoke::write_status_list(event, store, &key, SystemClock.now())
+            .context(ctx.tr("liste de statut", "status list"))?,
+        Err(e) => eprintln!(
+            "{}: {} ({e})",
+            ctx.tr("note", "note"),
+            ctx.tr(
+                "liste de statut absente et clé illisible : les vérificateurs ne pourront pas vérifier la révocation",
+                "status list missing and the key is unreadable: verifiers cannot check revocation"
+            )
+        ),
+    }
+    Ok(())
+}

@@ -20,6 +20,7 @@ pub fn run(args: PublishArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let store = event.store()?;
     let base = claims::base_url(&event, args.base_url.as_deref(), ctx)?;
     let key = claims::public_key(&event, &store)?;
+    claims::ensure_status_list(&event, &store, ctx)?;
     let site = EventSite::new(&event, &base, key.as_ref())?;
     for note in &site.notes {
         eprintln!("{}: {note}", ctx.tr("note", "note"));

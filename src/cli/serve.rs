@@ -23,6 +23,7 @@ pub fn run(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let event = ctx.open_event()?;
     let store = event.store()?;
     let key = claims::public_key(&event, &store)?;
+    claims::ensure_status_list(&event, &store, ctx)?;
     let server = server::bind(ServerConfig {
         bind: args.bind,
         ..Default::default()
