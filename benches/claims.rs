@@ -2,6 +2,12 @@
 //! - `publish [N]`: publish N synthetic claims into a fresh folder, then again (incremental).
 //! - `serve DIR PORT [N]`: publish N claims into DIR (for nginx) and serve the same claims with
 //!   the claim server on 127.0.0.1:PORT (rate limit off) until Ctrl-C; writes DIR/paths.txt.
+//! - `event [N]`: a real event (demo attendees, N participation badges signed, baked and
+//!   stored by the issuer), then `EventSite::publish` from its database: fresh, then again.
+//!   `BADGEDESK_BENCH_EVENT=DIR` reuses (or keeps) the event folder between runs.
+//! - `serve-event EVENT_DIR SITE_DIR PORT`: publish the event into SITE_DIR (for nginx) and serve
+//!   it from its database (`StoreSource`, rate limit off) on 127.0.0.1:PORT; writes
+//!   SITE_DIR/paths.txt.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -9,7 +15,8 @@ mod common;
 use std::sync::Arc;
 use std::time::Instant;
 
-use badgedesk::claim::publish;
+use badgedesk::claim::{EventSite, publish};
+use badgedesk::clock::{Clock, SystemClock};
 use badgedesk::i18n::Lang;
 use badgedesk::server::{self, MemorySource, ServerConfig};
 
@@ -20,6 +27,8 @@ fn main() {
         .collect();
     match args.first().map(String::as_str) {
         Some("serve") => serve(&args[1..]),
+        Some("event") => bench_event(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(10_000)),
+        Some("serve-event") => serve_event(&args[1..]),
         Some("parts") => parts(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(2000)),
         Some("publish") | None => {
             bench_publish(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(10_000))
@@ -148,6 +157,147 @@ fn serve(args: &[String]) {
     print!(
         "{}",
         server::banner(&server::public_url(server.local_addr().expect("addr")))
+    );
+    server
+        .run(source, server::shutdown_signal())
+        .expect("serve");
+}
+
+/// A demo event with `n` participation badges issued (or the one in BADGEDESK_BENCH_EVENT).
+fn real_event(n: usize) -> (Option<tempfile::TempDir>, badgedesk::event::EventDir) {
+    use badgedesk::credential::builder::OsRandomness;
+    use badgedesk::issue::engine::Issuer;
+    let (tmp, root) = match std::env::var_os("BADGEDESK_BENCH_EVENT") {
+        Some(dir) => (None, std::path::PathBuf::from(dir)),
+        None => {
+            let t = tempfile::tempdir().expect("tmp");
+            let root = t.path().join("event");
+            (Some(t), root)
+        }
+    };
+    if let Ok(event) = badgedesk::event::EventDir::open(&root) {
+        let have = event
+            .store()
+            .expect("store")
+            .credentials()
+            .expect("list")
+            .len();
+        println!("reusing {} ({have} credentials)", root.display());
+        return (tmp, event);
+    }
+    let now = SystemClock.now();
+    let t = Instant::now();
+    let event = badgedesk::demo::create(&root, 2026, n, now).expect("demo event");
+    let mut store = event.store().expect("store");
+    let key = badgedesk::credential::keys::load(event.root(), None).expect("issuer key");
+    let issuer = Issuer::new(&event, key, now).expect("issuer");
+    let awards: Vec<(i64, String)> = store
+        .attendees()
+        .expect("attendees")
+        .iter()
+        .map(|a| (a.id, "participation".to_string()))
+        .collect();
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let report = issuer
+        .issue(
+            &mut store,
+            &awards,
+            &mut OsRandomness,
+            "bench",
+            &cancel,
+            &mut |_| {},
+        )
+        .expect("issue");
+    println!(
+        "event with {} issued credentials ready in {:.2?} ({})",
+        report.issued.len(),
+        t.elapsed(),
+        root.display()
+    );
+    (tmp, event)
+}
+
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
+}
+
+fn bench_event(n: usize) {
+    let (_tmp, event) = real_event(n);
+    let store = event.store().expect("store");
+    let base = event
+        .config()
+        .claim
+        .base_url
+        .clone()
+        .expect("demo has a base URL");
+    let key = badgedesk::claim::event_site::issuer_public_key(&store.credentials().expect("list"));
+    let site = EventSite::new(&event, &base, key.as_ref()).expect("site");
+    let out = match std::env::var_os("BADGEDESK_BENCH_DIR") {
+        Some(base) => tempfile::tempdir_in(base),
+        None => tempfile::tempdir(),
+    }
+    .expect("temp dir");
+    println!("load average before: {}", load());
+    let (t, cpu0) = (Instant::now(), cpu_seconds());
+    let first = site.publish(out.path(), &store).expect("publish");
+    let d1 = t.elapsed();
+    let cpu = cpu_seconds().zip(cpu0).map(|(b, a)| b - a).unwrap_or(0.0);
+    println!(
+        "publish event, {} claims (fresh):     {d1:.2?}  ({} files written, {:.0} claims/s, {cpu:.2} s CPU)",
+        first.claims,
+        first.written,
+        first.claims as f64 / d1.as_secs_f64()
+    );
+    let (t, cpu0) = (Instant::now(), cpu_seconds());
+    let again = site.publish(out.path(), &store).expect("publish");
+    let cpu = cpu_seconds().zip(cpu0).map(|(b, a)| b - a).unwrap_or(0.0);
+    println!(
+        "publish event, {} claims (unchanged): {:.2?}  ({} written, {} unchanged, {cpu:.2} s CPU)",
+        again.claims,
+        t.elapsed(),
+        again.written,
+        again.unchanged
+    );
+    println!("load average after: {}", load());
+}
+
+fn serve_event(args: &[String]) {
+    let (Some(event_dir), Some(site_dir), Some(port)) = (
+        args.first(),
+        args.get(1),
+        args.get(2).and_then(|p| p.parse::<u16>().ok()),
+    ) else {
+        eprintln!("usage: serve-event EVENT_DIR SITE_DIR PORT");
+        return;
+    };
+    let event = badgedesk::event::EventDir::open(std::path::Path::new(event_dir)).expect("event");
+    let store = event.store().expect("store");
+    let credentials = store.credentials().expect("list");
+    let key = badgedesk::claim::event_site::issuer_public_key(&credentials);
+    let url = format!("http://127.0.0.1:{port}");
+    let site = EventSite::new(&event, &url, key.as_ref()).expect("site");
+    site.publish(std::path::Path::new(site_dir), &store)
+        .expect("publish");
+    let paths: String = credentials
+        .iter()
+        .map(|c| format!("/c/{}/\n", c.claim_token))
+        .collect();
+    std::fs::write(std::path::Path::new(site_dir).join("paths.txt"), paths).expect("paths");
+    let source =
+        Arc::new(server::StoreSource::new(site, store, Arc::new(SystemClock)).expect("source"));
+    let config = ServerConfig {
+        bind: ([127, 0, 0, 1], port).into(),
+        rate_per_sec: 1e9,
+        burst: 1e9,
+        max_conns_per_ip: 10_000,
+        ..Default::default()
+    };
+    let server = server::bind(config).expect("bind");
+    println!(
+        "serving {} claims from {event_dir} (copy in {site_dir}) on {url}",
+        credentials.len()
     );
     server
         .run(source, server::shutdown_signal())

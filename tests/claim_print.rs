@@ -5,7 +5,6 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 
 use badgedesk::claim::claim_url;
@@ -28,69 +27,6 @@ fn cards(n: usize) -> Vec<Card> {
         .collect()
 }
 
-fn have_pdftoppm() -> bool {
-    Command::new("pdftoppm").arg("-v").output().is_ok()
-}
-
-/// Rasterise every page and decode the QR code of each cell of `layout` (rqrr reads one code
-/// per image reliably, so each cell is cropped out first). Empty cells decode to nothing.
-fn decode_pdf(pdf: &Path, dpi: u32, layout: Layout) -> Vec<Vec<String>> {
-    let g = layout.geometry();
-    let px = |pt: f32| (pt * dpi as f32 / 72.0).round() as usize;
-    let prefix = pdf.with_extension("");
-    let status = Command::new("pdftoppm")
-        .args(["-r", &dpi.to_string(), "-gray", "-png"])
-        .arg(pdf)
-        .arg(&prefix)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let dir = pdf.parent().unwrap();
-    let stem = prefix.file_name().unwrap().to_string_lossy().to_string();
-    let mut pages: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "png")
-                && p.file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .starts_with(&format!("{stem}-"))
-        })
-        .collect();
-    pages.sort();
-    pages
-        .iter()
-        .map(|p| {
-            let dec = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(p).unwrap()));
-            let mut r = dec.read_info().unwrap();
-            let mut buf = vec![0; r.output_buffer_size().unwrap()];
-            let info = r.next_frame(&mut buf).unwrap();
-            let channels = match info.color_type {
-                png::ColorType::Grayscale => 1,
-                png::ColorType::Rgb => 3,
-                other => panic!("unexpected {other:?}"),
-            };
-            let gray: Vec<u8> = buf[..info.buffer_size()]
-                .chunks(channels)
-                .map(|c| c[0])
-                .collect();
-            let w = info.width as usize;
-            let mut found = Vec::new();
-            for cell in 0..layout.per_page() {
-                let (x, y) = g.cell_origin(cell);
-                let (x0, y0, cw, ch) = (px(x), px(y), px(g.cell_w), px(g.cell_h));
-                let (cw, ch) = (cw.min(w - x0), ch.min(gray.len() / w - y0));
-                let crop: Vec<u8> = (0..ch)
-                    .flat_map(|yy| gray[(y0 + yy) * w + x0..(y0 + yy) * w + x0 + cw].to_vec())
-                    .collect();
-                found.extend(common::decode_gray(cw, ch, &crop));
-            }
-            found
-        })
-        .collect()
-}
-
 #[test]
 fn every_layout_renders_and_every_qr_decodes_to_its_claim_url() {
     let dir = tempfile::tempdir().unwrap();
@@ -109,14 +45,14 @@ fn every_layout_renders_and_every_qr_decodes_to_its_claim_url() {
         );
         let path = dir.path().join(format!("{layout}.pdf"));
         std::fs::write(&path, &pdf).unwrap();
-        if !have_pdftoppm() {
+        if !common::pdf::have_pdftoppm() {
             eprintln!("pdftoppm not installed: skipping the raster check of {layout}");
             continue;
         }
         if let Some(keep) = std::env::var_os("BADGEDESK_KEEP_PDF") {
             std::fs::write(Path::new(&keep).join(format!("{layout}.pdf")), &pdf).unwrap();
         }
-        let pages = decode_pdf(&path, 200, layout);
+        let pages = common::pdf::decode_pdf(&path, 200, layout);
         let per_page = layout.per_page();
         assert_eq!(pages.len(), n.div_ceil(per_page), "{layout}: page count");
         for (p, found) in pages.iter().enumerate() {

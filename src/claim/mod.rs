@@ -1,7 +1,8 @@
 //! Claiming: tokens, claim URLs, the claim page model and its HTML (French and English), the
 //! OB 2.0 hosted files and the static claim site writer. Pure apart from `publish`, which writes
-//! the site into a folder.
+//! the site into a folder, and `event_site`, which reads an event's files to fill the site.
 
+pub mod event_site;
 pub mod fsio;
 pub mod html;
 pub mod ob2;
@@ -12,9 +13,11 @@ pub mod token;
 
 use std::path::PathBuf;
 
+pub use event_site::EventSite;
 pub use page::{ClaimPage, ImageKind, claim_url};
 pub use site::{
     ClaimInput, HostedJson, Ob2Site, PublishReport, SiteFile, SiteInput, SiteMeta, publish,
+    publish_claim, publish_claims, publish_site,
 };
 pub use token::{ClaimToken, TokenError};
 
@@ -31,4 +34,15 @@ pub enum ClaimError {
     Qr(#[from] crate::qr::QrError),
     #[error("a publishing thread stopped unexpectedly; run publish again")]
     Worker,
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("event.toml: {0}")]
+    Event(String),
+    #[error("credential '{id}' cannot be published: {reason}")]
+    Credential { id: String, reason: String },
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
 }

@@ -36,6 +36,8 @@ pub struct SiteMeta {
     pub did_document: Option<String>,
     /// OB 2.0 issuer and badge classes; published only when `base_url` is https.
     pub ob2: Option<Ob2Site>,
+    /// Other public files (the plain badge images credentials point at).
+    pub files: Vec<SiteFile>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,6 +135,10 @@ pub fn site_files(meta: &SiteMeta) -> Result<Vec<SiteFile>, ClaimError> {
         check_path(&hosted.path)?;
         files.push(file(hosted.path.clone(), hosted.json.clone()));
     }
+    for f in &meta.files {
+        check_path(&f.path)?;
+        files.push(f.clone());
+    }
     if let Some(did) = &meta.did_document {
         files.push(file(".well-known/did.json", did.clone()));
     }
@@ -203,34 +209,52 @@ pub struct PublishReport {
     pub claims: usize,
     pub written: usize,
     pub unchanged: usize,
+    /// Credentials that could not be published, with the reason (the rest are).
+    pub skipped: Vec<String>,
 }
 
 /// Write the whole site into `out_dir`: atomic per file, unchanged files untouched, safe to run
 /// again. Claims are rendered on all cores.
 pub fn publish(out_dir: &Path, input: &SiteInput) -> Result<PublishReport, ClaimError> {
+    let mut report = publish_site(out_dir, &input.meta)?;
+    let claims = publish_claims(out_dir, &input.meta, &input.claims)?;
+    report.claims = claims.claims;
+    report.written += claims.written;
+    report.unchanged += claims.unchanged;
+    Ok(report)
+}
+
+/// Write the site-wide files only (see [`publish`]).
+pub fn publish_site(out_dir: &Path, meta: &SiteMeta) -> Result<PublishReport, ClaimError> {
+    let mut report = PublishReport::default();
+    for f in site_files(meta)? {
+        match write_if_changed(&out_dir.join(&f.path), &f.bytes)? {
+            WriteOutcome::Written => report.written += 1,
+            WriteOutcome::Unchanged => report.unchanged += 1,
+        }
+    }
+    Ok(report)
+}
+
+/// Write the folders of `claims` only, on all cores (callers with many claims pass them in
+/// batches to bound memory; see [`publish`]).
+pub fn publish_claims(
+    out_dir: &Path,
+    meta: &SiteMeta,
+    claims: &[ClaimInput],
+) -> Result<PublishReport, ClaimError> {
     let mut report = PublishReport {
-        claims: input.claims.len(),
+        claims: claims.len(),
         ..Default::default()
     };
-    let tally = |report: &mut PublishReport, outcome| match outcome {
-        WriteOutcome::Written => report.written += 1,
-        WriteOutcome::Unchanged => report.unchanged += 1,
-    };
-    for f in site_files(&input.meta)? {
-        tally(
-            &mut report,
-            write_if_changed(&out_dir.join(&f.path), &f.bytes)?,
-        );
-    }
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(8);
-    let chunk = input.claims.len().div_ceil(threads).max(1);
+    let chunk = claims.len().div_ceil(threads).max(1);
     let results: Vec<Result<PublishReport, ClaimError>> = std::thread::scope(|s| {
-        let handles: Vec<_> = input
-            .claims
+        let handles: Vec<_> = claims
             .chunks(chunk)
-            .map(|claims| s.spawn(move || publish_claims(out_dir, &input.meta, claims)))
+            .map(|part| s.spawn(move || publish_claims_on_one_core(out_dir, meta, part)))
             .collect();
         handles
             .into_iter()
@@ -298,34 +322,51 @@ fn claim_digest(meta: &SiteMeta, c: &ClaimInput) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn publish_claims(
+fn publish_claims_on_one_core(
     out_dir: &Path,
     meta: &SiteMeta,
     claims: &[ClaimInput],
 ) -> Result<PublishReport, ClaimError> {
     let mut report = PublishReport::default();
     for claim in claims {
-        let stamp_path = claim_dir(out_dir, &claim.page).join(STAMP_FILE);
-        let digest = claim_digest(meta, claim);
-        if std::fs::read(&stamp_path).is_ok_and(|s| s == digest.as_bytes()) {
-            report.unchanged += claim_file_count(meta, claim);
-            continue;
-        }
-        let dir = claim_dir(out_dir, &claim.page);
-        if !dir.exists() {
-            // A new claim: fill a hidden folder, then rename it into place, so the claim appears
-            // whole at once and costs one rename instead of one per file.
-            report.written += publish_new_claim(&dir, meta, claim, &digest)?;
-            continue;
-        }
-        for f in claim_files(meta, claim)? {
-            match write_if_changed(&out_dir.join(&f.path), &f.bytes)? {
-                WriteOutcome::Written => report.written += 1,
-                WriteOutcome::Unchanged => report.unchanged += 1,
-            }
-        }
-        write_if_changed(&stamp_path, digest.as_bytes())?;
+        let r = publish_claim(out_dir, meta, claim)?;
+        report.written += r.written;
+        report.unchanged += r.unchanged;
     }
+    Ok(report)
+}
+
+/// Write one claim's folder on the calling thread (for callers that build claims on their own
+/// threads). A claim whose stamp matches is skipped without rendering.
+pub fn publish_claim(
+    out_dir: &Path,
+    meta: &SiteMeta,
+    claim: &ClaimInput,
+) -> Result<PublishReport, ClaimError> {
+    let mut report = PublishReport {
+        claims: 1,
+        ..Default::default()
+    };
+    let dir = claim_dir(out_dir, &claim.page);
+    let stamp_path = dir.join(STAMP_FILE);
+    let digest = claim_digest(meta, claim);
+    if std::fs::read(&stamp_path).is_ok_and(|s| s == digest.as_bytes()) {
+        report.unchanged += claim_file_count(meta, claim);
+        return Ok(report);
+    }
+    if !dir.exists() {
+        // A new claim: fill a hidden folder, then rename it into place, so the claim appears
+        // whole at once and costs one rename instead of one per file.
+        report.written += publish_new_claim(&dir, meta, claim, &digest)?;
+        return Ok(report);
+    }
+    for f in claim_files(meta, claim)? {
+        match write_if_changed(&out_dir.join(&f.path), &f.bytes)? {
+            WriteOutcome::Written => report.written += 1,
+            WriteOutcome::Unchanged => report.unchanged += 1,
+        }
+    }
+    write_if_changed(&stamp_path, digest.as_bytes())?;
     Ok(report)
 }
 

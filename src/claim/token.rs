@@ -101,6 +101,13 @@ impl From<ClaimToken> for String {
     }
 }
 
+/// SHA-256 of a token's text: the key claims are looked up by (in memory and in the event
+/// database), so a lookup never compares the secret token bytes themselves.
+pub fn lookup_key(token: &str) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes()).into()
+}
+
 fn base32(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(5) * 8);
     let (mut acc, mut bits) = (0u32, 0u32);

@@ -4,13 +4,18 @@
 mod attendees;
 mod bake;
 mod checkin;
+mod claims;
 mod demo;
 mod desk;
+mod export;
 mod import;
 mod init;
 mod issue;
 mod keys;
+mod print;
+mod publish;
 mod reissue;
+mod serve;
 mod table;
 mod verify;
 
@@ -73,6 +78,17 @@ pub enum Command {
     Revoke(issue::RevokeArgs),
     /// Revoke a credential and issue its replacement in one step (e.g. after a name fix).
     Reissue(reissue::ReissueArgs),
+    /// Write the static claim site (one page per credential) into a folder for any web host.
+    Publish(publish::PublishArgs),
+    /// Serve the claim pages on the event's Wi-Fi (prints the address and its QR code).
+    Serve(serve::ServeArgs),
+    /// A PDF of claim cards (name, badge, QR code, short link) to print and hand out.
+    Print(print::PrintArgs),
+    /// Export data for other tools (`export claims`: claim links for a mail merge).
+    Export {
+        #[command(subcommand)]
+        what: export::ExportWhat,
+    },
 }
 
 /// What every command gets: where the event is and which language to speak.
@@ -187,5 +203,9 @@ fn run(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Some(Command::Rebuild) => issue::run_rebuild(ctx),
         Some(Command::Revoke(args)) => issue::run_revoke(args, ctx),
         Some(Command::Reissue(args)) => reissue::run(args, ctx),
+        Some(Command::Publish(args)) => publish::run(args, ctx),
+        Some(Command::Serve(args)) => serve::run(args, ctx),
+        Some(Command::Print(args)) => print::run(args, ctx),
+        Some(Command::Export { what }) => export::run(what, ctx),
     }
 }

@@ -1,5 +1,5 @@
 //! Paper and spreadsheet output of claims: PDF claim cards in three layouts, and the CSV of
-//! claim links for a mail merge.
+//! claim links for a mail merge; `cards` picks an event's cards and rows from the store.
 
 pub mod cards;
 pub mod csv;
@@ -8,7 +8,7 @@ pub mod pdf;
 pub mod text;
 
 pub use self::csv::{ClaimRow, export_claims_csv};
-pub use cards::cards_for;
+pub use cards::{CardFilter, cards_for, cards_for_credentials, claim_cards, claim_rows};
 pub use layout::Layout;
 pub use pdf::{Card, render_pdf, short_url};
 
@@ -24,4 +24,10 @@ pub enum PrintError {
     Qr(#[from] crate::qr::QrError),
     #[error("cannot write the PDF: {0}")]
     Pdf(String),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("achievement '{0}' is not in event.toml")]
+    UnknownAchievement(String),
+    #[error("credential '{id}': {reason}")]
+    Credential { id: String, reason: String },
 }

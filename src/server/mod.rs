@@ -8,6 +8,7 @@ pub mod lan;
 pub mod limit;
 pub mod routes;
 pub mod source;
+pub mod store_source;
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -29,6 +30,7 @@ pub use lan::{banner, lan_ip, public_url};
 use limit::{ConnLimiter, RateLimiter};
 use routes::{Reply, Router};
 pub use source::{ClaimSource, MemorySource};
+pub use store_source::StoreSource;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::claim::{ClaimInput, ClaimToken, SiteMeta};
@@ -25,7 +24,7 @@ pub trait ClaimSource: Send + Sync + 'static {
 
 /// SHA-256 of a token: the lookup key, so lookups never compare token prefixes.
 pub fn token_key(token: &ClaimToken) -> [u8; 32] {
-    Sha256::digest(token.as_str().as_bytes()).into()
+    crate::claim::token::lookup_key(token.as_str())
 }
 
 struct Entry {

@@ -7,6 +7,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use time::OffsetDateTime;
 
 use super::{Store, StoreError, parse_time};
+use crate::claim::token::lookup_key;
 use crate::clock::rfc3339;
 
 /// A credential ready to be stored (already signed).
@@ -111,8 +112,8 @@ impl Store {
         let mut stored = Vec::with_capacity(credentials.len());
         {
             let mut insert = tx.prepare_cached(
-                "INSERT INTO credentials (id, attendee_id, achievement_key, issued_at, json, claim_token, status_index)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+                "INSERT INTO credentials (id, attendee_id, achievement_key, issued_at, json, claim_token, status_index, token_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
             )?;
             for c in credentials {
                 let c = c.borrow();
@@ -123,7 +124,8 @@ impl Store {
                     rfc3339(c.issued_at),
                     c.json,
                     c.claim_token,
-                    c.status_index.map(|i| i as i64)
+                    c.status_index.map(|i| i as i64),
+                    lookup_key(&c.claim_token)
                 ])?;
                 if n == 1 {
                     stored.push(c.id.clone());
@@ -187,8 +189,8 @@ impl Store {
             return Err(StoreError::NoSuchCredential(old_id.to_string()));
         }
         tx.execute(
-            "INSERT INTO credentials (id, attendee_id, achievement_key, issued_at, json, claim_token, status_index, replaces)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO credentials (id, attendee_id, achievement_key, issued_at, json, claim_token, status_index, replaces, token_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 new.id,
                 new.attendee_id,
@@ -197,7 +199,8 @@ impl Store {
                 new.json,
                 new.claim_token,
                 new.status_index.map(|i| i as i64),
-                old_id
+                old_id,
+                lookup_key(&new.claim_token)
             ],
         )?;
         Store::audit(
@@ -247,15 +250,17 @@ impl Store {
         Ok(true)
     }
 
-    /// Record the first visit of a claim page. Returns false if the token is unknown.
+    /// Record the first visit of a claim page (found by the token's hash, never by comparing
+    /// the token). Returns false if the token is unknown.
     pub fn mark_claimed(
         &mut self,
         claim_token: &str,
         at: OffsetDateTime,
     ) -> Result<bool, StoreError> {
+        let key = lookup_key(claim_token);
         let n = self.conn.execute(
-            "UPDATE credentials SET claimed_at = ?2 WHERE claim_token = ?1 AND claimed_at IS NULL",
-            params![claim_token, rfc3339(at)],
+            "UPDATE credentials SET claimed_at = ?2 WHERE token_key = ?1 AND claimed_at IS NULL",
+            params![key, rfc3339(at)],
         )?;
         if n == 1 {
             return Ok(true);
@@ -263,8 +268,8 @@ impl Store {
         let known: Option<i64> = self
             .conn
             .query_row(
-                "SELECT 1 FROM credentials WHERE claim_token = ?1",
-                [claim_token],
+                "SELECT 1 FROM credentials WHERE token_key = ?1",
+                [key],
                 |r| r.get(0),
             )
             .optional()?;
@@ -288,16 +293,22 @@ impl Store {
             .transpose()
     }
 
+    /// The credential of a claim token: looked up by the token's hash, then the token itself
+    /// compared in constant time, so timing says nothing about a guessed token.
     pub fn credential_by_token(
         &self,
         claim_token: &str,
     ) -> Result<Option<IssuedCredential>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM credentials WHERE claim_token = ?1");
-        self.conn
-            .query_row(&sql, [claim_token], raw)
-            .optional()?
-            .map(cook)
-            .transpose()
+        use subtle::ConstantTimeEq as _;
+        let sql = format!("SELECT {COLUMNS} FROM credentials WHERE token_key = ?1");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let row = stmt.query_row([lookup_key(claim_token)], raw).optional()?;
+        match row {
+            Some(r) if bool::from(r.5.as_bytes().ct_eq(claim_token.as_bytes())) => {
+                cook(r).map(Some)
+            }
+            _ => Ok(None),
+        }
     }
 
     /// Credentials of one attendee, oldest first.
@@ -325,6 +336,26 @@ impl Store {
         Ok(self
             .conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// Claim tokens that have been visited, with the time of the first visit (the desk polls
+    /// this to show "claimed" while `serve` runs in another process).
+    pub fn claimed_since(
+        &self,
+        after: Option<OffsetDateTime>,
+    ) -> Result<Vec<(String, OffsetDateTime)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, claimed_at FROM credentials WHERE claimed_at IS NOT NULL AND claimed_at > ?1",
+        )?;
+        let after = after.map(rfc3339).unwrap_or_default();
+        let rows = stmt.query_map([after], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        rows.map(|r| {
+            let (id, at) = r?;
+            Ok((id, parse_time(&at)?))
+        })
+        .collect()
     }
 
     /// Status-list indices already given out (never reused, even after revocation).
@@ -388,5 +419,70 @@ impl Store {
             Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?.max(0) as u64))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// Fill `token_key` for rows stored before migration 003 (inside that migration's transaction).
+pub(super) fn backfill_token_keys(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    let tokens: Vec<(String, String)> = {
+        let mut stmt =
+            tx.prepare("SELECT id, claim_token FROM credentials WHERE token_key IS NULL")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut update = tx.prepare("UPDATE credentials SET token_key = ?2 WHERE id = ?1")?;
+    for (id, token) in tokens {
+        update.execute(params![id, lookup_key(&token)])?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claim::ClaimToken;
+    use time::macros::datetime;
+
+    #[test]
+    fn rows_from_before_migration_003_get_their_token_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("event.db");
+        let token = ClaimToken::from_random_bytes([9; 16]).to_string();
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            for sql in &super::super::MIGRATIONS[..super::super::TOKEN_KEY_MIGRATION] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 2).unwrap();
+            conn.execute(
+                "INSERT INTO attendees (id, given_name, family_name, created_at, updated_at)
+                 VALUES (1, 'Zoé', 'Martin', '2026-11-26T09:00:00Z', '2026-11-26T09:00:00Z')",
+                [],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO credentials (id, attendee_id, achievement_key, issued_at, json, claim_token)
+                 VALUES ('urn:uuid:1', 1, 'sumo', '2026-11-26T10:00:00Z', '{}', ?1)",
+                [&token],
+            )
+            .unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 3);
+        let found = store.credential_by_token(&token).unwrap().unwrap();
+        assert_eq!(found.id, "urn:uuid:1");
+        // A token one character off is unknown, not a prefix match.
+        let mut other = token.clone();
+        other.replace_range(0..1, if token.starts_with('a') { "b" } else { "a" });
+        assert!(store.credential_by_token(&other).unwrap().is_none());
+        let at = datetime!(2026-11-26 11:00 UTC);
+        assert!(store.mark_claimed(&token, at).unwrap());
+        assert!(!store.mark_claimed(&other, at).unwrap());
+        assert_eq!(
+            store.credential(&found.id).unwrap().unwrap().claimed_at,
+            Some(at)
+        );
+        assert_eq!(store.claimed_since(None).unwrap().len(), 1);
+        assert!(store.claimed_since(Some(at)).unwrap().is_empty());
     }
 }

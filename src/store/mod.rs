@@ -20,7 +20,10 @@ pub use credentials::{IssuedCredential, NewCredential};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
     include_str!("migrations/002_credentials.sql"),
+    include_str!("migrations/003_claim_token_key.sql"),
 ];
+/// Index in [`MIGRATIONS`] of the one that adds `credentials.token_key` (backfilled from Rust).
+const TOKEN_KEY_MIGRATION: usize = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -140,6 +143,9 @@ impl Store {
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
+            if index == TOKEN_KEY_MIGRATION {
+                credentials::backfill_token_keys(&tx)?;
+            }
             tx.pragma_update(None, "user_version", index as i64 + 1)?;
             tx.commit()?;
         }

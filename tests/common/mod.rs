@@ -2,6 +2,8 @@
 //! accents, Vietnamese diacritics and HTML/CSV injection attempts.
 #![allow(dead_code)]
 
+pub mod pdf;
+
 use badgedesk::claim::ob2::{Ob2Assertion, Ob2BadgeClass, Ob2Issuer};
 use badgedesk::claim::{
     ClaimInput, ClaimPage, ClaimToken, HostedJson, ImageKind, Ob2Site, SiteInput, SiteMeta,
@@ -67,6 +69,7 @@ pub fn meta(base_url: &str, lang: Lang) -> SiteMeta {
                 image: tiny_png(1),
             }],
         }),
+        files: vec![],
     }
 }
 

@@ -1,0 +1,81 @@
+//! What the claim commands (`publish`, `serve`, `print`, `export claims`) share: the claim base
+//! URL and the issuer's public key.
+
+use anyhow::Context as _;
+use badgedesk::claim::event_site::issuer_public_key;
+use badgedesk::credential::keys;
+use badgedesk::event::EventDir;
+use badgedesk::store::Store;
+use ed25519_dalek::VerifyingKey;
+
+use super::Ctx;
+
+/// `--base-url`, else `claim.base_url` of event.toml, else an error saying what to do.
+pub fn base_url(event: &EventDir, given: Option<&str>, ctx: &Ctx) -> anyhow::Result<String> {
+    let url = given
+        .map(str::to_string)
+        .or_else(|| event.config().claim.base_url.clone())
+        .with_context(|| {
+            ctx.tr(
+                "pas d'adresse des pages de réception : renseignez [claim] base_url dans event.toml (ou --base-url ; avec `badgedesk serve`, l'adresse qu'il affiche)",
+                "no claim address: set [claim] base_url in event.toml (or pass --base-url; with `badgedesk serve`, the address it prints)",
+            )
+        })?;
+    anyhow::ensure!(
+        url.starts_with("https://") || url.starts_with("http://"),
+        "{} '{url}'",
+        ctx.tr(
+            "l'adresse doit commencer par https:// ou http:// :",
+            "the address must start with https:// or http://:"
+        )
+    );
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+/// The issuer's public key: from the stored credentials' proofs, else from the key file (an
+/// encrypted key needs BADGEDESK_KEY_PASSPHRASE). None when neither works: the site then goes
+/// without the issuer profile and did.json.
+pub fn public_key(event: &EventDir, store: &Store) -> anyhow::Result<Option<VerifyingKey>> {
+    if let Some(key) = issuer_public_key(&store.credentials()?) {
+        return Ok(Some(key));
+    }
+    let passphrase = std::env::var("BADGEDESK_KEY_PASSPHRASE")
+        .ok()
+        .filter(|p| !p.is_empty());
+    Ok(keys::load(event.root(), passphrase.as_deref())
+        .ok()
+        .map(|k| k.verifying_key()))
+}
+
+/// Issuing does not write `issued/status-list.json` until the first revocation, but the
+/// credentials already point at it: sign it now when it is missing (needs the issuer key).
+pub fn ensure_status_list(event: &EventDir, store: &Store, ctx: &Ctx) -> anyhow::Result<()> {
+    use badgedesk::clock::{Clock as _, SystemClock};
+    use badgedesk::issue::{engine::status_list_url, revoke};
+    let file = event.issued_dir().join(revoke::STATUS_LIST_FILE);
+    if status_list_url(event).is_none()
+        || file.exists()
+        || !store
+            .credentials()?
+            .iter()
+            .any(|c| c.status_index.is_some())
+    {
+        return Ok(());
+    }
+    let passphrase = std::env::var("BADGEDESK_KEY_PASSPHRASE")
+        .ok()
+        .filter(|p| !p.is_empty());
+    match keys::load(event.root(), passphrase.as_deref()) {
+        Ok(key) => revoke::write_status_list(event, store, &key, SystemClock.now())
+            .context(ctx.tr("liste de statut", "status list"))?,
+        Err(e) => eprintln!(
+            "{}: {} ({e})",
+            ctx.tr("note", "note"),
+            ctx.tr(
+                "liste de statut absente et clé illisible : les vérificateurs ne pourront pas vérifier la révocation",
+                "status list missing and the key is unreadable: verifiers cannot check revocation"
+            )
+        ),
+    }
+    Ok(())
+}
