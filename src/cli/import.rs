@@ -48,12 +48,12 @@ pub fn run(args: ImportArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     };
     let event = ctx.open_event()?;
     let mut store = event.store()?;
-    let existing = store.attendees()?;
+    let existing = store.attendees_for_import()?;
     let parsed = import::read(&bytes, &file_name, &options)?;
     drop(bytes);
     let mut out = String::new();
     render_detection(&mut out, &parsed, ctx);
-    let plan = import::plan(parsed, &existing);
+    let mut plan = import::plan_stored(parsed, &existing);
     render_plan(&mut out, &plan, ctx, &existing);
     drop(existing);
     print!("{out}");
@@ -67,15 +67,15 @@ pub fn run(args: ImportArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
             )
         );
     } else {
-        let updates: Vec<(i64, AttendeeRecord)> = plan
-            .to_update
-            .iter()
-            .map(|u| (u.attendee_id, u.record.clone()))
+        // Moved out, not cloned: the plan's records are not needed after the report.
+        let updates: Vec<(i64, AttendeeRecord)> = std::mem::take(&mut plan.to_update)
+            .into_iter()
+            .map(|u| (u.attendee_id, u.record))
             .collect();
         let summary = store
-            .write_import(
-                &plan.to_add,
-                &updates,
+            .write_import_owned(
+                std::mem::take(&mut plan.to_add),
+                updates,
                 &plan.file,
                 &actor(),
                 SystemClock.now(),
@@ -188,12 +188,7 @@ fn render_detection(out: &mut String, p: &ParsedFile, ctx: &Ctx) {
     }
 }
 
-fn render_plan(
-    out: &mut String,
-    plan: &ImportPlan,
-    ctx: &Ctx,
-    existing: &[badgedesk::model::Attendee],
-) {
+fn render_plan(out: &mut String, plan: &ImportPlan, ctx: &Ctx, existing: &import::StoredAttendees) {
     let _ = writeln!(
         out,
         "{} {} · {} {} · {} {} · {} {} · {} {} · {} {}",
@@ -239,9 +234,7 @@ fn render_plan(
         let _ = writeln!(out, "{}", ctx.tr("À mettre à jour :", "To update:"));
         for u in &plan.to_update {
             let name = existing
-                .iter()
-                .find(|a| a.id == u.attendee_id)
-                .map(|a| a.display_name())
+                .display_name(u.attendee_id)
                 .unwrap_or_else(|| display_name(&u.record.given_name, &u.record.family_name));
             let changes: Vec<String> = u
                 .changed

@@ -40,6 +40,7 @@ pub fn dedupe(mut records: Vec<AttendeeRecord>, ticket_column: Option<ColumnRef>
     let mut out = Deduped::default();
     let n = records.len();
     let mut keep = vec![true; n];
+    let hashes = row_hashes(&records);
     let mut keys = Keys::default();
     let mut by_ticket = Index::with_capacity(n);
     let mut by_name_email = Index::with_capacity(n);
@@ -47,8 +48,11 @@ pub fn dedupe(mut records: Vec<AttendeeRecord>, ticket_column: Option<ColumnRef>
     for j in 0..n {
         let Some(r) = records.get(j) else { break };
         let p = Parts::of_record(r);
-        let t_hash = keys.hash(p, KeyKind::Ticket);
-        let e_hash = keys.hash(p, KeyKind::NameEmail);
+        let RowHashes {
+            ticket: t_hash,
+            name_email: e_hash,
+            name_org,
+        } = hashes.get(j).copied().unwrap_or_default();
         let mut same: Option<(usize, SameBy)> = None;
         let mut conflict: Option<u64> = None;
         if let Some(h) = t_hash {
@@ -93,7 +97,7 @@ pub fn dedupe(mut records: Vec<AttendeeRecord>, ticket_column: Option<ColumnRef>
                     })
                     .map(|i| (i, SameBy::NameAndEmail));
             } else if t_hash.is_none() {
-                let h = keys.hash(p, KeyKind::NameOrg);
+                let h = name_org;
                 o_hash = h;
                 same = h
                     .and_then(|h| {
@@ -103,7 +107,7 @@ pub fn dedupe(mut records: Vec<AttendeeRecord>, ticket_column: Option<ColumnRef>
                     })
                     .map(|i| (i, SameBy::IdenticalRow));
             } else {
-                o_hash = keys.hash(p, KeyKind::NameOrg);
+                o_hash = name_org;
             }
         }
         if let Some((i, by)) = same {
@@ -138,6 +142,66 @@ pub fn dedupe(mut records: Vec<AttendeeRecord>, ticket_column: Option<ColumnRef>
     records.retain(|_| flags.next().unwrap_or(true));
     out.records = records;
     out
+}
+
+/// The identity-key hashes of one record (name + organisation only for rows without e-mail,
+/// the only ones that use it).
+#[derive(Debug, Clone, Copy, Default)]
+struct RowHashes {
+    ticket: Option<u64>,
+    name_email: Option<u64>,
+    name_org: Option<u64>,
+}
+
+/// Below this many records, hashing on one thread is cheaper than starting others.
+const PARALLEL_FROM: usize = 20_000;
+
+/// Every record's key hashes. Each depends on its record alone, so large files are hashed in
+/// chunks on every core; the merging pass that uses them stays sequential.
+fn row_hashes(records: &[AttendeeRecord]) -> Vec<RowHashes> {
+    fn hash_all(chunk: &[AttendeeRecord]) -> Vec<RowHashes> {
+        let mut keys = Keys::default();
+        chunk
+            .iter()
+            .map(|r| {
+                let p = Parts::of_record(r);
+                let name_email = keys.hash(p, KeyKind::NameEmail);
+                RowHashes {
+                    ticket: keys.hash(p, KeyKind::Ticket),
+                    name_email,
+                    name_org: match name_email {
+                        Some(_) => None,
+                        None => keys.hash(p, KeyKind::NameOrg),
+                    },
+                }
+            })
+            .collect()
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    if records.len() < PARALLEL_FROM || threads < 2 {
+        return hash_all(records);
+    }
+    let size = records.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = records
+            .chunks(size)
+            .skip(1)
+            .map(|chunk| {
+                let handle = std::thread::Builder::new()
+                    .spawn_scoped(scope, move || hash_all(chunk))
+                    .ok();
+                (handle, chunk)
+            })
+            .collect();
+        let mut out = hash_all(records.get(..size).unwrap_or(records));
+        for (handle, chunk) in handles {
+            match handle.and_then(|h| h.join().ok()) {
+                Some(hashes) => out.extend(hashes),
+                None => out.extend(hash_all(chunk)),
+            }
+        }
+        out
+    })
 }
 
 /// Every normalised field equal (the source line aside).

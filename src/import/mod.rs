@@ -39,16 +39,19 @@ pub mod headers;
 pub mod keys;
 pub mod mapping;
 pub mod normalise;
+mod pieces;
 pub mod plan;
 pub mod problems;
 pub mod rows;
 pub mod sniff;
 pub mod split;
+pub mod stored;
 
 pub use decode::{DecodedBy, Encoding};
 pub use mapping::{Field, FieldMapping, MapOverride, MappedBy, Mapping};
-pub use plan::{ChangedField, Duplicate, ImportPlan, SameBy, Unchanged, Update, plan};
+pub use plan::{ChangedField, Duplicate, ImportPlan, SameBy, Unchanged, Update, plan, plan_stored};
 pub use problems::{ColumnRef, Problem, ProblemKind};
+pub use stored::{StoredAttendees, StoredRow};
 
 use crate::model::AttendeeRecord;
 

@@ -9,6 +9,7 @@ pub use super::dedupe::{Duplicate, SameBy};
 use super::keys::{Index, KeyKind, Keys, Parts};
 use super::mapping::Field;
 use super::problems::{ColumnRef, Problem};
+use super::stored::{Stored, StoredAttendees};
 
 /// What importing a file will do. Plain data: the store applies `to_add` and `to_update` in one
 /// transaction and writes nothing else.
@@ -78,6 +79,16 @@ impl ImportPlan {
 
 /// Compare a parsed file with the stored attendees.
 pub fn plan(parsed: ParsedFile, existing: &[Attendee]) -> ImportPlan {
+    plan_against(parsed, existing)
+}
+
+/// [`plan`] against the stored attendees as the store packs them for an import (a fraction of
+/// the memory of full [`Attendee`] rows); the same plan.
+pub fn plan_stored(parsed: ParsedFile, stored: &StoredAttendees) -> ImportPlan {
+    plan_against(parsed, stored)
+}
+
+fn plan_against<S: Stored + ?Sized>(parsed: ParsedFile, existing: &S) -> ImportPlan {
     let ticket_column = parsed.mapping.column(Field::Ticket).map(|i| ColumnRef {
         index: i + 1,
         header: parsed.headers.get(i).cloned().unwrap_or_default(),
@@ -94,7 +105,7 @@ pub fn plan(parsed: ParsedFile, existing: &[Attendee]) -> ImportPlan {
         ..ImportPlan::default()
     };
 
-    if existing.is_empty() {
+    if existing.count() == 0 {
         out.to_add = deduped.records;
         return out;
     }
@@ -102,7 +113,7 @@ pub fn plan(parsed: ParsedFile, existing: &[Attendee]) -> ImportPlan {
     // ticket another row of the file claims.
     let mut keys = Keys::default();
     let stored = StoredIndex::new(existing, &mut keys);
-    let mut used = vec![false; existing.len()];
+    let mut used = vec![false; existing.count()];
     let mut matched: Vec<Option<usize>> = deduped
         .records
         .iter()
@@ -122,28 +133,30 @@ pub fn plan(parsed: ParsedFile, existing: &[Attendee]) -> ImportPlan {
             }
         }
     }
-    // Matched records leave the vector; what stays is `to_add`, without copying 100,000 rows.
+    // Matched records leave the vector one at a time and are settled at once (an unchanged one
+    // is freed there); what stays is `to_add`, without copying 100,000 rows.
     let mut records = deduped.records;
-    let targets: Vec<usize> = matched.iter().flatten().copied().collect();
+    let mut targets = matched
+        .iter()
+        .flatten()
+        .copied()
+        .collect::<Vec<usize>>()
+        .into_iter();
     let mut flags = matched.into_iter();
-    let found: Vec<(AttendeeRecord, usize)> = records
-        .extract_if(.., |_| flags.next().flatten().is_some())
-        .zip(targets)
-        .collect();
-    out.to_add = records;
-    for (record, i) in found {
-        let Some(a) = existing.get(i) else {
-            out.to_add.push(record);
+    let mut unmatched = Vec::new();
+    for record in records.extract_if(.., |_| flags.next().flatten().is_some()) {
+        let Some(a) = targets.next().and_then(|i| existing.attendee(i)) else {
+            unmatched.push(record);
             continue;
         };
-        let changed = merge_changes(a, &record);
+        let changed = merge_changes(&a, &record);
         if changed.is_empty() {
             out.unchanged.push(Unchanged {
                 attendee_id: a.id,
                 line: record.source.line,
             });
         } else {
-            let merged = merge(a, record);
+            let merged = merge(&a, record);
             out.to_update.push(Update {
                 attendee_id: a.id,
                 record: merged,
@@ -151,26 +164,29 @@ pub fn plan(parsed: ParsedFile, existing: &[Attendee]) -> ImportPlan {
             });
         }
     }
+    records.append(&mut unmatched);
+    out.to_add = records;
     out
 }
 
-struct StoredIndex<'a> {
-    existing: &'a [Attendee],
+struct StoredIndex<'a, S: ?Sized> {
+    existing: &'a S,
     by_ticket: Index,
     by_name_email: Index,
     by_name_org: Index,
 }
 
-impl<'a> StoredIndex<'a> {
-    fn new(existing: &'a [Attendee], keys: &mut Keys) -> Self {
+impl<'a, S: Stored + ?Sized> StoredIndex<'a, S> {
+    fn new(existing: &'a S, keys: &mut Keys) -> Self {
+        let n = existing.count();
         let mut s = StoredIndex {
             existing,
-            by_ticket: Index::with_capacity(existing.len()),
-            by_name_email: Index::with_capacity(existing.len()),
+            by_ticket: Index::with_capacity(n),
+            by_name_email: Index::with_capacity(n),
             by_name_org: Index::with_capacity(0),
         };
-        for (i, a) in existing.iter().enumerate() {
-            let p = Parts::of_attendee(a);
+        for i in 0..n {
+            let Some(p) = existing.parts(i) else { continue };
             if let Some(h) = keys.hash(p, KeyKind::Ticket) {
                 s.by_ticket.insert(h, i);
             }
@@ -190,8 +206,8 @@ impl<'a> StoredIndex<'a> {
             !used.get(i).copied().unwrap_or(true)
                 && self
                     .existing
-                    .get(i)
-                    .is_some_and(|a| keys.equal(Parts::of_attendee(a), p, KeyKind::Ticket))
+                    .parts(i)
+                    .is_some_and(|a| keys.equal(a, p, KeyKind::Ticket))
         })
     }
 
@@ -208,10 +224,11 @@ impl<'a> StoredIndex<'a> {
             .rows(h)
             .filter(|&i| {
                 !used.get(i).copied().unwrap_or(true)
-                    && self.existing.get(i).is_some_and(|a| {
-                        (r.ticket.is_none() || a.ticket.is_none())
-                            && keys.equal(Parts::of_attendee(a), p, kind)
-                    })
+                    && (r.ticket.is_none() || !self.existing.has_ticket(i))
+                    && self
+                        .existing
+                        .parts(i)
+                        .is_some_and(|a| keys.equal(a, p, kind))
             })
             .collect();
         if open.len() <= 1 {
@@ -219,15 +236,13 @@ impl<'a> StoredIndex<'a> {
         }
         let equal = |i: &usize| {
             self.existing
-                .get(*i)
-                .is_some_and(|a| merge_changes(a, r).is_empty())
+                .attendee(*i)
+                .is_some_and(|a| merge_changes(&a, r).is_empty())
         };
         let same_line = |i: &usize| {
-            self.existing.get(*i).is_some_and(|a| {
-                a.source
-                    .as_ref()
-                    .is_some_and(|s| s.line == r.source.line && s.file == r.source.file)
-            })
+            self.existing
+                .source(*i)
+                .is_some_and(|(file, line)| line == r.source.line && file == r.source.file)
         };
         open.iter()
             .find(|i| equal(i))

@@ -10,6 +10,7 @@ use crate::model::{AttendeeRecord, SourceRef};
 use super::decode::Decoded;
 use super::mapping::{self, Field, Mapping};
 use super::normalise::{clean_cell, email};
+use super::pieces::Piece;
 use super::problems::{ColumnRef, Problem, ProblemKind};
 use super::split::{RawIssue, RawRow, Splitter};
 use super::{DelimiterBy, ImportError, ImportOptions, ParsedFile};
@@ -55,24 +56,9 @@ pub fn read_rows(
         check_nul: text.as_bytes().contains(&0),
         min_width: headers.len() - headers.iter().rev().take_while(|h| h.is_empty()).count(),
     };
-    // One slot per physical line is an upper bound on rows: no regrowth of a 20 MB vector.
-    let lines = memchr_count(text.as_bytes(), b'\n').max(memchr_count(text.as_bytes(), b'\r'));
-    let mut records = Vec::with_capacity(lines + 1);
-    let mut problems = Vec::new();
-    let mut rows = 0usize;
-    let mut row_problems = Vec::new();
-    while splitter.next_row(&mut row) {
-        if row.is_blank() && row.issues.is_empty() {
-            continue;
-        }
-        rows += 1;
-        row_problems.clear();
-        if let Some(record) = ctx.record(&row, &mut row_problems) {
-            records.push(record);
-        }
-        problems.append(&mut row_problems);
-    }
-    records.shrink_to_fit();
+    let body = super::pieces::read_body(text, delimiter, splitter.position(), |piece| {
+        ctx.read_piece(piece)
+    });
     Ok(ParsedFile {
         file: file.to_string(),
         encoding: decoded.encoding,
@@ -82,14 +68,10 @@ pub fn read_rows(
         headers,
         header_line,
         mapping,
-        rows,
-        records,
-        problems,
+        rows: body.rows,
+        records: body.records,
+        problems: body.problems,
     })
-}
-
-fn memchr_count(bytes: &[u8], b: u8) -> usize {
-    bytes.iter().filter(|&&x| x == b).count()
 }
 
 struct RowContext<'c> {
@@ -104,6 +86,29 @@ struct RowContext<'c> {
 }
 
 impl RowContext<'_> {
+    /// Every row of one piece of the body, in order.
+    fn read_piece(&self, mut splitter: Splitter<'_>) -> Piece {
+        let mut piece = Piece {
+            records: Vec::with_capacity(splitter.rows_at_most()),
+            ..Piece::default()
+        };
+        let mut row = RawRow::default();
+        let mut row_problems = Vec::new();
+        while splitter.next_row(&mut row) {
+            if row.is_blank() && row.issues.is_empty() {
+                continue;
+            }
+            piece.rows += 1;
+            row_problems.clear();
+            if let Some(record) = self.record(&row, &mut row_problems) {
+                piece.records.push(record);
+            }
+            piece.problems.append(&mut row_problems);
+        }
+        piece.end = splitter.position();
+        piece
+    }
+
     fn column(&self, index: usize) -> ColumnRef {
         ColumnRef {
             index: index + 1,

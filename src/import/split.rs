@@ -38,6 +38,8 @@ pub struct Splitter<'a> {
     pos: usize,
     line: u64,
     delim: u8,
+    /// No row starts at or after this byte (a row begun before it is read whole).
+    end: usize,
 }
 
 impl<'a> Splitter<'a> {
@@ -47,7 +49,36 @@ impl<'a> Splitter<'a> {
             pos: 0,
             line: 1,
             delim,
+            end: text.len(),
         }
+    }
+
+    /// A splitter reading the rows that start in `from.0..end`, the first one on line `from.1`.
+    /// `from.0` must be where a row starts (a previous splitter's [`Splitter::position`]).
+    pub fn piece(text: &'a str, delim: u8, from: (usize, u64), end: usize) -> Self {
+        Splitter {
+            text,
+            pos: from.0,
+            line: from.1,
+            delim,
+            end: end.min(text.len()),
+        }
+    }
+
+    /// An upper bound on the rows left (one per line end, plus one): a capacity hint.
+    pub fn rows_at_most(&self) -> usize {
+        let rest = self
+            .text
+            .as_bytes()
+            .get(self.pos..self.end)
+            .unwrap_or_default();
+        let count = |b: u8| rest.iter().filter(|&&x| x == b).count();
+        count(b'\n').max(count(b'\r')) + 1
+    }
+
+    /// Byte offset and line number where the next row starts.
+    pub fn position(&self) -> (usize, u64) {
+        (self.pos, self.line)
     }
 
     fn byte(&self, at: usize) -> Option<u8> {
@@ -80,8 +111,7 @@ impl<'a> Splitter<'a> {
 
     /// Read the next row into `row`; false at the end of the text.
     pub fn next_row(&mut self, row: &mut RawRow<'a>) -> bool {
-        let len = self.text.len();
-        if self.pos >= len {
+        if self.pos >= self.end {
             return false;
         }
         row.cells.clear();
@@ -244,6 +274,32 @@ mod tests {
         assert_eq!(r[0].2, [RawIssue::StrayQuote { cell: 0 }]);
         assert_eq!(r[1].1, ["abcd", "y"]);
         assert_eq!(r[1].2, [RawIssue::StrayQuote { cell: 0 }]);
+    }
+
+    #[test]
+    fn pieces_read_the_same_rows_as_one_pass() {
+        let text = "h1,h2\n\"a\r\nb\",1\r\nc,2\rd,\"e\"\"\"\n,\n";
+        let whole = rows(text, b',');
+        let mut s = Splitter::new(text, b',');
+        let mut row = RawRow::default();
+        let mut cut = Vec::new();
+        while s.next_row(&mut row) {
+            cut.push(s.position());
+        }
+        for &(at, line) in &cut {
+            let mut got = Vec::new();
+            let mut first = Splitter::piece(text, b',', (0, 1), at);
+            while first.next_row(&mut row) {
+                got.push((row.line, row.cells.len()));
+            }
+            assert_eq!(first.position(), (at, line));
+            let mut second = Splitter::piece(text, b',', (at, line), usize::MAX);
+            while second.next_row(&mut row) {
+                got.push((row.line, row.cells.len()));
+            }
+            let want: Vec<_> = whole.iter().map(|r| (r.0, r.1.len())).collect();
+            assert_eq!(got, want, "cut at {at}");
+        }
     }
 
     #[test]
