@@ -56,6 +56,10 @@ pub enum TuiError {
 /// this returns, whatever happened.
 pub fn run(opts: DeskOptions) -> Result<(), TuiError> {
     let (tx, rx) = mpsc::channel();
+    // crossterm drops every colour when NO_COLOR is set; the theme already honours NO_COLOR
+    // (no decorative colour), so what is left is the claim QR's black-on-white, which is what
+    // makes it scannable on both dark and light terminals.
+    ratatui::crossterm::style::force_color_output(true);
     let mut guard = TerminalGuard::new()?;
     let size = guard.terminal().size()?;
     let mut app = App::new(
