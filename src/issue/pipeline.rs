@@ -61,6 +61,9 @@ pub(super) struct Baked {
     pub(super) image: Vec<u8>,
 }
 
+/// (attendee, achievement, status index, claim token) of a credential being signed.
+type Award = (i64, String, Option<u64>, String);
+
 /// An award about to be signed, with its random parts drawn.
 pub(super) struct Draft {
     pub(super) attendee_id: i64,
@@ -233,8 +236,13 @@ impl Issuer {
         drafts: Vec<Draft>,
         step: &mut dyn FnMut(Step, usize),
     ) -> Result<Vec<Baked>, IssueError> {
-        let credentials: Vec<AchievementCredential> =
-            drafts.iter().map(|d| d.credential.clone()).collect();
+        let (awards, credentials): (Vec<Award>, Vec<AchievementCredential>) = drafts
+            .into_iter()
+            .map(|d| {
+                let award = (d.attendee_id, d.achievement, d.status_index, d.claim_token);
+                (award, d.credential)
+            })
+            .unzip();
         let signed = self
             .signer
             .sign_all(&credentials, 0)
@@ -242,19 +250,20 @@ impl Issuer {
             .collect::<Result<Vec<_>, _>>()?;
         drop(credentials);
         step(Step::Signed, signed.len());
-        let jobs: Vec<(Draft, AchievementCredential)> = drafts.into_iter().zip(signed).collect();
-        let baked = parallel_map(&jobs, threads(), |(draft, credential)| {
+        let jobs: Vec<(Award, AchievementCredential)> = awards.into_iter().zip(signed).collect();
+        let baked = parallel_map(&jobs, threads(), |(award, credential)| {
+            let (attendee_id, achievement, status_index, claim_token) = award;
             let json = credential.to_json();
-            let (ext, image) = self.baked_image(&draft.achievement, &json)?;
+            let (ext, image) = self.baked_image(achievement, &json)?;
             Ok(Baked {
                 row: NewCredential {
                     id: credential.id.clone(),
-                    attendee_id: draft.attendee_id,
-                    achievement_key: draft.achievement.clone(),
+                    attendee_id: *attendee_id,
+                    achievement_key: achievement.clone(),
                     issued_at: self.now,
                     json,
-                    claim_token: draft.claim_token.clone(),
-                    status_index: draft.status_index,
+                    claim_token: claim_token.clone(),
+                    status_index: *status_index,
                 },
                 ext,
                 image,
