@@ -216,7 +216,9 @@ pub fn run_credentials(args: CredentialsArgs, ctx: &Ctx) -> anyhow::Result<Outco
                 });
             let (json, image) = files::paths(&event.issued_dir(), &c.id, ext);
             CredentialJson {
-                claim_url: base.as_ref().map(|b| format!("{b}/c/{}", c.claim_token)),
+                claim_url: base
+                    .as_deref()
+                    .map(|b| badgedesk::print::cards::link(b, &c.claim_token)),
                 attendee_id: c.attendee_id,
                 achievement: c.achievement_key,
                 issued_at: rfc3339(c.issued_at),

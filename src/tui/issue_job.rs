@@ -18,6 +18,7 @@ use crate::credential::builder::OsRandomness;
 use crate::credential::keys::{self, KeyError};
 use crate::event::EventDir;
 use crate::i18n::{Catalog, Lang};
+use crate::issue::desk::Choice;
 use crate::issue::engine::{IssueError, IssueReport, Issuer};
 use crate::issue::plan::{self, Blocked, Selection};
 use crate::issue::{files, revoke};
@@ -63,6 +64,7 @@ impl IssueWorker {
                     cancel: flag,
                     store: None,
                     key: None,
+                    issuer: None,
                     watched: None,
                     sent: None,
                     version: None,
@@ -114,6 +116,8 @@ struct Job {
     /// Opened on first use (the store worker migrates the database at start).
     store: Option<Store>,
     key: Option<IssuerKey>,
+    /// Prepared once (badge images, achievements, issuer binding); re-timed per key press.
+    issuer: Option<Issuer>,
     watched: Option<i64>,
     sent: Option<Vec<BadgeLine>>,
     version: Option<i64>,
@@ -155,6 +159,20 @@ impl Job {
         let key = load_key(&self.event, self.passphrase.as_deref(), &self.cat)?;
         self.key = Some(key.clone());
         Ok(key)
+    }
+
+    /// The prepared issuer, re-timed to now (preparing reads the badge images: once per desk).
+    fn desk_issuer(&mut self) -> Result<Issuer, String> {
+        let prepared = match self.issuer.take() {
+            Some(issuer) => issuer,
+            None => {
+                let key = self.key()?;
+                Issuer::new(&self.event, key, SystemClock.now()).map_err(|e| e.to_string())?
+            }
+        };
+        let timed = prepared.at(SystemClock.now()).map_err(|e| e.to_string());
+        self.issuer = Some(prepared);
+        timed
     }
 
     fn perform(&mut self, request: IssueRequest) {
@@ -295,11 +313,20 @@ impl Job {
             }
         }
         if !awards.is_empty() {
-            let key = self.key()?;
-            let issuer = Issuer::new(&event, key, SystemClock.now()).map_err(|e| e.to_string())?;
+            let issuer = self.desk_issuer()?;
             let actor = self.actor.clone();
             let store = self.store()?;
-            issue_awards(&issuer, store, &awards, &actor).map_err(|e| e.to_string())?;
+            for (id, key) in &awards {
+                issuer
+                    .issue_attendee(
+                        store,
+                        *id,
+                        Choice::Achievement(key),
+                        &mut OsRandomness,
+                        &actor,
+                    )
+                    .map_err(|e| e.to_string())?;
+            }
         }
         let store = self.store()?;
         let now_live = live_of(store, attendee_id)?;
@@ -456,18 +483,6 @@ impl Job {
         )
         .map_err(|e| e.to_string())
     }
-}
-
-/// The one call that issues at the desk: until the single-attendee `issue::` function lands,
-/// the bulk engine with a one-attendee award list (swap it here).
-fn issue_awards(
-    issuer: &Issuer,
-    store: &mut Store,
-    awards: &[(i64, String)],
-    actor: &str,
-) -> Result<IssueReport, IssueError> {
-    let never = AtomicBool::new(false);
-    issuer.issue(store, awards, &mut OsRandomness, actor, &never, &mut |_| {})
 }
 
 fn load_key(
