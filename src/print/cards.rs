@@ -124,18 +124,20 @@ pub fn claim_cards(
     let mut cards = Vec::with_capacity(selected.len());
     for s in &selected {
         let key = &s.credential.achievement_key;
-        if !images.contains_key(key) {
-            let png = event
-                .badge_image(key)
-                .ok()
-                .filter(|(img, _)| img.format == ImageFormat::Png)
-                .map(|(img, _)| Arc::new(img.bytes));
-            images.insert(key.clone(), png);
-        }
+        let png = images
+            .entry(key.clone())
+            .or_insert_with(|| {
+                event
+                    .badge_image(key)
+                    .ok()
+                    .filter(|(img, _)| img.format == ImageFormat::Png)
+                    .map(|(img, _)| Arc::new(img.bytes))
+            })
+            .clone();
         cards.push(Card {
             recipient_name: name_of(s),
             badge_name: s.badge_name.clone(),
-            badge_png: images.get(key).cloned().flatten(),
+            badge_png: png,
             claim_url: s.url.clone(),
         });
     }
