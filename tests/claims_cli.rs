@@ -114,7 +114,7 @@ fn publish_writes_every_claim_alone_and_again_writes_nothing() {
         .collect();
     let again = badgedesk(&dir).arg("publish").arg(&site).output().unwrap();
     let text = String::from_utf8_lossy(&again.stdout);
-    assert!(text.contains(": 0 written"), "{text}");
+    assert!(text.contains(": 0 file(s) written"), "{text}");
     let after: Vec<_> = files
         .iter()
         .map(|f| std::fs::metadata(site.join(f)).unwrap().modified().unwrap())

@@ -27,15 +27,14 @@ pub fn run(args: PublishArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     }
     let report = site.publish(&args.out_dir, &store)?;
     println!(
-        "{} {} {} {}: {} {}, {} {}",
+        "{} {} {}: {} {}, {} {}",
         report.claims,
         ctx.tr("page(s) de réception dans", "claim page(s) in"),
         args.out_dir.display(),
-        ctx.tr("fichiers", "files"),
         report.written,
-        ctx.tr("écrits", "written"),
+        ctx.tr("fichier(s) écrit(s)", "file(s) written"),
         report.unchanged,
-        ctx.tr("inchangés", "unchanged"),
+        ctx.tr("inchangé(s)", "unchanged"),
     );
     println!(
         "{} {base}/",
