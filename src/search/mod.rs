@@ -141,6 +141,15 @@ impl SearchIndex {
             index.push_entry(p);
         }
         index.text.shrink_to_fit();
+        let mut tickets: Vec<u32> = (0..index.entries.len() as u32)
+            .filter(|&p| !index.ticket_of(p).is_empty())
+            .collect();
+        tickets.sort_by(|&a, &b| index.ticket_of(a).cmp(index.ticket_of(b)));
+        // Tickets are unique in the store; should two ever fold alike, the newest wins.
+        tickets.reverse();
+        tickets.dedup_by(|a, b| index.ticket_of(*a) == index.ticket_of(*b));
+        tickets.reverse();
+        index.tickets = tickets;
         index.reorder();
         progress(index.len(), total.max(index.len()));
         index
