@@ -4,6 +4,10 @@
 use super::score::{self, Tier, word_score};
 use super::{Entry, initial_bit};
 
+/// Per query word: (name word index, score) of each name word it starts, and its best other
+/// match.
+type WordOptions = (Vec<(u8, u32)>, Option<u32>);
+
 /// A query word whose name words are all taken by other query words still matches (the person
 /// stays listed) but only as much as a substring.
 const REUSED_WORD: u32 = Tier::NameSubstring as u32;
@@ -19,7 +23,7 @@ pub(super) struct Scorer<'w> {
     fuzzy: Option<score::Fuzzy>,
     /// Per query word: (name word index, score) of each name word it starts, and the best
     /// other match.
-    options: Vec<(Vec<(u8, u32)>, Option<u32>)>,
+    options: Vec<WordOptions>,
 }
 
 impl<'w> Scorer<'w> {
@@ -99,7 +103,7 @@ impl<'w> Scorer<'w> {
 /// The best total over the query words (from the first of `options` on) when each word either
 /// takes a name word no earlier word took, or its other match; a word whose name words are all
 /// taken still counts, as a substring would.
-fn best_assignment(options: &[(Vec<(u8, u32)>, Option<u32>)], used: u64) -> Option<u32> {
+fn best_assignment(options: &[WordOptions], used: u64) -> Option<u32> {
     let Some(((hits, other), rest)) = options.split_first() else {
         return Some(0);
     };
