@@ -14,6 +14,7 @@ use badgedesk::event::EventDir;
 use badgedesk::i18n::Lang;
 use badgedesk::tui::action::{Action, Command};
 use badgedesk::tui::app::App;
+use badgedesk::tui::event::Event;
 use badgedesk::tui::jobs;
 use badgedesk::tui::theme::Theme;
 use badgedesk::tui::update::update;
@@ -47,12 +48,19 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
-    // Start-up to the first full frame.
+    // Start-up as the desk does it: the worker thread opens the event and sends the first page
+    // of the roster, then the whole roster with its index; the UI thread draws as they come.
     let (tx, rx) = mpsc::channel();
     let start = Instant::now();
-    let event = EventDir::open(&root).expect("open event");
-    let (_store, loaded) = jobs::load(&event, &tx).expect("load");
-    let load_done = start.elapsed();
+    let loader = std::thread::spawn({
+        let root = root.clone();
+        move || {
+            let event = EventDir::open(&root).expect("open event");
+            let (store, loaded) = jobs::load(&event, &tx).expect("load");
+            let _ = tx.send(Event::App(Action::Loaded(Box::new(loaded))));
+            store
+        }
+    });
     let mut app = App::new(
         Lang::Fr,
         Theme { color: true },
@@ -60,16 +68,44 @@ fn main() {
         "bench".into(),
     );
     app.size = (120, 40);
-    update(&mut app, Action::Loaded(Box::new(loaded)));
     let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    term.draw(|f| f.render_widget(DeskView(&app), f.area()))
-        .expect("draw");
-    let first_frame = start.elapsed();
-    drop(rx);
+    let (mut first_frame, mut first_rows) = (None, 0);
+    let mut frames = 0;
+    // Like the desk's loop: apply whatever is waiting, then draw one frame.
+    let apply = |app: &mut App, ev: Event| match ev {
+        Event::App(action) => {
+            let done = matches!(action, Action::Loaded(_));
+            update(app, action);
+            done
+        }
+        _ => false,
+    };
+    while let Ok(ev) = rx.recv() {
+        let mut done = apply(&mut app, ev);
+        while let Ok(ev) = rx.try_recv() {
+            done |= apply(&mut app, ev);
+        }
+        term.draw(|f| f.render_widget(DeskView(&app), f.area()))
+            .expect("draw");
+        frames += 1;
+        if first_frame.is_none() && !app.results.hits.is_empty() {
+            first_frame = Some(start.elapsed());
+            first_rows = app.results.hits.len();
+        }
+        if done {
+            break;
+        }
+    }
+    let ready = start.elapsed();
+    let _store = loader.join().expect("loader");
+    let first_frame = first_frame.unwrap_or(ready);
     println!(
-        "start-up to first full frame: {:.0} ms (of which open + read + index: {:.0} ms)  [target ≤ 300 ms]",
-        ms(first_frame),
-        ms(load_done)
+        "start-up to first full frame (desk with the first {first_rows} roster rows): {:.0} ms  [target ≤ 300 ms]",
+        ms(first_frame)
+    );
+    println!(
+        "start-up until search is ready (whole roster read and indexed, {frames} frames drawn meanwhile): {:.0} ms",
+        ms(ready)
     );
 
     // Where the time of a first keystroke goes (a full scan: nothing cached yet).

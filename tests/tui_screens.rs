@@ -60,6 +60,7 @@ fn app_with(lang: Lang, color: bool, people: Vec<Attendee>) -> App {
             attendees: people,
             presence: vec![(2, "accueil".into(), datetime!(2026-05-16 08:05 UTC))],
             index,
+            ..Loaded::default()
         })),
     );
     app

@@ -1,35 +1,67 @@
 //! The roster search index: search as you type over name, organisation, ticket and e-mail.
 //!
 //! Matching is case- and accent-insensitive (everything goes through `crate::text::fold`), word
-//! order free (every query word must match some field), and ranked best first: a whole name word
-//! beats a name-word prefix, which beats a substring, which beats an e-mail hit. When the exact
-//! pass finds almost nothing, a second typo-tolerant pass (nucleo fuzzy matching plus one-edit
-//! word prefixes) fills in, always below the exact hits so typos never flood the list.
+//! order free (every query word must match some field, and two query words never count the
+//! same name word twice), and ranked best first: a whole name word beats a name-word prefix,
+//! which beats a substring, which beats an e-mail hit. When the exact pass finds almost
+//! nothing, a second typo-tolerant pass (nucleo fuzzy matching plus one-edit word prefixes)
+//! fills in, always below the exact hits so typos never flood the list.
+//!
+//! The folded text of every attendee lives in one string (no allocation per attendee), and a
+//! query that extends the previous one only rescans the previous matches.
 //! Pure and synchronous: no terminal, no store.
 
+mod query;
 mod score;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::cmp::Ordering;
 
 use crate::model::Attendee;
 use crate::text::fold;
+
+use query::Scorer;
 
 pub use score::{Tier, word_score};
 
 /// Below this many exact hits the typo-tolerant pass runs.
 const FUZZY_FALLBACK_BELOW: usize = 5;
 
-/// One attendee as the index sees it: the folded fields in one haystack
-/// (`name \0 organisation \0 ticket \0 email`), so each query word costs one scan.
-#[derive(Debug, Clone)]
+/// The fields of one attendee the index reads (it folds and keeps its own copy).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Person<'a> {
+    pub given_name: &'a str,
+    pub family_name: &'a str,
+    pub organisation: &'a str,
+    pub ticket: &'a str,
+    pub email: &'a str,
+}
+
+impl<'a> From<&'a Attendee> for Person<'a> {
+    fn from(a: &'a Attendee) -> Person<'a> {
+        Person {
+            given_name: &a.given_name,
+            family_name: &a.family_name,
+            organisation: a.organisation.as_deref().unwrap_or(""),
+            ticket: a.ticket.as_deref().unwrap_or(""),
+            email: a.email.as_deref().unwrap_or(""),
+        }
+    }
+}
+
+/// One attendee as the index sees it: where its folded haystack
+/// (`given family \0 organisation \0 ticket \0 email`) sits in the shared text, so each query
+/// word costs one scan. Offsets after `at` are relative to it.
+#[derive(Debug, Clone, Copy)]
 struct Entry {
     /// Bit per ASCII letter or digit that starts a word of the name (`initials`) or of another
     /// field (`other_initials`): one-character queries, the first keystroke and the only full
     /// scan, are answered without reading the text.
     initials: u64,
     other_initials: u64,
-    hay: Box<str>,
+    at: u32,
+    len: u32,
+    family_at: u32,
     org_at: u32,
     ticket_at: u32,
     email_at: u32,
@@ -57,14 +89,16 @@ pub struct SearchResult {
 /// attendees were added.
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
+    /// Every entry's folded haystack, one after the other.
+    text: String,
     entries: Vec<Entry>,
     /// Alphabetical rank (family name, given name) of each entry: the tie-breaker, and the order
     /// of the empty query.
     rank: Vec<u32>,
     /// Positions in alphabetical order.
     order: Vec<u32>,
-    sort_keys: Vec<Box<str>>,
-    tickets: HashMap<String, u32>,
+    /// Positions that have a ticket, sorted by folded ticket (binary search, no map of copies).
+    tickets: Vec<u32>,
     /// Recent queries and their unfiltered hits. Adding characters only narrows a search, so
     /// the next keystroke scans the previous hits instead of the whole roster.
     cache: RefCell<Vec<Cached>>,
@@ -83,43 +117,73 @@ const CACHE_DEPTH: usize = 24;
 impl SearchIndex {
     /// Builds the index, calling `progress(done, total)` every few thousand attendees.
     pub fn build(attendees: &[Attendee], progress: &mut dyn FnMut(usize, usize)) -> SearchIndex {
+        SearchIndex::build_from(
+            attendees.iter().map(Person::from),
+            attendees.len(),
+            progress,
+        )
+    }
+
+    /// Builds the index from borrowed fields (`total` is only for the progress reports).
+    pub fn build_from<'a>(
+        people: impl IntoIterator<Item = Person<'a>>,
+        total: usize,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> SearchIndex {
         let mut index = SearchIndex::default();
-        index.entries.reserve(attendees.len());
-        index.sort_keys.reserve(attendees.len());
-        let total = attendees.len();
-        for (i, a) in attendees.iter().enumerate() {
-            index.push_entry(a);
+        index.entries.reserve(total);
+        // Folded fields run about 60 bytes per attendee.
+        index.text.reserve(total.saturating_mul(64));
+        for (i, p) in people.into_iter().enumerate() {
             if i % 4096 == 0 {
                 progress(i, total);
             }
+            index.push_entry(p);
         }
+        index.text.shrink_to_fit();
+        let mut tickets: Vec<u32> = (0..index.entries.len() as u32)
+            .filter(|&p| !index.ticket_of(p).is_empty())
+            .collect();
+        tickets.sort_by(|&a, &b| index.ticket_of(a).cmp(index.ticket_of(b)));
+        // Tickets are unique in the store; should two ever fold alike, the newest wins.
+        tickets.reverse();
+        tickets.dedup_by(|a, b| index.ticket_of(*a) == index.ticket_of(*b));
+        tickets.reverse();
+        index.tickets = tickets;
         index.reorder();
-        progress(total, total);
+        progress(index.len(), total.max(index.len()));
         index
     }
 
     /// Adds one attendee (a walk-in) at the next position.
     pub fn push(&mut self, attendee: &Attendee) {
-        self.push_entry(attendee);
-        self.reorder();
+        self.push_person(Person::from(attendee));
     }
 
-    /// Replaces the attendee at `pos` (after an import updated them).
+    /// Adds one attendee at the next position.
+    pub fn push_person(&mut self, person: Person<'_>) {
+        let pos = self.entries.len() as u32;
+        self.push_entry(person);
+        let at = self
+            .order
+            .partition_point(|&p| self.cmp_keys(p, pos) == Ordering::Less);
+        self.order.insert(at, pos);
+        self.rerank();
+        self.insert_ticket(pos);
+    }
+
+    /// Replaces the attendee at `pos` (after an import updated them). The old folded text
+    /// stays in the shared string until the next full build.
     pub fn replace(&mut self, pos: usize, attendee: &Attendee) {
         if pos >= self.entries.len() {
             return;
         }
-        let (entry, key) = make_entry(attendee);
-        self.tickets.retain(|_, p| *p as usize != pos);
-        if let Some(t) = attendee.ticket.as_deref() {
-            self.tickets.insert(fold(t.trim()), pos as u32);
-        }
+        self.tickets.retain(|&p| p as usize != pos);
+        let entry = self.fold_entry(Person::from(attendee));
         if let Some(slot) = self.entries.get_mut(pos) {
             *slot = entry;
         }
-        if let Some(slot) = self.sort_keys.get_mut(pos) {
-            *slot = key;
-        }
+        self.insert_ticket(pos as u32);
         self.cache.borrow_mut().clear();
         self.reorder();
     }
@@ -134,7 +198,15 @@ impl SearchIndex {
 
     /// The position of the attendee whose ticket is exactly `code` (case-insensitive).
     pub fn ticket(&self, code: &str) -> Option<usize> {
-        self.tickets.get(&fold(code.trim())).map(|&p| p as usize)
+        let key = fold(code.trim());
+        if key.is_empty() {
+            return None;
+        }
+        let i = self
+            .tickets
+            .partition_point(|&p| self.ticket_of(p) < key.as_str());
+        let &pos = self.tickets.get(i)?;
+        (self.ticket_of(pos) == key).then_some(pos as usize)
     }
 
     /// Positions in alphabetical order.
@@ -157,79 +229,76 @@ impl SearchIndex {
                 fuzzy: false,
             };
         }
-        let (hits, fuzzy) = self.matches(&folded, &words);
-        let kept: Vec<Hit> = hits.into_iter().filter(|h| keep(h.pos as usize)).collect();
-        self.rank_hits(kept, limit, fuzzy)
+        // The cache key ignores extra spaces: "dupont  h" narrows "dupont h".
+        let key = words.join(" ");
+        self.fill_cache(&key, &words);
+        let cache = self.cache.borrow();
+        let Some(c) = cache.iter().rev().find(|c| c.query == key) else {
+            return SearchResult::default();
+        };
+        let kept: Vec<Hit> = c
+            .hits
+            .iter()
+            .filter(|h| keep(h.pos as usize))
+            .copied()
+            .collect();
+        self.rank_hits(kept, limit, c.fuzzy)
     }
 
-    /// Every attendee matching `words` (no filter), from the cache when possible.
-    fn matches(&self, folded: &str, words: &[&str]) -> (Vec<Hit>, bool) {
-        let mut cache = self.cache.borrow_mut();
-        let base = cache
-            .iter()
-            .filter(|c| folded.starts_with(c.query.as_str()))
-            .max_by_key(|c| c.query.len());
-        if let Some(c) = base
-            && c.query == folded
-        {
-            return (c.hits.clone(), c.fuzzy);
-        }
-        let candidates: Option<Vec<u32>> = base.map(|c| c.hits.iter().map(|h| h.pos).collect());
-        let exact = self.scan(words, candidates.as_deref(), false);
-        let (hits, fuzzy) = if exact.len() >= FUZZY_FALLBACK_BELOW {
-            (exact, false)
-        } else {
-            let seen: std::collections::HashSet<u32> = exact.iter().map(|h| h.pos).collect();
-            let guesses = self.scan(words, candidates.as_deref(), true);
-            let any = guesses.iter().any(|h| !seen.contains(&h.pos));
-            let mut all = exact;
-            all.extend(guesses.into_iter().filter(|h| !seen.contains(&h.pos)));
-            (all, any)
+    /// Makes sure the cache holds the unfiltered hits of `key`, narrowing the longest cached
+    /// query it extends.
+    fn fill_cache(&self, key: &str, words: &[&str]) {
+        let found = {
+            let cache = self.cache.borrow();
+            if cache.iter().any(|c| c.query == key) {
+                return;
+            }
+            // Whatever matches "dupont h" or "dupontel" also matches "dupont": a query that
+            // extends a cached one only needs the cached hits rescanned.
+            let base = cache
+                .iter()
+                .filter(|c| key.starts_with(c.query.as_str()))
+                .max_by_key(|c| c.query.len());
+            let candidates = base.map(|c| c.hits.as_slice());
+            let exact = self.scan(words, candidates, false);
+            if exact.len() >= FUZZY_FALLBACK_BELOW {
+                (exact, false)
+            } else {
+                let seen: std::collections::HashSet<u32> = exact.iter().map(|h| h.pos).collect();
+                let guesses = self.scan(words, candidates, true);
+                let any = guesses.iter().any(|h| !seen.contains(&h.pos));
+                let mut all = exact;
+                all.extend(guesses.into_iter().filter(|h| !seen.contains(&h.pos)));
+                (all, any)
+            }
         };
+        let (hits, fuzzy) = found;
+        let mut cache = self.cache.borrow_mut();
         // Keep only the chain of prefixes of this query, newest last.
-        cache.retain(|c| folded.starts_with(c.query.as_str()));
+        cache.retain(|c| key.starts_with(c.query.as_str()));
         if cache.len() >= CACHE_DEPTH {
             cache.remove(0);
         }
         cache.push(Cached {
-            query: folded.to_string(),
-            hits: hits.clone(),
+            query: key.to_string(),
+            hits,
             fuzzy,
         });
-        (hits, fuzzy)
     }
 
-    fn scan(&self, words: &[&str], candidates: Option<&[u32]>, fuzzy: bool) -> Vec<Hit> {
-        let mut matcher = score::Fuzzy::new();
+    fn scan(&self, words: &[&str], candidates: Option<&[Hit]>, fuzzy: bool) -> Vec<Hit> {
+        let mut scorer = Scorer::new(words, fuzzy);
         let mut hits = Vec::new();
-        let mut consider = |pos: u32, e: &Entry| {
-            let mut total = 0u32;
-            for w in words {
-                let s = if fuzzy {
-                    quick_score(e, w).or_else(|| matcher.score(e.name(), w))
-                } else {
-                    quick_score(e, w)
-                };
-                match s {
-                    Some(s) => total += s,
-                    None => return,
-                }
+        let mut consider = |pos: u32| {
+            if let Some(e) = self.entries.get(pos as usize)
+                && let Some(score) = scorer.score(self.hay(e), e)
+            {
+                hits.push(Hit { pos, score });
             }
-            hits.push(Hit { pos, score: total });
         };
         match candidates {
-            Some(list) => {
-                for &pos in list {
-                    if let Some(e) = self.entries.get(pos as usize) {
-                        consider(pos, e);
-                    }
-                }
-            }
-            None => {
-                for (pos, e) in self.entries.iter().enumerate() {
-                    consider(pos as u32, e);
-                }
-            }
+            Some(list) => list.iter().for_each(|h| consider(h.pos)),
+            None => (0..self.entries.len() as u32).for_each(consider),
         }
         hits
     }
@@ -251,39 +320,113 @@ impl SearchIndex {
         SearchResult { hits, total, fuzzy }
     }
 
-    fn push_entry(&mut self, a: &Attendee) {
-        let pos = self.entries.len() as u32;
-        let (entry, key) = make_entry(a);
-        if let Some(t) = a.ticket.as_deref().filter(|t| !t.trim().is_empty()) {
-            self.tickets.insert(fold(t.trim()), pos);
+    fn hay(&self, e: &Entry) -> &str {
+        let at = e.at as usize;
+        self.text.get(at..at + e.len as usize).unwrap_or("")
+    }
+
+    /// (family, given) of the entry at `pos`, folded: the alphabetical key.
+    fn key(&self, pos: u32) -> (&str, &str) {
+        let Some(e) = self.entries.get(pos as usize) else {
+            return ("", "");
+        };
+        let hay = self.hay(e);
+        let family_at = e.family_at as usize;
+        let given = hay.get(..family_at.saturating_sub(1)).unwrap_or("");
+        let family = hay
+            .get(family_at..(e.org_at as usize).saturating_sub(1))
+            .unwrap_or("");
+        (family, given)
+    }
+
+    fn cmp_keys(&self, a: u32, b: u32) -> Ordering {
+        self.key(a).cmp(&self.key(b)).then(a.cmp(&b))
+    }
+
+    fn ticket_of(&self, pos: u32) -> &str {
+        let Some(e) = self.entries.get(pos as usize) else {
+            return "";
+        };
+        self.hay(e)
+            .get(e.ticket_at as usize..(e.email_at as usize).saturating_sub(1))
+            .unwrap_or("")
+    }
+
+    fn insert_ticket(&mut self, pos: u32) {
+        let t = self.ticket_of(pos);
+        if t.is_empty() {
+            return;
         }
+        let i = self.tickets.partition_point(|&p| self.ticket_of(p) < t);
+        // Tickets are unique in the store; should two ever fold alike, the newest wins.
+        if self.tickets.get(i).is_some_and(|&p| self.ticket_of(p) == t) {
+            self.tickets.remove(i);
+        }
+        self.tickets.insert(i, pos);
+    }
+
+    fn push_entry(&mut self, p: Person<'_>) {
+        let entry = self.fold_entry(p);
         self.entries.push(entry);
-        self.sort_keys.push(key);
         self.cache.borrow_mut().clear();
+    }
+
+    /// Appends the folded haystack of `p` to the shared text and describes where it is.
+    fn fold_entry(&mut self, p: Person<'_>) -> Entry {
+        let at = self.text.len();
+        let given = p.given_name.trim();
+        let family = p.family_name.trim();
+        push_folded(&mut self.text, given);
+        if !given.is_empty() && !family.is_empty() {
+            self.text.push(' ');
+        }
+        let family_at = self.text.len() - at;
+        push_folded(&mut self.text, family);
+        let name_end = self.text.len();
+        // '\0' never comes from the keyboard, so no query word can match across two fields.
+        self.text.push('\0');
+        let org_at = self.text.len() - at;
+        push_folded(&mut self.text, p.organisation);
+        self.text.push('\0');
+        let ticket_at = self.text.len() - at;
+        push_folded(&mut self.text, p.ticket.trim());
+        self.text.push('\0');
+        let email_at = self.text.len() - at;
+        push_folded(&mut self.text, p.email);
+        let hay = self.text.get(at..).unwrap_or("");
+        let initials = word_bits(hay.get(..name_end - at).unwrap_or(""));
+        let other_initials = word_bits(hay.get(org_at..).unwrap_or(""));
+        Entry {
+            initials,
+            other_initials,
+            at: at as u32,
+            len: (self.text.len() - at) as u32,
+            family_at: family_at as u32,
+            org_at: org_at as u32,
+            ticket_at: ticket_at as u32,
+            email_at: email_at as u32,
+        }
     }
 
     fn reorder(&mut self) {
         let mut order: Vec<u32> = (0..self.entries.len() as u32).collect();
-        let keys = &self.sort_keys;
-        order.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]).then(a.cmp(&b)));
-        let mut rank = vec![0u32; order.len()];
-        for (r, &p) in order.iter().enumerate() {
+        order.sort_unstable_by(|&a, &b| self.cmp_keys(a, b));
+        self.order = order;
+        self.rerank();
+    }
+
+    fn rerank(&mut self) {
+        let mut rank = vec![0u32; self.order.len()];
+        for (r, &p) in self.order.iter().enumerate() {
             if let Some(slot) = rank.get_mut(p as usize) {
                 *slot = r as u32;
             }
         }
-        self.order = order;
         self.rank = rank;
     }
 }
 
 impl Entry {
-    fn name(&self) -> &str {
-        self.hay
-            .get(..self.org_at.saturating_sub(1) as usize)
-            .unwrap_or("")
-    }
-
     fn bounds(&self) -> score::Bounds {
         score::Bounds {
             org_at: self.org_at as usize,
@@ -291,26 +434,6 @@ impl Entry {
             email_at: self.email_at as usize,
         }
     }
-}
-
-/// `word_score` with a shortcut for one-letter queries (the first keystroke scans everyone):
-/// a name word starting with the letter is a name prefix, whatever else the entry holds.
-fn quick_score(e: &Entry, w: &str) -> Option<u32> {
-    if let [c] = w.as_bytes()
-        && let Some(bit) = initial_bit(*c)
-    {
-        // One character only counts at the start of a word: "m" alone listing every e-mail
-        // with an m in it would help nobody.
-        if e.initials & bit != 0 {
-            return Some(Tier::NamePrefix as u32);
-        }
-        if e.other_initials & bit == 0 {
-            return None;
-        }
-        return word_score(&e.hay, e.bounds(), w)
-            .filter(|&s| s != Tier::EmailSubstring as u32 && s != Tier::OrgSubstring as u32);
-    }
-    word_score(&e.hay, e.bounds(), w)
 }
 
 /// The bit of an ASCII lowercase letter or digit.
@@ -322,56 +445,29 @@ fn initial_bit(c: u8) -> Option<u64> {
     }
 }
 
-/// `text::fold`, with a fast path for ASCII (most of a roster), where it is only lowercasing.
-fn fold_fast(s: &str) -> String {
+/// The bits of the characters that start a word of `text`.
+fn word_bits(text: &str) -> u64 {
+    score::word_starts(text)
+        .filter_map(|i| text.as_bytes().get(i).copied().and_then(initial_bit))
+        .fold(0u64, |acc, bit| acc | bit)
+}
+
+/// Appends `text::fold(s)` to `out`; for ASCII (most of a roster) that is only lowercasing,
+/// done in place without a temporary string.
+fn push_folded(out: &mut String, s: &str) {
     if s.is_ascii() {
-        s.to_ascii_lowercase()
+        out.extend(s.chars().map(|c| c.to_ascii_lowercase()));
     } else {
-        fold(s)
+        out.push_str(&fold(s));
     }
 }
 
-fn make_entry(a: &Attendee) -> (Entry, Box<str>) {
-    let name = fold_fast(&a.display_name());
-    let org = fold_fast(a.organisation.as_deref().unwrap_or(""));
-    let ticket = fold_fast(a.ticket.as_deref().unwrap_or(""));
-    let email = fold_fast(a.email.as_deref().unwrap_or(""));
-    // '\0' never comes from the keyboard, so no query word can match across two fields.
-    let mut hay = String::with_capacity(name.len() + org.len() + ticket.len() + email.len() + 3);
-    hay.push_str(&name);
-    hay.push('\0');
-    let org_at = hay.len() as u32;
-    hay.push_str(&org);
-    hay.push('\0');
-    let ticket_at = hay.len() as u32;
-    hay.push_str(&ticket);
-    hay.push('\0');
-    let email_at = hay.len() as u32;
-    hay.push_str(&email);
-    let key = format!(
-        "{}\0{}",
-        fold_fast(&a.family_name),
-        fold_fast(&a.given_name)
-    )
-    .into_boxed_str();
-    let word_bits = |text: &str| {
-        text.split(|c: char| !c.is_alphanumeric())
-            .filter_map(|w| w.bytes().next().and_then(initial_bit))
-            .fold(0u64, |acc, bit| acc | bit)
-    };
-    let initials = word_bits(&name);
-    let other_initials = word_bits(&org) | word_bits(&ticket) | word_bits(&email);
-    (
-        Entry {
-            initials,
-            other_initials,
-            hay: hay.into_boxed_str(),
-            org_at,
-            ticket_at,
-            email_at,
-        },
-        key,
-    )
+/// `text::fold`, with the ASCII fast path.
+#[cfg(test)]
+fn fold_fast(s: &str) -> String {
+    let mut out = String::new();
+    push_folded(&mut out, s);
+    out
 }
 
 #[cfg(test)]

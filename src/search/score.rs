@@ -40,32 +40,84 @@ enum Field {
 /// also gets up to 8 points for how much of the word it covers ("dupon" fits "Dupont" better
 /// than "Dupontel"), so near-complete words rise first.
 pub fn word_score(hay: &str, b: Bounds, word: &str) -> Option<u32> {
-    let ticket = hay.get(b.ticket_at..b.email_at - 1).unwrap_or("");
-    if ticket == word {
-        return Some(Tier::Ticket as u32);
-    }
-    // The name first: a name-word prefix can only be beaten by a whole name word.
-    let name_end = b.org_at - 1;
-    let name = hay.get(..name_end).unwrap_or("");
     let mut best: Option<u32> = None;
+    let other = matches(hay, b, word, &mut |_, s| best = best.max(Some(s)));
+    best.max(other)
+}
+
+/// Every way `word` matches: each name word it starts goes to `name_hits` (the word's index
+/// among the name's words, and the score), and the best other match (inside a name word, or
+/// in organisation, ticket or e-mail) is returned. Multi-word queries need the name words
+/// apart so that two query words never count the same name word twice.
+pub fn word_options(
+    hay: &str,
+    b: Bounds,
+    word: &str,
+    name_hits: &mut Vec<(u8, u32)>,
+) -> Option<u32> {
+    name_hits.clear();
+    matches(hay, b, word, &mut |k, s| name_hits.push((k, s)))
+}
+
+/// Calls `on_name(word index, score)` for each name word `word` starts and returns the best
+/// other match; once a name word matched, only a whole ticket still counts as other.
+fn matches(hay: &str, b: Bounds, word: &str, on_name: &mut dyn FnMut(u8, u32)) -> Option<u32> {
+    let ticket = hay.get(b.ticket_at..b.email_at - 1).unwrap_or("");
+    let whole_ticket = (ticket == word).then_some(Tier::Ticket as u32);
+    let name = hay.get(..b.org_at - 1).unwrap_or("");
+    let (mut inside, mut named) = (false, false);
     for i in find_all(name, word) {
-        if is_word_char(name[..i].chars().next_back()) {
-            best = best.max(Some(Tier::NameSubstring as u32));
+        let before = name.get(..i).unwrap_or("");
+        if is_word_char(before.chars().next_back()) {
+            inside = true;
             continue;
         }
-        let rest = &name[i..];
-        let word_len = rest
-            .find(|c: char| !c.is_alphanumeric())
-            .unwrap_or(rest.len());
-        if word_len <= word.len() {
-            return Some(Tier::NameWord as u32);
-        }
-        let cover = (8 * word.len() / word_len) as u32;
-        best = best.max(Some(Tier::NamePrefix as u32 + cover));
+        // Which name word this is: counted only on a hit, most entries never get here.
+        let k = word_starts(before).count().min(usize::from(u8::MAX)) as u8;
+        on_name(k, prefix_score(name.get(i..).unwrap_or(""), word));
+        named = true;
     }
-    if best.is_some_and(|s| s >= Tier::NamePrefix as u32) {
-        return best;
+    if named {
+        // A name-word match beats any other field (a whole ticket stays the best).
+        return whole_ticket;
     }
+    let inside = inside.then_some(Tier::NameSubstring as u32);
+    whole_ticket.max(inside).max(other_score(hay, b, word))
+}
+
+/// NameWord when `word` covers the name word `rest` starts with up to its end; otherwise
+/// NamePrefix plus up to 8 points for how much of the last name word it reaches into it
+/// covers ("saint-r" is a prefix of "Saint-Rocheet", not all of "Saint").
+fn prefix_score(rest: &str, word: &str) -> u32 {
+    let after = rest.get(word.len()..).unwrap_or("");
+    let tail = after
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(after.len());
+    if tail == 0 {
+        return Tier::NameWord as u32;
+    }
+    // The query's last part against the whole name word it lands in.
+    let part_start = word
+        .rfind(|c: char| !c.is_alphanumeric())
+        .map_or(0, |i| i + 1);
+    let typed = word.len() - part_start;
+    let whole = typed + tail;
+    Tier::NamePrefix as u32 + (8 * typed / whole.max(1)) as u32
+}
+
+/// Byte offsets where a word of `name` starts.
+pub fn word_starts(name: &str) -> impl Iterator<Item = usize> + '_ {
+    let mut prev_word = false;
+    name.char_indices().filter_map(move |(i, c)| {
+        let w = c.is_alphanumeric();
+        let start = w && !prev_word;
+        prev_word = w;
+        start.then_some(i)
+    })
+}
+
+/// The best tier of `word` in organisation, ticket and e-mail.
+fn other_score(hay: &str, b: Bounds, word: &str) -> Option<u32> {
     let mut best_tier: Option<Tier> = None;
     let others = hay.get(b.org_at..).unwrap_or("");
     for k in find_all(others, word) {
@@ -94,7 +146,7 @@ pub fn word_score(hay: &str, b: Bounds, word: &str) -> Option<u32> {
             best_tier = Some(tier);
         }
     }
-    best.max(best_tier.map(|t| t as u32))
+    best_tier.map(|t| t as u32)
 }
 
 /// Byte offsets of every occurrence of `needle` (non-empty) in `hay`. A plain byte scan: for

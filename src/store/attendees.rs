@@ -106,6 +106,19 @@ impl Store {
         Ok(out)
     }
 
+    /// The first `limit` attendees by family name, then given name (ASCII case ignored): the
+    /// top of the desk's alphabetical list, to show before the whole roster is read.
+    pub fn attendee_page(&self, limit: usize) -> Result<Vec<Attendee>, StoreError> {
+        let sql = format!(
+            "SELECT {ATTENDEE_COLUMNS} FROM attendees
+             ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, id LIMIT ?1"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt.query_map([limit], attendee_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     pub fn attendee(&self, id: i64) -> Result<Option<Attendee>, StoreError> {
         let sql = format!("SELECT {ATTENDEE_COLUMNS} FROM attendees WHERE id = ?1");
         Ok(self

@@ -72,6 +72,8 @@ pub enum Action {
     /// SIGTERM / SIGHUP.
     Terminate,
     // What background work reports.
+    /// The first page of the alphabetical roster, shown while the whole roster loads.
+    FirstPage(Box<Loaded>),
     LoadProgress {
         done: usize,
         total: usize,

@@ -32,6 +32,11 @@ pub struct Loaded {
     /// (attendee id, activity key, since)
     pub presence: Vec<(i64, String, OffsetDateTime)>,
     pub index: SearchIndex,
+    /// How many attendees the event has: more than `attendees` in the first page sent ahead
+    /// of the full roster (0: as many as `attendees`).
+    pub total: usize,
+    /// The presence came with the first page already: keep it (`presence` is empty).
+    pub presence_sent: bool,
 }
 
 /// The roster and who is present where.
@@ -40,8 +45,15 @@ pub struct Roster {
     pub attendees: Vec<Attendee>,
     pub index: SearchIndex,
     pub by_id: HashMap<i64, usize>,
-    /// attendee id → activity key → since
-    pub presence: HashMap<i64, HashMap<String, OffsetDateTime>>,
+    /// How many attendees the event has (more than `attendees` while only the first page is
+    /// loaded).
+    pub total: usize,
+    /// (attendee id, activity) → since; activities by their position in `activity_keys`, so
+    /// 100,000 ticks cost no string each.
+    presence: HashMap<(i64, u16), OffsetDateTime>,
+    activity_keys: Vec<String>,
+    /// attendee id → at how many activities they are present.
+    present_at: HashMap<i64, u16>,
     /// activity key → number present
     pub counts: HashMap<String, usize>,
 }
@@ -54,44 +66,73 @@ impl Roster {
             .map(|(i, a)| (a.id, i))
             .collect();
         Roster {
+            total: attendees.len(),
             attendees,
             index,
             by_id,
-            presence: HashMap::new(),
-            counts: HashMap::new(),
+            ..Roster::default()
         }
     }
 
+    fn activity(&self, key: &str) -> Option<u16> {
+        self.activity_keys
+            .iter()
+            .position(|k| k == key)
+            .map(|i| i as u16)
+    }
+
     pub fn since(&self, id: i64, activity: &str) -> Option<OffsetDateTime> {
-        self.presence
-            .get(&id)
-            .and_then(|m| m.get(activity))
-            .copied()
+        let a = self.activity(activity)?;
+        self.presence.get(&(id, a)).copied()
     }
 
     pub fn mark_present(&mut self, id: i64, activity: &str, since: OffsetDateTime) {
-        let slot = self.presence.entry(id).or_default();
-        if slot.insert(activity.to_string(), since).is_none() {
-            *self.counts.entry(activity.to_string()).or_default() += 1;
+        let a = match self.activity(activity) {
+            Some(a) => a,
+            None => {
+                self.activity_keys.push(activity.to_string());
+                (self.activity_keys.len() - 1) as u16
+            }
+        };
+        if self.presence.insert((id, a), since).is_none() {
+            *self.present_at.entry(id).or_default() += 1;
+            match self.counts.get_mut(activity) {
+                Some(n) => *n += 1,
+                None => {
+                    self.counts.insert(activity.to_string(), 1);
+                }
+            }
         }
     }
 
     pub fn mark_absent(&mut self, id: i64, activity: &str) {
-        if let Some(slot) = self.presence.get_mut(&id)
-            && slot.remove(activity).is_some()
-        {
+        let Some(a) = self.activity(activity) else {
+            return;
+        };
+        if self.presence.remove(&(id, a)).is_some() {
             if let Some(n) = self.counts.get_mut(activity) {
                 *n = n.saturating_sub(1);
             }
-            if slot.is_empty() {
-                self.presence.remove(&id);
+            if let Some(n) = self.present_at.get_mut(&id) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    self.present_at.remove(&id);
+                }
             }
         }
     }
 
+    /// Takes over who is present where from `other` (the first page's roster).
+    pub fn adopt_presence(&mut self, other: &mut Roster) {
+        self.presence = std::mem::take(&mut other.presence);
+        self.activity_keys = std::mem::take(&mut other.activity_keys);
+        self.present_at = std::mem::take(&mut other.present_at);
+        self.counts = std::mem::take(&mut other.counts);
+    }
+
     /// People present at one activity at least.
     pub fn present_anywhere(&self) -> usize {
-        self.presence.len()
+        self.present_at.len()
     }
 
     pub fn get(&self, pos: usize) -> Option<&Attendee> {
@@ -103,6 +144,7 @@ impl Roster {
     }
 
     pub fn add(&mut self, attendee: Attendee) {
+        self.total += 1;
         self.index.push(&attendee);
         self.by_id.insert(attendee.id, self.attendees.len());
         self.attendees.push(attendee);
@@ -115,6 +157,7 @@ impl Roster {
             .enumerate()
             .map(|(i, a)| (a.id, i))
             .collect();
+        self.total = attendees.len();
         self.attendees = attendees;
         self.index = index;
     }

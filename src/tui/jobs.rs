@@ -132,10 +132,14 @@ fn run(
     }
 }
 
-/// Opens the store, reads everything and builds the index, reporting progress.
+/// Rows in the first page sent ahead of the whole roster (a tall terminal's list).
+const FIRST_PAGE: usize = 100;
+
+/// Opens the store, sends the first page of the roster for the first frame, then reads
+/// everything and builds the index, reporting progress.
 pub fn load(event: &EventDir, events: &Sender<Event>) -> Result<(Store, Loaded), String> {
     let store = event.store().map_err(|e| e.to_string())?;
-    let activities = store
+    let activities: Vec<ActivityItem> = store
         .activities()
         .map_err(|e| e.to_string())?
         .into_iter()
@@ -144,13 +148,29 @@ pub fn load(event: &EventDir, events: &Sender<Event>) -> Result<(Store, Loaded),
             name: a.name,
         })
         .collect();
-    let attendees = store.attendees().map_err(|e| e.to_string())?;
-    let presence = store
+    let presence: Vec<_> = store
         .presence()
         .map_err(|e| e.to_string())?
         .into_iter()
         .map(|p| (p.attendee_id, p.activity_key, p.since))
         .collect();
+    let total = usize::try_from(store.attendee_count().map_err(|e| e.to_string())?).unwrap_or(0);
+    // The first frame shows the top of the list while the rest is read and indexed.
+    let page = store.attendee_page(FIRST_PAGE).map_err(|e| e.to_string())?;
+    let page_index = SearchIndex::build(&page, &mut |_, _| {});
+    send(
+        events,
+        Action::FirstPage(Box::new(Loaded {
+            activities: activities.clone(),
+            attendees: page,
+            presence,
+            index: page_index,
+            total,
+            presence_sent: false,
+        })),
+    );
+    send(events, Action::LoadProgress { done: 0, total });
+    let attendees = store.attendees().map_err(|e| e.to_string())?;
     let index = SearchIndex::build(&attendees, &mut |done, total| {
         send(events, Action::LoadProgress { done, total });
     });
@@ -159,8 +179,10 @@ pub fn load(event: &EventDir, events: &Sender<Event>) -> Result<(Store, Loaded),
         Loaded {
             activities,
             attendees,
-            presence,
+            presence: Vec::new(),
             index,
+            total,
+            presence_sent: true,
         },
     ))
 }

@@ -34,18 +34,16 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             desk::keep_visible(app);
         }
         Action::LoadProgress { done, total } => app.phase = Phase::Loading { done, total },
+        Action::FirstPage(page) => {
+            // Only before the whole roster arrived: the desk shows this page meanwhile.
+            if matches!(app.phase, Phase::Loading { .. }) {
+                install(app, *page, &mut fx);
+            }
+        }
         Action::LoadFailed(msg) => app.phase = Phase::Failed(msg),
         Action::Loaded(loaded) => {
-            let loaded = *loaded;
-            let mut roster = Roster::new(loaded.attendees, loaded.index);
-            for (id, key, since) in loaded.presence {
-                roster.mark_present(id, &key, since);
-            }
-            app.roster = roster;
-            app.activities = loaded.activities;
-            app.current = app.current.min(app.activities.len().saturating_sub(1));
             app.phase = Phase::Ready;
-            desk::refresh(app, &mut fx);
+            install(app, *loaded, &mut fx);
         }
         Action::TickSaved {
             attendee_id,
@@ -120,6 +118,22 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         },
     }
     fx
+}
+
+/// Puts a loaded roster (the first page or all of it) in place and lists it.
+fn install(app: &mut App, loaded: super::app::Loaded, fx: &mut Vec<Effect>) {
+    let mut roster = Roster::new(loaded.attendees, loaded.index);
+    roster.total = roster.total.max(loaded.total);
+    if loaded.presence_sent {
+        roster.adopt_presence(&mut app.roster);
+    }
+    for (id, key, since) in loaded.presence {
+        roster.mark_present(id, &key, since);
+    }
+    app.roster = roster;
+    app.activities = loaded.activities;
+    app.current = app.current.min(app.activities.len().saturating_sub(1));
+    desk::refresh(app, fx);
 }
 
 /// Where keys go now.

@@ -57,6 +57,7 @@ pub fn ready_app(lang: Lang) -> App {
         attendees,
         presence: vec![(4, "accueil".into(), datetime!(2026-05-16 08:05 UTC))],
         index,
+        ..Loaded::default()
     };
     let fx = update(&mut app, Action::Loaded(Box::new(loaded)));
     assert_eq!(

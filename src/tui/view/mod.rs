@@ -32,7 +32,15 @@ impl Widget for DeskView<'_> {
         }
         let app = self.0;
         match &app.phase {
-            Phase::Loading { done, total } => loading(app, *done, *total, area, buf),
+            // The first page arrived: the desk, with the progress over the message line.
+            Phase::Loading { done, total } if !app.roster.attendees.is_empty() => {
+                checkin::render(app, area, buf);
+                let flash = layout::desk(area).flash;
+                progress(app, *done, *total, flash, buf);
+            }
+            Phase::Loading { done, total } => {
+                progress(app, *done, *total, layout::centered(area, 60, 3), buf)
+            }
             Phase::Failed(msg) => {
                 let text = app.cat.fmt(
                     "loading-failed",
@@ -63,7 +71,12 @@ impl Widget for DeskView<'_> {
     }
 }
 
-fn loading(app: &App, done: usize, total: usize, area: Rect, buf: &mut Buffer) {
+/// "Loading… done / total" and, with room for it, a gauge on the line below.
+fn progress(app: &App, done: usize, total: usize, popup: Rect, buf: &mut Buffer) {
+    let popup = popup.intersection(buf.area);
+    if popup.is_empty() {
+        return;
+    }
     let text = if total == 0 {
         app.cat.get("loading")
     } else {
@@ -72,7 +85,6 @@ fn loading(app: &App, done: usize, total: usize, area: Rect, buf: &mut Buffer) {
             &[("done", done.into()), ("total", total.into())],
         )
     };
-    let popup = layout::centered(area, 60, 3);
     Line::from(super::widgets::text::fit(&text, usize::from(popup.width)))
         .render(Rect { height: 1, ..popup }, buf);
     if popup.height >= 2 {

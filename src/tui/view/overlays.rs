@@ -17,7 +17,7 @@ fn frame<'a>(app: &App, title: &str) -> Block<'a> {
 }
 
 pub fn picker(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
-    let total = app.roster.attendees.len();
+    let total = app.roster.total;
     let lines: Vec<Line> = app
         .activities
         .iter()

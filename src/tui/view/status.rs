@@ -14,7 +14,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
-    let total = app.roster.attendees.len();
+    let total = app.roster.total;
     let here = app
         .activity()
         .and_then(|a| app.roster.counts.get(&a.key))
