@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
     include_str!("migrations/002_credentials.sql"),
     include_str!("migrations/003_claim_token_key.sql"),
+    include_str!("migrations/004_attendee_name_order.sql"),
 ];
 /// Index in [`MIGRATIONS`] of the one that adds `credentials.token_key` (backfilled from Rust).
 const TOKEN_KEY_MIGRATION: usize = 2;
