@@ -82,6 +82,7 @@ fn app(lang: Lang, color: bool) -> App {
             attendees: people,
             presence: vec![(1, "accueil".into(), datetime!(2026-05-16 08:05 UTC))],
             index,
+            ..Loaded::default()
         })),
     );
     app

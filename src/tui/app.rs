@@ -122,6 +122,19 @@ impl Roster {
         }
     }
 
+    /// The activities `id` is present at (checked in and not undone).
+    pub fn activities_of(&self, id: i64) -> Vec<&str> {
+        if !self.present_at.contains_key(&id) {
+            return Vec::new();
+        }
+        self.activity_keys
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.presence.contains_key(&(id, *i as u16)))
+            .map(|(_, k)| k.as_str())
+            .collect()
+    }
+
     /// Takes over who is present where from `other` (the first page's roster).
     pub fn adopt_presence(&mut self, other: &mut Roster) {
         self.presence = std::mem::take(&mut other.presence);

@@ -51,12 +51,7 @@ pub fn command(app: &mut App, cmd: Command, at: Instant, fx: &mut Vec<Effect>) {
 
 /// The achievements `id` has earned by the rules, from the presence the desk knows.
 pub fn earned(app: &App, id: i64) -> Vec<String> {
-    let activities: BTreeSet<&str> = app
-        .roster
-        .presence
-        .get(&id)
-        .map(|m| m.keys().map(String::as_str).collect())
-        .unwrap_or_default();
+    let activities: BTreeSet<&str> = app.roster.activities_of(id).into_iter().collect();
     app.issuing.earned(&activities)
 }
 
