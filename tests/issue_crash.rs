@@ -101,8 +101,10 @@ fn killed_bulk_issuing_resumes_to_the_uninterrupted_end_state() {
             .args(["issue", "--all-eligible"])
             .spawn()
             .unwrap();
-        // Kill at a random moment after this run started writing files, so that kills land in
-        // every phase of a chunk (signing, baking, committing, writing) and not only at start.
+        // Kill a random moment after this run has written a random number of files (counted
+        // in files, not milliseconds, so a fast machine does not finish before the kill): kills
+        // land in every phase of a chunk (writing, then signing, baking, committing the next).
+        let threshold = before + 1 + moments.next_ms(600) as usize;
         let mut deadline: Option<Instant> = None;
         let started = Instant::now();
         let mut finished = false;
@@ -114,8 +116,10 @@ fn killed_bulk_issuing_resumes_to_the_uninterrupted_end_state() {
             match deadline {
                 Some(at) if Instant::now() >= at => break,
                 Some(_) => {}
-                None if file_count() > before || started.elapsed() > Duration::from_secs(20) => {
-                    deadline = Some(Instant::now() + Duration::from_millis(moments.next_ms(800)));
+                None if file_count() >= threshold
+                    || started.elapsed() > Duration::from_secs(20) =>
+                {
+                    deadline = Some(Instant::now() + Duration::from_millis(moments.next_ms(40)));
                 }
                 None => {}
             }

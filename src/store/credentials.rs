@@ -468,7 +468,10 @@ mod tests {
             .unwrap();
         }
         let mut store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 3);
+        assert_eq!(
+            store.schema_version().unwrap(),
+            crate::store::MIGRATIONS.len() as i64
+        );
         let found = store.credential_by_token(&token).unwrap().unwrap();
         assert_eq!(found.id, "urn:uuid:1");
         // A token one character off is unknown, not a prefix match.
