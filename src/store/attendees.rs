@@ -102,7 +102,7 @@ impl Store {
             }
         }
         // The scan filled the page cache with the whole table; the import needs none of it.
-        self.conn.execute_batch("PRAGMA shrink_memory")?;
+        self.shrink_memory()?;
         Ok(out)
     }
 

@@ -87,6 +87,11 @@ pub struct Activity {
 }
 
 impl Store {
+    /// Gives back the page cache's memory (after a full-table scan that will not be repeated).
+    pub fn shrink_memory(&self) -> Result<(), StoreError> {
+        Ok(self.conn.execute_batch("PRAGMA shrink_memory")?)
+    }
+
     /// Open (creating if needed) and migrate the database at `path`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let open_err = |source| StoreError::Open {
