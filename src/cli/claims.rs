@@ -1,10 +1,13 @@
 //! What the claim commands (`publish`, `serve`, `print`, `export claims`) share: the claim base
 //! URL and the issuer's public key.
 
+use std::path::Path;
+
 use anyhow::Context as _;
 use badgedesk::claim::event_site::issuer_public_key;
 use badgedesk::credential::keys;
 use badgedesk::event::EventDir;
+use badgedesk::print::CardFilter;
 use badgedesk::store::Store;
 use ed25519_dalek::VerifyingKey;
 
@@ -78,4 +81,19 @@ pub fn ensure_status_list(event: &EventDir, store: &Store, ctx: &Ctx) -> anyhow:
         ),
     }
     Ok(())
+}
+
+/// The `--achievement` / `--only-unclaimed` selection of `print` and `export claims`.
+pub fn filter(achievement: Option<&str>, only_unclaimed: bool) -> CardFilter {
+    CardFilter {
+        achievement: achievement.map(str::to_string),
+        only_unclaimed,
+        ids: None,
+    }
+}
+
+/// Writes an output file of `print` or `export claims`, naming it in the error.
+pub fn write_output(path: &Path, bytes: &[u8], ctx: &Ctx) -> anyhow::Result<()> {
+    std::fs::write(path, bytes)
+        .with_context(|| format!("{} {}", ctx.tr("écriture de", "writing"), path.display()))
 }

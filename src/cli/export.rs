@@ -2,8 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context as _;
-use badgedesk::print::{CardFilter, claim_rows, export_claims_csv};
+use badgedesk::print::{claim_rows, export_claims_csv};
 
 use super::{Ctx, Outcome, claims};
 
@@ -35,20 +34,10 @@ pub fn run(what: ExportWhat, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let event = ctx.open_event()?;
     let store = event.store()?;
     let base = claims::base_url(&event, args.base_url.as_deref(), ctx)?;
-    let filter = CardFilter {
-        achievement: args.achievement.clone(),
-        only_unclaimed: args.only_unclaimed,
-        ids: None,
-    };
+    let filter = claims::filter(args.achievement.as_deref(), args.only_unclaimed);
     let rows = claim_rows(&event, &store, &base, &filter)?;
     let bytes = export_claims_csv(event.language(ctx.lang), &rows)?;
-    std::fs::write(&args.out, bytes).with_context(|| {
-        format!(
-            "{} {}",
-            ctx.tr("écriture de", "writing"),
-            args.out.display()
-        )
-    })?;
+    claims::write_output(&args.out, &bytes, ctx)?;
     println!(
         "{} {} → {}",
         rows.len(),

@@ -331,7 +331,13 @@ pub fn run_revoke(args: RevokeArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
             args.credential_id
         );
     }
-    if badgedesk::issue::engine::status_list_url(&event).is_some() {
+    print_status_list_hint(&event, ctx);
+    Ok(Outcome::Ok)
+}
+
+/// After a revocation: where the regenerated status list is, when the event publishes one.
+pub fn print_status_list_hint(event: &EventDir, ctx: &Ctx) {
+    if badgedesk::issue::engine::status_list_url(event).is_some() {
         println!(
             "{} {}",
             ctx.tr("Liste de statut à publier :", "Status list to publish:"),
@@ -341,5 +347,4 @@ pub fn run_revoke(args: RevokeArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
                 .display()
         );
     }
-    Ok(Outcome::Ok)
 }

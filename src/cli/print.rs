@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use badgedesk::print::{CardFilter, Layout, claim_cards, render_pdf};
+use badgedesk::print::{Layout, claim_cards, render_pdf};
 
 use super::{Ctx, Outcome, claims};
 
@@ -34,20 +34,10 @@ pub fn run(args: PrintArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let event = ctx.open_event()?;
     let store = event.store()?;
     let base = claims::base_url(&event, args.base_url.as_deref(), ctx)?;
-    let filter = CardFilter {
-        achievement: args.achievement.clone(),
-        only_unclaimed: args.only_unclaimed,
-        ids: None,
-    };
+    let filter = claims::filter(args.achievement.as_deref(), args.only_unclaimed);
     let cards = claim_cards(&event, &store, &base, &filter)?;
     let pdf = render_pdf(args.layout, event.language(ctx.lang), &cards)?;
-    std::fs::write(&args.out, pdf).with_context(|| {
-        format!(
-            "{} {}",
-            ctx.tr("écriture de", "writing"),
-            args.out.display()
-        )
-    })?;
+    claims::write_output(&args.out, &pdf, ctx)?;
     println!(
         "{} {} ({}) → {}",
         cards.len(),

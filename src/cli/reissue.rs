@@ -44,15 +44,6 @@ pub fn run(args: ReissueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         done.new.json_path.display(),
         done.new.image_path.display()
     );
-    if badgedesk::issue::engine::status_list_url(&event).is_some() {
-        println!(
-            "{} {}",
-            ctx.tr("Liste de statut à publier :", "Status list to publish:"),
-            event
-                .issued_dir()
-                .join(badgedesk::issue::revoke::STATUS_LIST_FILE)
-                .display()
-        );
-    }
+    super::issue::print_status_list_hint(&event, ctx);
     Ok(Outcome::Ok)
 }
