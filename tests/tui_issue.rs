@@ -17,13 +17,13 @@ use badgedesk::tui::app::{ActivityItem, App, Loaded};
 use badgedesk::tui::issuing::{AchievementItem, BadgeLine, IssueMsg, PlanRow, ReadyItem, Summary};
 use badgedesk::tui::theme::Theme;
 use badgedesk::tui::update::update;
-use badgedesk::tui::view::DeskView;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use time::UtcOffset;
 use time::macros::datetime;
+
+mod tui_support;
+use tui_support::{render, row, screen};
 
 /// As long as the demo event's claim URLs (88 bytes: a version 6 QR code).
 const URL: &str =
@@ -86,35 +86,6 @@ fn app(lang: Lang, color: bool) -> App {
         })),
     );
     app
-}
-
-fn render(app: &App, w: u16, h: u16) -> Buffer {
-    let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    term.draw(|f| f.render_widget(DeskView(app), f.area()))
-        .expect("draw");
-    term.backend().buffer().clone()
-}
-
-fn row(buf: &Buffer, y: u16) -> String {
-    let mut s = String::new();
-    let mut skip = 0;
-    for x in 0..buf.area.width {
-        let sym = buf[(x, y)].symbol();
-        if skip > 0 {
-            skip -= 1;
-            continue;
-        }
-        skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-        s.push_str(sym);
-    }
-    s
-}
-
-fn screen(buf: &Buffer) -> String {
-    (0..buf.area.height)
-        .map(|y| row(buf, y))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// The text outside the QR, without line breaks or spaces (wrapped URLs read back whole).

@@ -13,13 +13,12 @@ use badgedesk::tui::app::{ActivityItem, App, Loaded, Phase};
 use badgedesk::tui::import::ImportMsg;
 use badgedesk::tui::theme::Theme;
 use badgedesk::tui::update::update;
-use badgedesk::tui::view::DeskView;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use time::UtcOffset;
 use time::macros::datetime;
+
+mod tui_support;
+use tui_support::{render, row, screen};
 
 fn person(id: i64, given: &str, family: &str, org: &str) -> Attendee {
     Attendee {
@@ -72,36 +71,6 @@ fn roster() -> Vec<Attendee> {
         person(2, "Loïc", "Dupont", "Collège Jaurès"),
         person(3, "Jean", "Œuvray", "FabLab"),
     ]
-}
-
-fn render(app: &App, w: u16, h: u16) -> Buffer {
-    let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    term.draw(|f| f.render_widget(DeskView(app), f.area()))
-        .expect("draw");
-    term.backend().buffer().clone()
-}
-
-/// The text of one row; the filler cell after a wide character is skipped.
-fn row(buf: &Buffer, y: u16) -> String {
-    let mut s = String::new();
-    let mut skip = 0;
-    for x in 0..buf.area.width {
-        let sym = buf[(x, y)].symbol();
-        if skip > 0 {
-            skip -= 1;
-            continue;
-        }
-        skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-        s.push_str(sym);
-    }
-    s
-}
-
-fn screen(buf: &Buffer) -> String {
-    (0..buf.area.height)
-        .map(|y| row(buf, y))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn type_slowly(app: &mut App, text: &str) {
