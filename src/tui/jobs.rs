@@ -171,9 +171,6 @@ pub fn load(event: &EventDir, events: &Sender<Event>) -> Result<(Store, Loaded),
     );
     send(events, Action::LoadProgress { done: 0, total });
     let attendees = store.attendees().map_err(|e| e.to_string())?;
-    // The scan filled SQLite's page cache with the whole table; the desk reads one row at a time
-    // from here on. Best effort: failing to shrink only costs memory.
-    let _ = store.shrink_memory();
     let index = SearchIndex::build(&attendees, &mut |done, total| {
         send(events, Action::LoadProgress { done, total });
     });
