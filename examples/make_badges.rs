@@ -147,7 +147,10 @@ impl Canvas {
             .chunks_exact(4)
             .map(|px| quant.index_of(px) as u8)
             .collect();
-        let palette: Vec<u8> = map.chunks_exact(4).flat_map(|c| [c[0], c[1], c[2]]).collect();
+        let palette: Vec<u8> = map
+            .chunks_exact(4)
+            .flat_map(|c| [c[0], c[1], c[2]])
+            .collect();
         let alpha: Vec<u8> = map.chunks_exact(4).map(|c| c[3]).collect();
         let mut out = Vec::new();
         let mut enc = png::Encoder::new(&mut out, SIZE, SIZE);
