@@ -111,6 +111,10 @@ struct Cached {
     fuzzy: bool,
 }
 
+/// Scans of at least this many attendees run on several cores (below, starting threads costs
+/// more than it saves).
+const PARALLEL_SCAN_FROM: usize = 20_000;
+
 /// Queries remembered (one per keystroke of the current name).
 const CACHE_DEPTH: usize = 24;
 
@@ -286,21 +290,71 @@ impl SearchIndex {
         });
     }
 
+    /// Scores `candidates` (everyone when None); large scans are split across cores, so the
+    /// first keystrokes on a big roster, which read the most text, keep the frame on time.
     fn scan(&self, words: &[&str], candidates: Option<&[Hit]>, fuzzy: bool) -> Vec<Hit> {
-        let mut scorer = Scorer::new(words, fuzzy);
-        let mut hits = Vec::new();
-        let mut consider = |pos: u32| {
-            if let Some(e) = self.entries.get(pos as usize)
-                && let Some(score) = scorer.score(self.hay(e), e)
-            {
-                hits.push(Hit { pos, score });
-            }
+        let count = candidates.map_or(self.entries.len(), <[Hit]>::len);
+        let threads = if count >= PARALLEL_SCAN_FROM {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+        } else {
+            1
         };
-        match candidates {
-            Some(list) => list.iter().for_each(|h| consider(h.pos)),
-            None => (0..self.entries.len() as u32).for_each(consider),
+        self.scan_on(threads, words, candidates, fuzzy)
+    }
+
+    /// `scan` on `threads` threads; the hits come back in candidate order whatever the count.
+    fn scan_on(
+        &self,
+        threads: usize,
+        words: &[&str],
+        candidates: Option<&[Hit]>,
+        fuzzy: bool,
+    ) -> Vec<Hit> {
+        let count = candidates.map_or(self.entries.len(), <[Hit]>::len);
+        let threads = threads.max(1);
+        let part = count.div_ceil(threads).max(1);
+        // Only the text and the entries go to other threads (the cache stays on this one).
+        let (entries, text) = (&self.entries, self.text.as_str());
+        let scan_range = |from: usize, to: usize| -> Vec<Hit> {
+            let mut scorer = Scorer::new(words, fuzzy);
+            let mut hits = Vec::new();
+            for i in from..to {
+                let pos = match candidates {
+                    Some(list) => match list.get(i) {
+                        Some(h) => h.pos,
+                        None => break,
+                    },
+                    None => i as u32,
+                };
+                if let Some(e) = entries.get(pos as usize)
+                    && let Some(score) = scorer.score(e, || hay_in(text, e))
+                {
+                    hits.push(Hit { pos, score });
+                }
+            }
+            hits
+        };
+        if threads == 1 {
+            return scan_range(0, count);
         }
-        hits
+        std::thread::scope(|scope| {
+            let scan_range = &scan_range;
+            let parts: Vec<_> = (0..threads)
+                .map(|t| {
+                    let (from, to) = (t * part, ((t + 1) * part).min(count));
+                    scope.spawn(move || scan_range(from, to))
+                })
+                .collect();
+            let mut hits = Vec::new();
+            for p in parts {
+                match p.join() {
+                    Ok(part) => hits.extend(part),
+                    // Scoring does not panic on any text; if it ever did, re-raise it here.
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            hits
+        })
     }
 
     fn rank_hits(&self, mut hits: Vec<Hit>, limit: usize, fuzzy: bool) -> SearchResult {
@@ -321,8 +375,7 @@ impl SearchIndex {
     }
 
     fn hay(&self, e: &Entry) -> &str {
-        let at = e.at as usize;
-        self.text.get(at..at + e.len as usize).unwrap_or("")
+        hay_in(&self.text, e)
     }
 
     /// (family, given) of the entry at `pos`, folded: the alphabetical key.
@@ -434,6 +487,12 @@ impl Entry {
             email_at: self.email_at as usize,
         }
     }
+}
+
+/// The folded haystack of `e` in the shared `text`.
+fn hay_in<'t>(text: &'t str, e: &Entry) -> &'t str {
+    let at = e.at as usize;
+    text.get(at..at + e.len as usize).unwrap_or("")
 }
 
 /// The bit of an ASCII lowercase letter or digit.

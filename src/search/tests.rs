@@ -181,3 +181,39 @@ fn ascii_fast_fold_agrees_with_fold() {
         assert_eq!(fold_fast(s), fold(s));
     }
 }
+
+#[test]
+fn scans_split_across_threads_find_the_same_hits_in_the_same_order() {
+    let given = ["Hélène", "Loïc", "Marie-Claire", "Ngọc", "Jean"];
+    let family = ["Dupont", "Œuvray", "Nguyễn", "N'Diaye", "Martin", "Dumas"];
+    let people: Vec<Attendee> = (0..3000)
+        .map(|i| {
+            person(
+                i,
+                given[i as usize % given.len()],
+                family[(i as usize / 7) % family.len()],
+                if i % 3 == 0 {
+                    "Lycée Malherbe"
+                } else {
+                    "FabLab"
+                },
+                &format!("p{i}@example.org"),
+                &format!("FR-{i:05}"),
+            )
+        })
+        .collect();
+    let ix = index(&people);
+    for q in [
+        "m", "d", "du", "dupont h", "ngoc", "malh", "fr-001", "dupnt", "x",
+    ] {
+        let folded = fold(q);
+        let words: Vec<&str> = folded.split_whitespace().collect();
+        let one = ix.scan_on(1, &words, None, false);
+        assert_eq!(ix.scan_on(3, &words, None, false), one, "{q}");
+        assert_eq!(
+            ix.scan_on(2, &words, Some(&one), true),
+            ix.scan_on(1, &words, Some(&one), true),
+            "{q}"
+        );
+    }
+}
