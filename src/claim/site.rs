@@ -409,7 +409,7 @@ fn publish_new_claim(
             } else {
                 None
             };
-            if !same.is_some_and(|source| std::fs::hard_link(source, &target).is_ok()) {
+            if same.is_none_or(|source| std::fs::hard_link(source, &target).is_err()) {
                 std::fs::write(&target, &f.bytes).map_err(|e| io(&target, e))?;
             }
         }

@@ -11,7 +11,9 @@
 //! query that extends the previous one only rescans the previous matches.
 //! Pure and synchronous: no terminal, no store.
 
+mod initials;
 mod query;
+mod scan;
 mod score;
 
 use std::cell::RefCell;
@@ -20,7 +22,7 @@ use std::cmp::Ordering;
 use crate::model::Attendee;
 use crate::text::fold;
 
-use query::Scorer;
+use initials::take_ranked;
 
 pub use score::{Tier, word_score};
 
@@ -99,6 +101,10 @@ pub struct SearchIndex {
     order: Vec<u32>,
     /// Positions that have a ticket, sorted by folded ticket (binary search, no map of copies).
     tickets: Vec<u32>,
+    /// The ranked hits of every one-character query (per ASCII letter or digit, as
+    /// `initial_bit` numbers them), computed with the index: the first keystroke, which
+    /// matches the most people, costs no scan and no sort.
+    initial_hits: Vec<Vec<Hit>>,
     /// Recent queries and their unfiltered hits. Adding characters only narrows a search, so
     /// the next keystroke scans the previous hits instead of the whole roster.
     cache: RefCell<Vec<Cached>>,
@@ -110,10 +116,6 @@ struct Cached {
     hits: Vec<Hit>,
     fuzzy: bool,
 }
-
-/// Scans of at least this many attendees run on several cores (below, starting threads costs
-/// more than it saves).
-const PARALLEL_SCAN_FROM: usize = 20_000;
 
 /// Queries remembered (one per keystroke of the current name).
 const CACHE_DEPTH: usize = 24;
@@ -174,6 +176,7 @@ impl SearchIndex {
         self.order.insert(at, pos);
         self.rerank();
         self.insert_ticket(pos);
+        self.add_initial_hits(pos);
     }
 
     /// Replaces the attendee at `pos` (after an import updated them). The old folded text
@@ -235,6 +238,16 @@ impl SearchIndex {
         }
         // The cache key ignores extra spaces: "dupont  h" narrows "dupont h".
         let key = words.join(" ");
+        if let [w] = words.as_slice()
+            && let Some(list) = self.initial_list(w)
+            && list.len() >= FUZZY_FALLBACK_BELOW
+        {
+            // Already ranked; remembered so that the next keystroke narrows it.
+            if !self.cache.borrow().iter().any(|c| c.query == key) {
+                self.remember(&key, list.to_vec(), false);
+            }
+            return take_ranked(list, keep, limit);
+        }
         self.fill_cache(&key, &words);
         let cache = self.cache.borrow();
         let Some(c) = cache.iter().rev().find(|c| c.query == key) else {
@@ -277,6 +290,11 @@ impl SearchIndex {
             }
         };
         let (hits, fuzzy) = found;
+        self.remember(key, hits, fuzzy);
+    }
+
+    /// Remembers the unfiltered hits of `key` as the newest of the chain of queries typed.
+    fn remember(&self, key: &str, hits: Vec<Hit>, fuzzy: bool) {
         let mut cache = self.cache.borrow_mut();
         // Keep only the chain of prefixes of this query, newest last.
         cache.retain(|c| key.starts_with(c.query.as_str()));
@@ -290,80 +308,15 @@ impl SearchIndex {
         });
     }
 
-    /// Scores `candidates` (everyone when None); large scans are split across cores, so the
-    /// first keystrokes on a big roster, which read the most text, keep the frame on time.
-    fn scan(&self, words: &[&str], candidates: Option<&[Hit]>, fuzzy: bool) -> Vec<Hit> {
-        let count = candidates.map_or(self.entries.len(), <[Hit]>::len);
-        let threads = if count >= PARALLEL_SCAN_FROM {
-            std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
-        } else {
-            1
-        };
-        self.scan_on(threads, words, candidates, fuzzy)
-    }
-
-    /// `scan` on `threads` threads; the hits come back in candidate order whatever the count.
-    fn scan_on(
-        &self,
-        threads: usize,
-        words: &[&str],
-        candidates: Option<&[Hit]>,
-        fuzzy: bool,
-    ) -> Vec<Hit> {
-        let count = candidates.map_or(self.entries.len(), <[Hit]>::len);
-        let threads = threads.max(1);
-        let part = count.div_ceil(threads).max(1);
-        // Only the text and the entries go to other threads (the cache stays on this one).
-        let (entries, text) = (&self.entries, self.text.as_str());
-        let scan_range = |from: usize, to: usize| -> Vec<Hit> {
-            let mut scorer = Scorer::new(words, fuzzy);
-            let mut hits = Vec::new();
-            for i in from..to {
-                let pos = match candidates {
-                    Some(list) => match list.get(i) {
-                        Some(h) => h.pos,
-                        None => break,
-                    },
-                    None => i as u32,
-                };
-                if let Some(e) = entries.get(pos as usize)
-                    && let Some(score) = scorer.score(e, || hay_in(text, e))
-                {
-                    hits.push(Hit { pos, score });
-                }
-            }
-            hits
-        };
-        if threads == 1 {
-            return scan_range(0, count);
-        }
-        std::thread::scope(|scope| {
-            let scan_range = &scan_range;
-            let parts: Vec<_> = (0..threads)
-                .map(|t| {
-                    let (from, to) = (t * part, ((t + 1) * part).min(count));
-                    scope.spawn(move || scan_range(from, to))
-                })
-                .collect();
-            let mut hits = Vec::new();
-            for p in parts {
-                match p.join() {
-                    Ok(part) => hits.extend(part),
-                    // Scoring does not panic on any text; if it ever did, re-raise it here.
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            hits
-        })
+    /// The ranking order: best score first, then alphabetical.
+    pub(super) fn hit_key(&self, h: &Hit) -> (std::cmp::Reverse<u32>, u32) {
+        let r = self.rank.get(h.pos as usize).copied().unwrap_or(u32::MAX);
+        (std::cmp::Reverse(h.score), r)
     }
 
     fn rank_hits(&self, mut hits: Vec<Hit>, limit: usize, fuzzy: bool) -> SearchResult {
         let total = hits.len();
-        let rank = &self.rank;
-        let key = |h: &Hit| {
-            let r = rank.get(h.pos as usize).copied().unwrap_or(u32::MAX);
-            (std::cmp::Reverse(h.score), r)
-        };
+        let key = |h: &Hit| self.hit_key(h);
         if hits.len() > limit && limit > 0 {
             hits.select_nth_unstable_by_key(limit - 1, key);
             hits.truncate(limit);
@@ -466,6 +419,7 @@ impl SearchIndex {
         order.sort_unstable_by(|&a, &b| self.cmp_keys(a, b));
         self.order = order;
         self.rerank();
+        self.build_initial_lists();
     }
 
     fn rerank(&mut self) {

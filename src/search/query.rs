@@ -93,7 +93,7 @@ impl<'w> Scorer<'w> {
 
 /// A one-character query: it only counts at the start of a word ("m" alone listing every
 /// e-mail with an m in it would help nobody).
-fn one_char<'h>(e: &Entry, w: &str, hay: impl FnOnce() -> &'h str) -> Option<u32> {
+pub(super) fn one_char<'h>(e: &Entry, w: &str, hay: impl FnOnce() -> &'h str) -> Option<u32> {
     let bit = w.bytes().next().and_then(initial_bit)?;
     if e.initials & bit != 0 {
         return Some(Tier::NamePrefix as u32);
