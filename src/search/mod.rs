@@ -22,7 +22,7 @@ use std::cmp::Ordering;
 use crate::model::Attendee;
 use crate::text::fold;
 
-use initials::take_ranked;
+use initials::{InitialHits, take_ranked};
 
 pub use score::{Tier, word_score};
 
@@ -104,7 +104,7 @@ pub struct SearchIndex {
     /// The ranked hits of every one-character query (per ASCII letter or digit, as
     /// `initial_bit` numbers them), computed with the index: the first keystroke, which
     /// matches the most people, costs no scan and no sort.
-    initial_hits: Vec<Vec<Hit>>,
+    initial_hits: Vec<InitialHits>,
     /// Recent queries and their unfiltered hits. Adding characters only narrows a search, so
     /// the next keystroke scans the previous hits instead of the whole roster.
     cache: RefCell<Vec<Cached>>,
@@ -240,13 +240,13 @@ impl SearchIndex {
         let key = words.join(" ");
         if let [w] = words.as_slice()
             && let Some(list) = self.initial_list(w)
-            && list.len() >= FUZZY_FALLBACK_BELOW
+            && list.ranked.len() >= FUZZY_FALLBACK_BELOW
         {
             // Already ranked; remembered so that the next keystroke narrows it.
             if !self.cache.borrow().iter().any(|c| c.query == key) {
-                self.remember(&key, list.to_vec(), false);
+                self.remember(&key, list.by_pos.clone(), false);
             }
-            return take_ranked(list, keep, limit);
+            return take_ranked(&list.ranked, keep, limit);
         }
         self.fill_cache(&key, &words);
         let cache = self.cache.borrow();
