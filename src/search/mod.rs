@@ -61,6 +61,9 @@ struct Entry {
     /// scan, are answered without reading the text.
     initials: u64,
     other_initials: u64,
+    /// A bit per pair of adjacent bytes of the haystack (hashed): an entry missing a bit of a
+    /// query word cannot contain it, and is passed over without reading its text.
+    bigrams: u128,
     at: u32,
     len: u32,
     family_at: u32,
@@ -405,6 +408,7 @@ impl SearchIndex {
         Entry {
             initials,
             other_initials,
+            bigrams: bigram_bits(hay.as_bytes()),
             at: at as u32,
             len: (self.text.len() - at) as u32,
             family_at: family_at as u32,
@@ -456,6 +460,14 @@ fn initial_bit(c: u8) -> Option<u64> {
         b'0'..=b'9' => Some(1 << (26 + c - b'0')),
         _ => None,
     }
+}
+
+/// The bigram bits of `bytes` (see `Entry::bigrams`).
+fn bigram_bits(bytes: &[u8]) -> u128 {
+    bytes.windows(2).fold(0u128, |bits, pair| {
+        let pair = u32::from(pair[0]) << 8 | u32::from(pair[1]);
+        bits | 1u128 << (pair.wrapping_mul(0x9E37_79B1) >> 25)
+    })
 }
 
 /// The bits of the characters that start a word of `text`.

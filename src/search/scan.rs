@@ -1,7 +1,7 @@
 //! Scoring every candidate of a query, split across cores when there are many.
 
 use super::query::Scorer;
-use super::{Hit, SearchIndex, hay_in};
+use super::{Hit, SearchIndex, bigram_bits, hay_in};
 
 /// Scans of at least this many attendees run on several cores (below, starting threads costs
 /// more than it saves).
@@ -33,6 +33,12 @@ impl SearchIndex {
         let part = count.div_ceil(threads).max(1);
         // Only the text and the entries go to other threads (the cache stays on this one).
         let (entries, text) = (&self.entries, self.text.as_str());
+        // An exact match contains every query word, so every bigram of it (a typo need not).
+        let need = if fuzzy {
+            0
+        } else {
+            words.iter().fold(0, |m, w| m | bigram_bits(w.as_bytes()))
+        };
         let scan_range = |from: usize, to: usize| -> Vec<Hit> {
             let mut scorer = Scorer::new(words, fuzzy);
             let mut hits = Vec::new();
@@ -45,6 +51,7 @@ impl SearchIndex {
                     None => i as u32,
                 };
                 if let Some(e) = entries.get(pos as usize)
+                    && e.bigrams & need == need
                     && let Some(score) = scorer.score(e, || hay_in(text, e))
                 {
                     hits.push(Hit { pos, score });
