@@ -63,9 +63,7 @@ pub fn word_options(
 /// other match; once a name word matched, only a whole ticket still counts as other.
 fn matches(hay: &str, b: Bounds, word: &str, on_name: &mut dyn FnMut(u8, u32)) -> Option<u32> {
     // Most entries do not contain the word at all: one search says so.
-    if memchr::memmem::find(hay.as_bytes(), word.as_bytes()).is_none() {
-        return None;
-    }
+    memchr::memmem::find(hay.as_bytes(), word.as_bytes())?;
     let ticket = hay.get(b.ticket_at..b.email_at - 1).unwrap_or("");
     let whole_ticket = (ticket == word).then_some(Tier::Ticket as u32);
     let name = hay.get(..b.org_at - 1).unwrap_or("");
