@@ -145,6 +145,7 @@ fn main() {
         .map(|a| format!("{} {}", a.family_name, a.given_name))
         .collect();
     let mut times: Vec<Duration> = Vec::new();
+    let mut slowest: Vec<(Duration, String)> = Vec::new();
     let mut by_position: Vec<Vec<Duration>> = vec![Vec::new(); 4];
     let mut now = Instant::now();
     for name in &people {
@@ -155,6 +156,7 @@ fn main() {
             term.draw(|f| f.render_widget(DeskView(&app), f.area()))
                 .expect("draw");
             times.push(t.elapsed());
+            slowest.push((t.elapsed(), name.chars().take(k + 1).collect()));
             if let Some(v) = by_position.get_mut(k.min(3)) {
                 v.push(t.elapsed());
             }
@@ -185,6 +187,13 @@ fn main() {
             p(0.99)
         );
     }
+    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    let worst: Vec<String> = slowest
+        .iter()
+        .take(8)
+        .map(|(d, q)| format!("{q:?} {:.1} ms", ms(*d)))
+        .collect();
+    println!("  slowest: {}", worst.join(", "));
     match memory() {
         Some((rss, hwm)) => println!(
             "resident memory: {:.0} MB now, {:.0} MB peak  [target ≤ 150 MB]",

@@ -111,6 +111,10 @@ pub struct SearchIndex {
     /// Recent queries and their unfiltered hits. Adding characters only narrows a search, so
     /// the next keystroke scans the previous hits instead of the whole roster.
     cache: RefCell<Vec<Cached>>,
+    /// Two-character queries answered lately, newest last, kept across names: "le" or "ma"
+    /// scan most of the roster (every "…@exemple.fr" contains "le"), and a desk types the same
+    /// few starts all day.
+    pairs: RefCell<Vec<Cached>>,
 }
 
 #[derive(Debug, Clone)]
@@ -122,6 +126,9 @@ struct Cached {
 
 /// Queries remembered (one per keystroke of the current name).
 const CACHE_DEPTH: usize = 24;
+/// Two-character queries remembered across names (at most ~70,000 hits each on 100,000
+/// attendees, usually far fewer).
+const PAIRS_KEPT: usize = 24;
 
 impl SearchIndex {
     /// Builds the index, calling `progress(done, total)` every few thousand attendees.
@@ -194,7 +201,7 @@ impl SearchIndex {
             *slot = entry;
         }
         self.insert_ticket(pos as u32);
-        self.cache.borrow_mut().clear();
+        self.forget_queries();
         self.reorder();
     }
 
@@ -275,6 +282,11 @@ impl SearchIndex {
             }
             // Whatever matches "dupont h" or "dupontel" also matches "dupont": a query that
             // extends a cached one only needs the cached hits rescanned.
+            if let Some(pair) = self.remembered_pair(key) {
+                drop(cache);
+                self.remember(key, pair.hits, pair.fuzzy);
+                return;
+            }
             let base = cache
                 .iter()
                 .filter(|c| key.starts_with(c.query.as_str()))
@@ -293,7 +305,27 @@ impl SearchIndex {
             }
         };
         let (hits, fuzzy) = found;
+        if key.chars().count() == 2 {
+            let mut pairs = self.pairs.borrow_mut();
+            if pairs.len() >= PAIRS_KEPT {
+                pairs.remove(0);
+            }
+            pairs.push(Cached {
+                query: key.to_string(),
+                hits: hits.clone(),
+                fuzzy,
+            });
+        }
         self.remember(key, hits, fuzzy);
+    }
+
+    /// The remembered answer to the two-character query `key`, made the newest.
+    fn remembered_pair(&self, key: &str) -> Option<Cached> {
+        let mut pairs = self.pairs.borrow_mut();
+        let i = pairs.iter().position(|c| c.query == key)?;
+        let pair = pairs.remove(i);
+        pairs.push(pair.clone());
+        Some(pair)
     }
 
     /// Remembers the unfiltered hits of `key` as the newest of the chain of queries typed.
@@ -377,7 +409,13 @@ impl SearchIndex {
     fn push_entry(&mut self, p: Person<'_>) {
         let entry = self.fold_entry(p);
         self.entries.push(entry);
+        self.forget_queries();
+    }
+
+    /// Drops every remembered answer (the roster changed).
+    fn forget_queries(&self) {
         self.cache.borrow_mut().clear();
+        self.pairs.borrow_mut().clear();
     }
 
     /// Appends the folded haystack of `p` to the shared text and describes where it is.

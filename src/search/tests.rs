@@ -273,3 +273,27 @@ fn precomputed_one_character_lists_rank_like_a_scan_also_after_a_walk_in() {
         1
     );
 }
+
+#[test]
+fn two_character_answers_are_remembered_across_names_and_forgotten_on_a_walk_in() {
+    let mut people = roster();
+    let mut ix = index(&people);
+    let first = ix.search("du", &|_| true, 1000);
+    assert!(first.total > 0);
+    for q in ["x", "", "ngoc", "d"] {
+        ix.search(q, &|_| true, 1000);
+    }
+    assert!(ix.pairs.borrow().iter().any(|c| c.query == "du"));
+    assert_eq!(ix.search("du", &|_| true, 1000), first);
+    // Narrowing from a remembered pair gives what a fresh index gives.
+    let fresh = index(&people);
+    assert_eq!(
+        ix.search("dup", &|_| true, 1000),
+        fresh.search("dup", &|_| true, 1000)
+    );
+    let walk_in = person(77, "Zoé", "Duval", "", "", "");
+    ix.push(&walk_in);
+    people.push(walk_in);
+    assert!(ix.pairs.borrow().is_empty());
+    assert!(names(&ix, &people, "du").contains(&"Zoé Duval".to_string()));
+}
