@@ -4,7 +4,9 @@
 //!   the claim server on 127.0.0.1:PORT (rate limit off) until Ctrl-C; writes DIR/paths.txt.
 //! - `event [N]`: a real event (demo attendees, N participation badges signed, baked and
 //!   stored by the issuer), then `EventSite::publish` from its database: fresh, then again.
-//!   `BADGEDESK_BENCH_EVENT=DIR` reuses (or keeps) the event folder between runs.
+//!   `BADGEDESK_BENCH_EVENT=DIR` reuses (or keeps) the event folder between runs;
+//!   `BADGEDESK_BENCH_KEEP_SITE=1` keeps the published folder (`BADGEDESK_BENCH_DIR` chooses
+//!   where it goes).
 //! - `serve-event EVENT_DIR SITE_DIR PORT`: publish the event into SITE_DIR (for nginx) and serve
 //!   it from its database (`StoreSource`, rate limit off) on 127.0.0.1:PORT; writes
 //!   SITE_DIR/paths.txt.
@@ -261,6 +263,11 @@ fn bench_event(n: usize) {
         again.unchanged
     );
     println!("load average after: {}", load());
+    if std::env::var_os("BADGEDESK_BENCH_KEEP_SITE").is_some() {
+        // Deleting 60,000 files makes the next run's file creations slow on some file systems
+        // (ext4 without a journal skips recently freed inodes): keep it, delete it later.
+        println!("site kept in {}", out.keep().display());
+    }
 }
 
 fn serve_event(args: &[String]) {

@@ -90,7 +90,7 @@ fn bulk() {
                     Step::Signed => "2 sign (all cores)",
                     Step::Baked => "3 bake + JSON (all cores)",
                     Step::Committed => "4 DB commit (durable)",
-                    Step::Written => "5 file writes + dir sync",
+                    Step::Written => "5 waiting for file writes (overlapped)",
                 };
                 *phases.entry(name).or_default() += last.get().elapsed();
                 last.set(Instant::now());

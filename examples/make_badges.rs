@@ -132,18 +132,35 @@ impl Canvas {
         }
     }
 
+    /// An indexed PNG: 256 colours picked by NeuQuant (alpha kept in `tRNS`). The badges are
+    /// flat shapes and soft gradients, so the palette is invisible at badge size, and the file
+    /// is half the RGBA one: every baked copy (issued, published, served) carries it.
     fn png(&self) -> Vec<u8> {
-        let bytes: Vec<u8> = self
+        let rgba: Vec<u8> = self
             .px
             .iter()
             .flat_map(|c| c.map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8))
             .collect();
+        let quant = color_quant::NeuQuant::new(1, 256, &rgba);
+        let map = quant.color_map_rgba();
+        let indices: Vec<u8> = rgba
+            .chunks_exact(4)
+            .map(|px| quant.index_of(px) as u8)
+            .collect();
+        let palette: Vec<u8> = map
+            .chunks_exact(4)
+            .flat_map(|c| [c[0], c[1], c[2]])
+            .collect();
+        let alpha: Vec<u8> = map.chunks_exact(4).map(|c| c[3]).collect();
         let mut out = Vec::new();
         let mut enc = png::Encoder::new(&mut out, SIZE, SIZE);
-        enc.set_color(png::ColorType::Rgba);
+        enc.set_color(png::ColorType::Indexed);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_palette(palette);
+        enc.set_trns(alpha);
         enc.set_compression(png::Compression::High);
         let mut w = enc.write_header().expect("png header");
-        w.write_image_data(&bytes).expect("png data");
+        w.write_image_data(&indices).expect("png data");
         w.finish().expect("png end");
         out
     }

@@ -55,12 +55,43 @@ fn publish_writes_every_claim_alone_and_again_writes_nothing() {
     let creds = tokens(&dir);
     assert!(creds.len() >= 10, "the demo issues badges");
     let site = tmp.path().join("site");
+    // An issued JSON file that no longer matches the database: the database wins.
+    let issued_json = |c: &Value| {
+        let stem = c["id"].as_str().unwrap().trim_start_matches("urn:uuid:");
+        dir.join("issued").join(format!("{stem}.json"))
+    };
+    let (edited_token, edited) = &creds[2];
+    let signed = std::fs::read(issued_json(edited)).unwrap();
+    std::fs::write(issued_json(edited), b"{}").unwrap();
     let out = badgedesk(&dir).arg("publish").arg(&site).output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let published = |token: &str, name: &str| site.join(format!("c/{token}/{name}"));
+    assert_eq!(
+        std::fs::read(published(edited_token, "credential.json")).unwrap(),
+        signed
+    );
+    std::fs::write(issued_json(edited), &signed).unwrap();
+    // Unchanged issued files are hard-linked into the site, not copied.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let inode = |p: &Path| std::fs::metadata(p).unwrap().ino();
+        let (token, c) = &creds[0];
+        let png = issued_json(c).with_extension("png");
+        assert_eq!(inode(&published(token, "badge.png")), inode(&png));
+        assert_eq!(
+            inode(&published(token, "credential.json")),
+            inode(&issued_json(c))
+        );
+        assert_ne!(
+            inode(&published(edited_token, "credential.json")),
+            inode(&issued_json(edited))
+        );
+    }
     let files = files_under(&site);
     for f in [
         "index.html",

@@ -118,6 +118,34 @@ fn english_desk_at_80x24() {
 }
 
 #[test]
+fn detail_pane_shows_extra_fields_and_source_once_the_record_is_read() {
+    let mut app = app_with(Lang::En, true, roster());
+    // The roster holds no extra fields: nothing to show, and no wrong "walk-in" either.
+    let text = screen(&render(&app, 80, 24));
+    assert!(
+        !text.contains("Level") && !text.contains("walk-in"),
+        "{text}"
+    );
+    let mut record = person(1, "Hélène", "Dupont", "Lycée Curie");
+    record.extra.insert("Level".into(), "5e".into());
+    record.source = Some(badgedesk::model::SourceRef {
+        file: "inscrits.csv".into(),
+        line: 7,
+    });
+    update(
+        &mut app,
+        Action::HistoryLoaded {
+            attendee_id: 1,
+            record: Some(Box::new(record)),
+            lines: vec![],
+        },
+    );
+    let text = screen(&render(&app, 80, 24));
+    assert!(text.contains("Level: 5e"), "{text}");
+    assert!(text.contains("inscrits.csv:7"), "{text}");
+}
+
+#[test]
 fn french_desk_uses_french_typography() {
     let mut app = app_with(Lang::Fr, true, roster());
     type_slowly(&mut app, "dupont");

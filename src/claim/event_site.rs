@@ -15,7 +15,7 @@ use crate::claim::ob2::{self, Ob2Assertion, Ob2BadgeClass, Ob2Issuer};
 use crate::claim::site::{SiteFile, hosted_path, publish_claim, publish_site};
 use crate::claim::{
     ClaimError, ClaimInput, ClaimPage, ClaimToken, HostedJson, ImageKind, Ob2Site, PublishReport,
-    SiteMeta,
+    SameBytesOnDisk, SiteMeta,
 };
 use crate::credential::didkey;
 use crate::credential::sign::parallel_map;
@@ -226,7 +226,7 @@ impl EventSite {
             .get("validUntil")
             .and_then(Value::as_str)
             .and_then(parse_date);
-        let baked_image = self.baked_image(c, a)?;
+        let (baked_image, on_disk) = self.issued_files(c, a)?;
         let ob2 = self.ob2_assertion(c, a, &credential, &token, attendee)?;
         Ok(ClaimInput {
             page: ClaimPage {
@@ -249,14 +249,39 @@ impl EventSite {
             credential_json: c.json.clone(),
             baked_image,
             ob2,
+            on_disk,
         })
     }
 
-    /// The baked image from `issued/`, or baked again from the JSON when the file is missing.
-    fn baked_image(&self, c: &IssuedCredential, a: &Achievement) -> Result<Vec<u8>, ClaimError> {
-        let (_, path) = files::paths(&self.issued_dir, &c.id, a.kind.extension());
-        match std::fs::read(&path) {
-            Ok(bytes) => Ok(bytes),
+    /// The baked image, and which `issued/` files hold exactly the claim's bytes (the JSON file
+    /// only when it equals the database's, which is the truth).
+    fn issued_files(
+        &self,
+        c: &IssuedCredential,
+        a: &Achievement,
+    ) -> Result<(Vec<u8>, SameBytesOnDisk), ClaimError> {
+        let (json_path, image_path) = files::paths(&self.issued_dir, &c.id, a.kind.extension());
+        let (baked_image, from_file) = self.baked_image(c, a, &image_path)?;
+        let json_matches = std::fs::read(&json_path).is_ok_and(|b| b == c.json.as_bytes());
+        Ok((
+            baked_image,
+            SameBytesOnDisk {
+                baked_image: from_file.then_some(image_path),
+                credential_json: json_matches.then_some(json_path),
+            },
+        ))
+    }
+
+    /// The baked image from `issued/` (true), or baked again from the JSON when the file is
+    /// missing (false).
+    fn baked_image(
+        &self,
+        c: &IssuedCredential,
+        a: &Achievement,
+        path: &Path,
+    ) -> Result<(Vec<u8>, bool), ClaimError> {
+        match std::fs::read(path) {
+            Ok(bytes) => Ok((bytes, true)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let payload = Payload::new(Version::Ob3, c.json.as_str()).map_err(|e| {
                     ClaimError::Credential {
@@ -264,12 +289,16 @@ impl EventSite {
                         reason: e.to_string(),
                     }
                 })?;
-                bake::bake(&a.image, &payload).map_err(|e| ClaimError::Credential {
+                let bytes = bake::bake(&a.image, &payload).map_err(|e| ClaimError::Credential {
                     id: c.id.clone(),
                     reason: e.to_string(),
-                })
+                })?;
+                Ok((bytes, false))
             }
-            Err(source) => Err(ClaimError::Read { path, source }),
+            Err(source) => Err(ClaimError::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
         }
     }
 

@@ -61,6 +61,17 @@ pub struct ClaimInput {
     /// The baked image, in the format `page.image` says.
     pub baked_image: Vec<u8>,
     pub ob2: Option<Ob2Assertion>,
+    /// Files that already hold exactly some of these bytes (the event's `issued/` copies).
+    pub on_disk: SameBytesOnDisk,
+}
+
+/// Files on disk with exactly the bytes of a claim's baked image or credential JSON: a new
+/// claim folder hard-links them instead of writing the bytes again (publishing then allocates
+/// fewer files and writes less; any failure, e.g. another drive, falls back to writing).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SameBytesOnDisk {
+    pub baked_image: Option<PathBuf>,
+    pub credential_json: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -390,7 +401,17 @@ fn publish_new_claim(
         let files = claim_files(meta, claim)?;
         for f in &files {
             let name = f.path.rsplit('/').next().unwrap_or(&f.path);
-            std::fs::write(tmp.join(name), &f.bytes).map_err(|e| io(&tmp.join(name), e))?;
+            let target = tmp.join(name);
+            let same = if name == CREDENTIAL_FILE {
+                claim.on_disk.credential_json.as_ref()
+            } else if name == claim.page.image.file_name() {
+                claim.on_disk.baked_image.as_ref()
+            } else {
+                None
+            };
+            if same.is_none_or(|source| std::fs::hard_link(source, &target).is_err()) {
+                std::fs::write(&target, &f.bytes).map_err(|e| io(&target, e))?;
+            }
         }
         std::fs::write(tmp.join(STAMP_FILE), digest).map_err(|e| io(&tmp, e))?;
         std::fs::rename(&tmp, dir).map_err(|e| io(dir, e))?;

@@ -134,66 +134,104 @@ impl Issuer {
         let total = queue.len();
         let mut done = 0;
         progress(Progress { done, total });
-        let mut start = 0;
-        while start < queue.len() {
-            if cancel.load(Ordering::Relaxed) {
-                report.cancelled = true;
-                break;
-            }
-            let end = (start + CHUNK).min(queue.len());
-            let mut drafts = Vec::with_capacity(end - start);
-            for ((attendee_id, achievement), _) in queue.get(start..end).unwrap_or_default() {
-                let attendee = attendees
-                    .get(attendee_id)
-                    .ok_or(IssueError::UnknownAttendee(*attendee_id))?;
-                let attended = attended.get(attendee_id).map_or(&[][..], Vec::as_slice);
-                let index = self.pick_status_index(&mut used_indices, rng)?;
-                drafts.push(self.draft(attendee, achievement, attended, index, rng)?);
-            }
-            step(Step::Built, drafts.len());
-            let baked = self.sign_and_bake(drafts, step)?;
-            let stored: BTreeSet<String> = store
-                .insert_credentials(
-                    &baked.iter().map(|b| &b.row).collect::<Vec<_>>(),
-                    actor,
-                    self.now,
-                )?
-                .into_iter()
-                .collect();
-            step(Step::Committed, baked.len());
-            let (kept, lost): (Vec<&Baked>, Vec<&Baked>) =
-                baked.iter().partition(|b| stored.contains(&b.row.id));
-            self.write_baked(&kept)?;
-            step(Step::Written, kept.len());
-            report.issued.extend(kept.iter().map(|b| b.row.id.clone()));
-            // Not stored: someone else issued the award meanwhile (skip), or a random value
-            // collided with theirs (try again, with new ones).
-            for b in lost {
-                let award = (b.row.attendee_id, b.row.achievement_key.clone());
-                let tries = queue
-                    .iter()
-                    .rev()
-                    .find(|(a, _)| *a == award)
-                    .map_or(MAX_TRIES, |(_, t)| *t);
-                if store.live_award(award.0, &award.1)?.is_some() {
-                    report.skipped += 1;
-                } else if tries + 1 >= MAX_TRIES {
-                    return Err(IssueError::Collisions {
-                        attendee: award.0,
-                        achievement: award.1,
+        // Files of chunk N are written by a writer thread while chunk N+1 is built and signed
+        // (building and committing leave a core idle). Its rows are committed first, so a
+        // kill in between only leaves files for `repair` to rebuild.
+        std::thread::scope(|scope| {
+            let (to_writer, chunks) = std::sync::mpsc::sync_channel::<Vec<Baked>>(1);
+            let (written_tx, written) = std::sync::mpsc::channel::<Result<usize, IssueError>>();
+            let writer = scope.spawn(move || {
+                for chunk in chunks {
+                    let result = self.write_baked(&chunk).map(|()| chunk.len());
+                    let failed = result.is_err();
+                    if written_tx.send(result).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+            let mut start = 0;
+            let run = (|| {
+                while start < queue.len() {
+                    if cancel.load(Ordering::Relaxed) {
+                        report.cancelled = true;
+                        break;
+                    }
+                    while let Ok(result) = written.try_recv() {
+                        step(Step::Written, result?);
+                    }
+                    let end = (start + CHUNK).min(queue.len());
+                    let mut drafts = Vec::with_capacity(end - start);
+                    for ((attendee_id, achievement), _) in queue.get(start..end).unwrap_or_default()
+                    {
+                        let attendee = attendees
+                            .get(attendee_id)
+                            .ok_or(IssueError::UnknownAttendee(*attendee_id))?;
+                        let attended = attended.get(attendee_id).map_or(&[][..], Vec::as_slice);
+                        let index = self.pick_status_index(&mut used_indices, rng)?;
+                        drafts.push(self.draft(attendee, achievement, attended, index, rng)?);
+                    }
+                    step(Step::Built, drafts.len());
+                    let baked = self.sign_and_bake(drafts, step)?;
+                    let stored: BTreeSet<String> = store
+                        .insert_credentials(
+                            &baked.iter().map(|b| &b.row).collect::<Vec<_>>(),
+                            actor,
+                            self.now,
+                        )?
+                        .into_iter()
+                        .collect();
+                    step(Step::Committed, baked.len());
+                    let (kept, lost): (Vec<Baked>, Vec<Baked>) =
+                        baked.into_iter().partition(|b| stored.contains(&b.row.id));
+                    report.issued.extend(kept.iter().map(|b| b.row.id.clone()));
+                    if to_writer.send(kept).is_err() {
+                        // The writer stopped on an error: it is waiting in `written`.
+                        break;
+                    }
+                    // Not stored: someone else issued the award meanwhile (skip), or a random
+                    // value collided with theirs (try again, with new ones).
+                    for b in lost {
+                        let award = (b.row.attendee_id, b.row.achievement_key);
+                        let tries = queue
+                            .iter()
+                            .rev()
+                            .find(|(a, _)| *a == award)
+                            .map_or(MAX_TRIES, |(_, t)| *t);
+                        if store.live_award(award.0, &award.1)?.is_some() {
+                            report.skipped += 1;
+                        } else if tries + 1 >= MAX_TRIES {
+                            return Err(IssueError::Collisions {
+                                attendee: award.0,
+                                achievement: award.1,
+                            });
+                        } else {
+                            used_indices = store.used_status_indices()?;
+                            queue.push((award, tries + 1));
+                        }
+                    }
+                    done += end - start;
+                    progress(Progress {
+                        done: done.min(total),
+                        total,
                     });
-                } else {
-                    used_indices = store.used_status_indices()?;
-                    queue.push((award, tries + 1));
+                    start = end;
+                }
+                Ok(())
+            })();
+            // Let the writer finish what was committed, also when the run failed.
+            drop(to_writer);
+            let joined = writer.join();
+            let mut written_result = Ok(());
+            for result in written.try_iter() {
+                if written_result.is_ok() {
+                    written_result = result.map(|n| step(Step::Written, n));
                 }
             }
-            done += end - start;
-            progress(Progress {
-                done: done.min(total),
-                total,
-            });
-            start = end;
-        }
+            if let Err(panic) = joined {
+                std::panic::resume_unwind(panic);
+            }
+            run.and(written_result)
+        })?;
         Ok(report)
     }
 
@@ -294,7 +332,10 @@ impl Issuer {
 
     /// Write the JSON and image of committed credentials (in parallel), then make the new
     /// names durable with one directory sync.
-    pub(super) fn write_baked(&self, items: &[&Baked]) -> Result<(), IssueError> {
+    pub(super) fn write_baked<B: std::borrow::Borrow<Baked> + Sync>(
+        &self,
+        items: &[B],
+    ) -> Result<(), IssueError> {
         if items.is_empty() {
             return Ok(());
         }
@@ -304,6 +345,7 @@ impl Issuer {
             source,
         })?;
         let written = parallel_map(items, threads(), |b| {
+            let b = b.borrow();
             write_pair(&dir, &b.row.id, &b.row.json, b.ext, &b.image)
         });
         for w in written {

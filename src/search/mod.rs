@@ -11,7 +11,9 @@
 //! query that extends the previous one only rescans the previous matches.
 //! Pure and synchronous: no terminal, no store.
 
+mod initials;
 mod query;
+mod scan;
 mod score;
 
 use std::cell::RefCell;
@@ -20,7 +22,7 @@ use std::cmp::Ordering;
 use crate::model::Attendee;
 use crate::text::fold;
 
-use query::Scorer;
+use initials::{InitialHits, take_ranked};
 
 pub use score::{Tier, word_score};
 
@@ -59,6 +61,9 @@ struct Entry {
     /// scan, are answered without reading the text.
     initials: u64,
     other_initials: u64,
+    /// A bit per pair of adjacent bytes of the haystack (hashed): an entry missing a bit of a
+    /// query word cannot contain it, and is passed over without reading its text.
+    bigrams: u128,
     at: u32,
     len: u32,
     family_at: u32,
@@ -99,6 +104,10 @@ pub struct SearchIndex {
     order: Vec<u32>,
     /// Positions that have a ticket, sorted by folded ticket (binary search, no map of copies).
     tickets: Vec<u32>,
+    /// The ranked hits of every one-character query (per ASCII letter or digit, as
+    /// `initial_bit` numbers them), computed with the index: the first keystroke, which
+    /// matches the most people, costs no scan and no sort.
+    initial_hits: Vec<InitialHits>,
     /// Recent queries and their unfiltered hits. Adding characters only narrows a search, so
     /// the next keystroke scans the previous hits instead of the whole roster.
     cache: RefCell<Vec<Cached>>,
@@ -170,6 +179,7 @@ impl SearchIndex {
         self.order.insert(at, pos);
         self.rerank();
         self.insert_ticket(pos);
+        self.add_initial_hits(pos);
     }
 
     /// Replaces the attendee at `pos` (after an import updated them). The old folded text
@@ -231,6 +241,16 @@ impl SearchIndex {
         }
         // The cache key ignores extra spaces: "dupont  h" narrows "dupont h".
         let key = words.join(" ");
+        if let [w] = words.as_slice()
+            && let Some(list) = self.initial_list(w)
+            && list.ranked.len() >= FUZZY_FALLBACK_BELOW
+        {
+            // Already ranked; remembered so that the next keystroke narrows it.
+            if !self.cache.borrow().iter().any(|c| c.query == key) {
+                self.remember(&key, list.by_pos.clone(), false);
+            }
+            return take_ranked(&list.ranked, keep, limit);
+        }
         self.fill_cache(&key, &words);
         let cache = self.cache.borrow();
         let Some(c) = cache.iter().rev().find(|c| c.query == key) else {
@@ -273,6 +293,11 @@ impl SearchIndex {
             }
         };
         let (hits, fuzzy) = found;
+        self.remember(key, hits, fuzzy);
+    }
+
+    /// Remembers the unfiltered hits of `key` as the newest of the chain of queries typed.
+    fn remember(&self, key: &str, hits: Vec<Hit>, fuzzy: bool) {
         let mut cache = self.cache.borrow_mut();
         // Keep only the chain of prefixes of this query, newest last.
         cache.retain(|c| key.starts_with(c.query.as_str()));
@@ -286,30 +311,15 @@ impl SearchIndex {
         });
     }
 
-    fn scan(&self, words: &[&str], candidates: Option<&[Hit]>, fuzzy: bool) -> Vec<Hit> {
-        let mut scorer = Scorer::new(words, fuzzy);
-        let mut hits = Vec::new();
-        let mut consider = |pos: u32| {
-            if let Some(e) = self.entries.get(pos as usize)
-                && let Some(score) = scorer.score(self.hay(e), e)
-            {
-                hits.push(Hit { pos, score });
-            }
-        };
-        match candidates {
-            Some(list) => list.iter().for_each(|h| consider(h.pos)),
-            None => (0..self.entries.len() as u32).for_each(consider),
-        }
-        hits
+    /// The ranking order: best score first, then alphabetical.
+    pub(super) fn hit_key(&self, h: &Hit) -> (std::cmp::Reverse<u32>, u32) {
+        let r = self.rank.get(h.pos as usize).copied().unwrap_or(u32::MAX);
+        (std::cmp::Reverse(h.score), r)
     }
 
     fn rank_hits(&self, mut hits: Vec<Hit>, limit: usize, fuzzy: bool) -> SearchResult {
         let total = hits.len();
-        let rank = &self.rank;
-        let key = |h: &Hit| {
-            let r = rank.get(h.pos as usize).copied().unwrap_or(u32::MAX);
-            (std::cmp::Reverse(h.score), r)
-        };
+        let key = |h: &Hit| self.hit_key(h);
         if hits.len() > limit && limit > 0 {
             hits.select_nth_unstable_by_key(limit - 1, key);
             hits.truncate(limit);
@@ -321,8 +331,7 @@ impl SearchIndex {
     }
 
     fn hay(&self, e: &Entry) -> &str {
-        let at = e.at as usize;
-        self.text.get(at..at + e.len as usize).unwrap_or("")
+        hay_in(&self.text, e)
     }
 
     /// (family, given) of the entry at `pos`, folded: the alphabetical key.
@@ -399,6 +408,7 @@ impl SearchIndex {
         Entry {
             initials,
             other_initials,
+            bigrams: bigram_bits(hay.as_bytes()),
             at: at as u32,
             len: (self.text.len() - at) as u32,
             family_at: family_at as u32,
@@ -413,6 +423,7 @@ impl SearchIndex {
         order.sort_unstable_by(|&a, &b| self.cmp_keys(a, b));
         self.order = order;
         self.rerank();
+        self.build_initial_lists();
     }
 
     fn rerank(&mut self) {
@@ -436,6 +447,12 @@ impl Entry {
     }
 }
 
+/// The folded haystack of `e` in the shared `text`.
+fn hay_in<'t>(text: &'t str, e: &Entry) -> &'t str {
+    let at = e.at as usize;
+    text.get(at..at + e.len as usize).unwrap_or("")
+}
+
 /// The bit of an ASCII lowercase letter or digit.
 fn initial_bit(c: u8) -> Option<u64> {
     match c {
@@ -443,6 +460,14 @@ fn initial_bit(c: u8) -> Option<u64> {
         b'0'..=b'9' => Some(1 << (26 + c - b'0')),
         _ => None,
     }
+}
+
+/// The bigram bits of `bytes` (see `Entry::bigrams`).
+fn bigram_bits(bytes: &[u8]) -> u128 {
+    bytes.windows(2).fold(0u128, |bits, pair| {
+        let pair = u32::from(pair[0]) << 8 | u32::from(pair[1]);
+        bits | 1u128 << (pair.wrapping_mul(0x9E37_79B1) >> 25)
+    })
 }
 
 /// The bits of the characters that start a word of `text`.

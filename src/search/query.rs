@@ -35,12 +35,17 @@ impl<'w> Scorer<'w> {
         }
     }
 
-    pub(super) fn score(&mut self, hay: &str, e: &Entry) -> Option<u32> {
+    /// Scores one entry; `hay` gives its folded text, read only when the entry's initials do
+    /// not decide (a one-character query over 100,000 people then never touches the text).
+    pub(super) fn score<'h>(&mut self, e: &Entry, hay: impl FnOnce() -> &'h str) -> Option<u32> {
+        if let [w] = self.words
+            && w.len() == 1
+        {
+            return one_char(e, w, hay);
+        }
+        let hay = hay();
         if let [w] = self.words {
             // One word: its best match, no bookkeeping of name words.
-            if w.len() == 1 {
-                return self.one_char(hay, e, w);
-            }
             let exact = word_score(hay, e.bounds(), w);
             return exact.or_else(|| self.guess(hay, e, w));
         }
@@ -81,23 +86,23 @@ impl<'w> Scorer<'w> {
         best_assignment(&self.options, 0)
     }
 
-    fn one_char(&mut self, hay: &str, e: &Entry, w: &str) -> Option<u32> {
-        let bit = w.bytes().next().and_then(initial_bit)?;
-        // One character only counts at the start of a word: "m" alone listing every e-mail
-        // with an m in it would help nobody.
-        if e.initials & bit != 0 {
-            return Some(Tier::NamePrefix as u32);
-        }
-        if e.other_initials & bit == 0 {
-            return None;
-        }
-        word_score(hay, e.bounds(), w)
-            .filter(|&s| s != Tier::EmailSubstring as u32 && s != Tier::OrgSubstring as u32)
-    }
-
     fn guess(&mut self, hay: &str, e: &Entry, w: &str) -> Option<u32> {
         self.fuzzy.as_mut()?.score(name_of(hay, e), w)
     }
+}
+
+/// A one-character query: it only counts at the start of a word ("m" alone listing every
+/// e-mail with an m in it would help nobody).
+pub(super) fn one_char<'h>(e: &Entry, w: &str, hay: impl FnOnce() -> &'h str) -> Option<u32> {
+    let bit = w.bytes().next().and_then(initial_bit)?;
+    if e.initials & bit != 0 {
+        return Some(Tier::NamePrefix as u32);
+    }
+    if e.other_initials & bit == 0 {
+        return None;
+    }
+    word_score(hay(), e.bounds(), w)
+        .filter(|&s| s != Tier::EmailSubstring as u32 && s != Tier::OrgSubstring as u32)
 }
 
 /// The best total over the query words (from the first of `options` on) when each word either

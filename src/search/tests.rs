@@ -181,3 +181,95 @@ fn ascii_fast_fold_agrees_with_fold() {
         assert_eq!(fold_fast(s), fold(s));
     }
 }
+
+#[test]
+fn scans_split_across_threads_find_the_same_hits_in_the_same_order() {
+    let given = ["Hélène", "Loïc", "Marie-Claire", "Ngọc", "Jean"];
+    let family = ["Dupont", "Œuvray", "Nguyễn", "N'Diaye", "Martin", "Dumas"];
+    let people: Vec<Attendee> = (0..3000)
+        .map(|i| {
+            person(
+                i,
+                given[i as usize % given.len()],
+                family[(i as usize / 7) % family.len()],
+                if i % 3 == 0 {
+                    "Lycée Malherbe"
+                } else {
+                    "FabLab"
+                },
+                &format!("p{i}@example.org"),
+                &format!("FR-{i:05}"),
+            )
+        })
+        .collect();
+    let ix = index(&people);
+    for q in [
+        "m", "d", "du", "dupont h", "ngoc", "malh", "fr-001", "dupnt", "x",
+    ] {
+        let folded = fold(q);
+        let words: Vec<&str> = folded.split_whitespace().collect();
+        let one = ix.scan_on(1, &words, None, false);
+        assert_eq!(ix.scan_on(3, &words, None, false), one, "{q}");
+        assert_eq!(
+            ix.scan_on(2, &words, Some(&one), true),
+            ix.scan_on(1, &words, Some(&one), true),
+            "{q}"
+        );
+    }
+}
+
+#[test]
+fn precomputed_one_character_lists_rank_like_a_scan_also_after_a_walk_in() {
+    let given = ["Hélène", "Loïc", "Marie-Claire", "Ngọc", "Jean", "Zoé"];
+    let family = ["Dupont", "Œuvray", "Nguyễn", "N'Diaye", "Martin", "Dumas"];
+    let mut people: Vec<Attendee> = (0..400)
+        .map(|i| {
+            person(
+                i,
+                given[i as usize % given.len()],
+                family[(i as usize / 5) % family.len()],
+                if i % 3 == 0 {
+                    "Lycée Malherbe"
+                } else {
+                    "FabLab 2"
+                },
+                &format!("p{i}@example.org"),
+                &format!("FR-{i:05}"),
+            )
+        })
+        .collect();
+    let mut ix = index(&people);
+    let check = |ix: &SearchIndex, n: usize| {
+        let odd = |p: usize| p % 2 == 1;
+        for c in ('a'..='z').chain('0'..='9') {
+            let w = c.to_string();
+            let scanned = ix.scan_on(1, &[w.as_str()], None, false);
+            for (keep, limit) in [(&(|_| true) as &dyn Fn(usize) -> bool, 1000), (&odd, 7)] {
+                let kept: Vec<Hit> = scanned
+                    .iter()
+                    .filter(|h| keep(h.pos as usize))
+                    .copied()
+                    .collect();
+                let mut expected = ix.rank_hits(kept, limit, false);
+                if scanned.len() < FUZZY_FALLBACK_BELOW {
+                    continue;
+                }
+                expected.fuzzy = false;
+                assert_eq!(ix.search(&w, keep, limit), expected, "{c} with {n} people");
+            }
+        }
+    };
+    check(&ix, people.len());
+    // A walk-in named to land in the middle of the lists.
+    let walk_in = person(9999, "Mathis", "Dumont", "Malherbe", "", "");
+    ix.push(&walk_in);
+    people.push(walk_in);
+    check(&ix, people.len());
+    assert_eq!(
+        names(&ix, &people, "m")
+            .iter()
+            .filter(|n| n.as_str() == "Mathis Dumont")
+            .count(),
+        1
+    );
+}

@@ -163,7 +163,7 @@ fn old_rows_read_back_the_same_after_migration_005() {
         .map(|a| a.id)
         .collect();
     assert_eq!(page, [3, 4, 2, 1], "Müller, N'Diaye, Ngọc, Œuvray");
-    // The page still walks the name-order index (no sort of the whole table) through the join.
+    // The page still walks the name-order index (no sort of the whole table).
     let plan: Vec<String> = {
         let sql = format!("EXPLAIN QUERY PLAN {}", super::attendees::page_sql());
         let mut stmt = store.conn.prepare(&sql).unwrap();

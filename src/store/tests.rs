@@ -77,6 +77,28 @@ fn import_round_trips_diacritics_and_extras() {
 }
 
 #[test]
+fn summaries_and_first_page_are_the_roster_without_extra_fields_and_source() {
+    let store = store_with_people();
+    let full = store.attendees().unwrap();
+    let light = store.attendee_summaries().unwrap();
+    assert_eq!(light.len(), full.len());
+    for (l, f) in light.iter().zip(&full) {
+        assert!(l.extra.is_empty() && l.source.is_none());
+        let mut f = f.clone();
+        f.extra.clear();
+        f.source = None;
+        assert_eq!(*l, f);
+    }
+    let page = store.attendee_page(1).unwrap();
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].family_name, "Ngọc");
+    assert!(page[0].extra.is_empty() && page[0].source.is_none());
+    // One person's full record is still there for the detail pane.
+    let one = store.attendee(full[0].id).unwrap().unwrap();
+    assert_eq!(one, full[0]);
+}
+
+#[test]
 fn duplicate_ticket_is_refused_and_nothing_is_written() {
     let mut store = store_with_people();
     let at = datetime!(2026-05-16 09:00 UTC);

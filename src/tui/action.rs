@@ -93,8 +93,11 @@ pub enum Action {
     },
     Undone(Option<Undone>),
     UndoFailed(String),
+    /// The detail pane's data: check-in history and the full record (extra fields, source),
+    /// which the roster does not hold.
     HistoryLoaded {
         attendee_id: i64,
+        record: Option<Box<Attendee>>,
         lines: Vec<HistoryLine>,
     },
     WalkInSaved {

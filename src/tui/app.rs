@@ -318,6 +318,9 @@ pub struct App {
     /// Set by arrow keys and clicks: a following Space ticks instead of typing a space.
     pub navigated: bool,
     pub history: History,
+    /// The full record (extra fields, source) of the attendee whose history is loaded; the
+    /// roster keeps only what the list and the search need.
+    pub record: Option<Attendee>,
     pub flash: Option<Flash>,
     pub pending: Vec<Pending>,
     pub scan: ScanDetector,
@@ -349,6 +352,7 @@ impl App {
             scroll: 0,
             navigated: false,
             history: History::None,
+            record: None,
             flash: None,
             pending: Vec::new(),
             scan: ScanDetector::default(),

@@ -129,7 +129,7 @@ fn apply(
             what: cat.get("loading"),
         },
     );
-    let attendees = match store.attendees() {
+    let attendees = match store.attendee_summaries() {
         Ok(a) => a,
         Err(e) => return ImportMsg::Failed(e.to_string()),
     };

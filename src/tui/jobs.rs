@@ -170,7 +170,7 @@ pub fn load(event: &EventDir, events: &Sender<Event>) -> Result<(Store, Loaded),
         })),
     );
     send(events, Action::LoadProgress { done: 0, total });
-    let attendees = store.attendees().map_err(|e| e.to_string())?;
+    let attendees = store.attendee_summaries().map_err(|e| e.to_string())?;
     let index = SearchIndex::build(&attendees, &mut |done, total| {
         send(events, Action::LoadProgress { done, total });
     });
@@ -231,6 +231,7 @@ pub fn perform(
         }
         Effect::LoadHistory(id) => Action::HistoryLoaded {
             attendee_id: id,
+            record: store.attendee(id).ok().flatten().map(Box::new),
             lines: store
                 .history(id)
                 .unwrap_or_default()

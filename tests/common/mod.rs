@@ -104,6 +104,7 @@ pub fn claim(base_url: &str, lang: Lang, token: ClaimToken, i: usize) -> ClaimIn
             revocation_reason: None,
             baked_png: Some(tiny_png(7)),
         }),
+        on_disk: Default::default(),
     }
 }
 

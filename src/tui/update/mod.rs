@@ -85,10 +85,15 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let text = app.cat.fmt("flash-undo-failed", &[("error", error.into())]);
             flash(app, FlashKind::Error, text);
         }
-        Action::HistoryLoaded { attendee_id, lines } => {
+        Action::HistoryLoaded {
+            attendee_id,
+            record,
+            lines,
+        } => {
             // Drop stale answers: only the selected attendee's history is kept.
             if app.selected_attendee().map(|a| a.id) == Some(attendee_id) {
                 app.history = History::Loaded(attendee_id, lines);
+                app.record = record.map(|r| *r);
             }
         }
         Action::WalkInSaved { attendee, tick } => {

@@ -351,22 +351,31 @@ fn history_answers_for_someone_else_are_dropped() {
         undo: false,
         actor: "desk".into(),
     };
+    let record = |id: i64| {
+        let mut a = person(id, "Full", "Record", "T");
+        a.extra.insert("Niveau".into(), "5e".into());
+        Some(Box::new(a))
+    };
     update(
         &mut app,
         Action::HistoryLoaded {
             attendee_id: 3,
+            record: record(3),
             lines: vec![line.clone()],
         },
     );
     assert_eq!(app.history, History::Loading(1));
+    assert_eq!(app.record, None);
     update(
         &mut app,
         Action::HistoryLoaded {
             attendee_id: 1,
+            record: record(1),
             lines: vec![line.clone()],
         },
     );
     assert_eq!(app.history, History::Loaded(1, vec![line]));
+    assert_eq!(app.record.as_ref().map(|r| r.extra.len()), Some(1));
 }
 
 #[test]

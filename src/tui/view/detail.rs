@@ -46,12 +46,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     field("field-email", a.email.as_deref());
     field("field-contact", a.contact_email.as_deref());
     field("field-org", a.organisation.as_deref());
-    for (k, v) in &a.extra {
-        field(k, Some(v));
-    }
-    match &a.source {
-        Some(src) => field("field-source", Some(&format!("{}:{}", src.file, src.line))),
-        None => lines.push(Line::styled(app.cat.get("field-walk-in"), t.dim())),
+    // Extra fields and source come with the history (the roster does not hold them).
+    if let Some(record) = app.record.as_ref().filter(|r| r.id == a.id) {
+        for (k, v) in &record.extra {
+            field(k, Some(v));
+        }
+        match &record.source {
+            Some(src) => field("field-source", Some(&format!("{}:{}", src.file, src.line))),
+            None => lines.push(Line::styled(app.cat.get("field-walk-in"), t.dim())),
+        }
     }
     lines.push(Line::raw(""));
     // Badges before the history: the history grows all day, the badges are what the desk asks.
