@@ -6,7 +6,8 @@
 //!
 //! `cargo bench --bench import` runs everything. Extra arguments:
 //! `--write FILE` only writes the generated file (to time `badgedesk import` by hand);
-//! `--full-only` only runs one whole import (for `/usr/bin/time -v` peak-memory readings);
+//! `--full-only` only runs one whole import (for `/usr/bin/time -v` peak-memory readings),
+//! into a fresh event or, with `--event DIR`, into that one (a second run is a re-import);
 //! `--parse-only` only runs `read` + `plan` (for profiling).
 
 use std::fmt::Write as _;
@@ -151,6 +152,9 @@ struct Phases {
     cpu_read: Option<Duration>,
     cpu_plan: Option<Duration>,
     cpu_write: Option<Duration>,
+    /// Peak resident memory (kB) when read and plan were done: where the peak is reached.
+    hwm_read: Option<u64>,
+    hwm_plan: Option<u64>,
 }
 
 impl Phases {
@@ -172,12 +176,14 @@ fn full_import(event: &EventDir, path: &Path) -> (usize, usize, Phases) {
     let parsed = import::read(&bytes, "bench.csv", &ImportOptions::default()).expect("read");
     drop(bytes);
     ph.read = t.elapsed();
+    ph.hwm_read = peak_rss_kb();
     let c2 = cpu_time();
     ph.cpu_read = c.zip(c2).map(|(a, b)| b - a);
     let t = Instant::now();
     let mut plan = import::plan_stored(parsed, &existing);
     drop(existing);
     ph.plan = t.elapsed();
+    ph.hwm_plan = peak_rss_kb();
     let c3 = cpu_time();
     ph.cpu_plan = c2.zip(c3).map(|(a, b)| b - a);
     let t = Instant::now();
@@ -206,13 +212,19 @@ fn phases(ph: &Phases) -> String {
         d.map(|d| format!(" [cpu {:.0}]", d.as_secs_f64() * 1e3))
             .unwrap_or_default()
     };
+    let hwm = |kb: Option<u64>| {
+        kb.map(|kb| format!(" [peak {} MB]", kb / 1024))
+            .unwrap_or_default()
+    };
     format!(
-        "open+load {:.0} ms, read {:.0} ms{}, plan {:.0} ms{}, write {:.0} ms{}",
+        "open+load {:.0} ms, read {:.0} ms{}{}, plan {:.0} ms{}{}, write {:.0} ms{}",
         ph.open.as_secs_f64() * 1e3,
         ph.read.as_secs_f64() * 1e3,
         cpu(ph.cpu_read),
+        hwm(ph.hwm_read),
         ph.plan.as_secs_f64() * 1e3,
         cpu(ph.cpu_plan),
+        hwm(ph.hwm_plan),
         ph.write.as_secs_f64() * 1e3,
         cpu(ph.cpu_write)
     )
@@ -235,6 +247,11 @@ fn stat_ticks(first: usize) -> Option<Duration> {
     let f: Vec<&str> = after.split_whitespace().collect();
     let ticks = f.get(first)?.parse::<u64>().ok()? + f.get(first + 1)?.parse::<u64>().ok()?;
     Some(Duration::from_millis(ticks * 10))
+}
+
+/// Peak resident memory so far, in kB (Linux).
+fn peak_rss_kb() -> Option<u64> {
+    peak_rss()?.split_whitespace().next()?.parse().ok()
 }
 
 fn peak_rss() -> Option<String> {
@@ -278,11 +295,23 @@ fn main() {
         return;
     }
     if args.iter().any(|a| a == "--full-only") {
-        let event = fresh_event(&tmp.path().join("ev"));
+        // `--event DIR`: import into this event (created when missing), so a second run times
+        // and measures a re-import on its own.
+        let event = match args.iter().position(|a| a == "--event") {
+            Some(i) => {
+                let dir = Path::new(args.get(i + 1).expect("--event DIR"));
+                if dir.join("event.toml").exists() {
+                    EventDir::open(dir).expect("open event")
+                } else {
+                    fresh_event(dir)
+                }
+            }
+            None => fresh_event(&tmp.path().join("ev")),
+        };
         let cpu = cpu_time();
-        let (added, _, ph) = full_import(&event, &path);
+        let (added, updated, ph) = full_import(&event, &path);
         println!(
-            "whole import into a fresh event: {} ({added} added; {})",
+            "whole import: {} ({added} added, {updated} updated; {})",
             ms(ph.total()),
             phases(&ph)
         );

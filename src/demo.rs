@@ -236,7 +236,8 @@ pub fn attendees(seed: u64, size: usize) -> Vec<AttendeeRecord> {
                 school,
                 level,
                 email.unwrap_or_default(),
-            ],
+            ]
+            .into(),
         });
     }
     out

@@ -68,10 +68,7 @@ fn festirobot_utf8_bom_semicolon_crlf() {
     assert!(p.problems.is_empty());
     let helene = find(&p.records, "Hélène Lefèvre");
     assert_eq!(helene.email.as_deref(), Some("helene.lefevre@exemple.fr"));
-    assert_eq!(
-        helene.original.get(5).map(String::as_str),
-        Some("HELENE.LEFEVRE@EXEMPLE.FR ")
-    );
+    assert_eq!(helene.original.get(5), Some("HELENE.LEFEVRE@EXEMPLE.FR "));
     assert_eq!(
         helene.extra.get("Ateliers").map(String::as_str),
         Some("Thymio; Sumo robot")
@@ -151,10 +148,7 @@ fn workshop_quoted_cells_and_line_numbers() {
         k.extra.get("Notes").map(String::as_str),
         Some("Line one line two")
     );
-    assert_eq!(
-        k.original.get(5).map(String::as_str),
-        Some("Line one\nline two")
-    );
+    assert_eq!(k.original.get(5), Some("Line one\nline two"));
     let g = find(&p.records, "Grace Hopper");
     assert_eq!(
         g.extra.get("Notes").map(String::as_str),
@@ -347,7 +341,7 @@ fn single_name_column_is_kept_whole() {
         ["Hélène Œuvray", "Nguyễn Thị Ngọc", "N'Diaye Awa"]
     );
     assert!(p.records.iter().all(|r| r.family_name.is_empty()));
-    assert_eq!(p.records[2].original[0], "  N'Diaye   Awa ");
+    assert_eq!(p.records[2].original.get(0), Some("  N'Diaye   Awa "));
 }
 
 #[test]
@@ -408,7 +402,7 @@ fn empty_names_and_bad_emails() {
     let p = read("broken-names-emails.csv");
     assert_eq!(names(&p.records), ["Hélène Dupont", "Zoé Œuvray"]);
     assert_eq!(p.records[1].email.as_deref(), Some("zoe@exemple.fr"));
-    assert_eq!(p.records[1].original[2], "ZOE@EXEMPLE.FR ");
+    assert_eq!(p.records[1].original.get(2), Some("ZOE@EXEMPLE.FR "));
     assert_eq!(
         problems(&p),
         [

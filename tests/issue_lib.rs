@@ -98,7 +98,7 @@ fn record(given: &str, email: Option<&str>, project: Option<&str>) -> AttendeeRe
             file: "t.csv".into(),
             line: 2,
         },
-        original: vec![],
+        original: Default::default(),
     }
 }
 

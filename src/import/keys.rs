@@ -58,12 +58,29 @@ impl<'a> Parts<'a> {
 /// decomposes each character on its own, and the combining marks whose order NFKD would fix
 /// are all dropped).
 pub fn fold_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else {
+    let mut rest = s;
+    while !rest.is_empty() {
+        // A run of ASCII is copied and lowercased in one go (names are mostly ASCII).
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(ascii);
+        push_ascii_lowercase(out, run);
+        let mut chars = tail.chars();
+        if let Some(c) = chars.next() {
             decompose_compatible(c, |d| fold_char(d, out));
         }
+        rest = chars.as_str();
+    }
+}
+
+/// Append ASCII text lowercased.
+fn push_ascii_lowercase(out: &mut String, run: &str) {
+    let start = out.len();
+    out.push_str(run);
+    if let Some(added) = out.get_mut(start..) {
+        added.make_ascii_lowercase();
     }
 }
 
@@ -114,7 +131,11 @@ fn write_key(out: &mut String, p: Parts<'_>, kind: KeyKind) -> bool {
             let Some(e) = p.email else { return false };
             write_name(out, p.given, p.family);
             out.push('\0');
-            out.extend(e.chars().flat_map(char::to_lowercase));
+            if e.is_ascii() {
+                push_ascii_lowercase(out, e);
+            } else {
+                out.extend(e.chars().flat_map(char::to_lowercase));
+            }
         }
         KeyKind::NameOrg => {
             write_name(out, p.given, p.family);

@@ -160,7 +160,7 @@ mod tests {
                     file: String::new(),
                     line: row.line,
                 },
-                original: Vec::new(),
+                original: Default::default(),
             });
         }
         piece.end = splitter.position();

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use crate::model::{AttendeeRecord, SourceRef};
+use crate::model::{AttendeeRecord, Cells, SourceRef};
 
 use super::decode::Decoded;
 use super::mapping::{self, Field, Mapping};
@@ -219,7 +219,14 @@ impl RowContext<'_> {
                 file: self.file.to_string(),
                 line: row.line,
             },
-            original: row.cells.iter().map(|c| c.to_string()).collect(),
+            original: {
+                let bytes = row.cells.iter().map(|c| c.len()).sum();
+                let mut cells = Cells::with_capacity(row.cells.len(), bytes);
+                for cell in &row.cells {
+                    cells.push(cell);
+                }
+                cells
+            },
         })
     }
 }

@@ -1,5 +1,7 @@
 //! Attendee rows: listing, lookup by ticket, walk-ins; writing imported records is in [`write`].
 
+mod original;
+pub(super) use original::compact_all as compact_originals;
 mod write;
 
 use std::collections::BTreeMap;
@@ -28,10 +30,13 @@ pub struct ImportSummary {
     pub updated: usize,
 }
 
-const ATTENDEE_COLUMNS: &str = "id, ticket, given_name, family_name, email, contact_email, organisation, extra, source_file, source_line";
-/// The columns of a roster row: no extra fields and no source (read as empty).
-const SUMMARY_COLUMNS: &str =
-    "id, ticket, given_name, family_name, email, contact_email, organisation, '{}', NULL, NULL";
+/// The columns [`attendee_from_row`] reads, from [`ATTENDEE_FROM`] (the source file name is
+/// kept once per import, see migration 005).
+const ATTENDEE_COLUMNS: &str = "a.id, a.ticket, a.given_name, a.family_name, a.email, a.contact_email, a.organisation, a.extra, i.file, a.source_line";
+const ATTENDEE_FROM: &str = "attendees a LEFT JOIN imports i ON i.id = a.import_id";
+/// The columns of a roster row, from `attendees a`: no extra fields and no source (read as
+/// empty).
+const SUMMARY_COLUMNS: &str = "a.id, a.ticket, a.given_name, a.family_name, a.email, a.contact_email, a.organisation, '{}', NULL, NULL";
 
 /// The key tickets are compared by: trimmed, case-folded.
 pub fn ticket_key(ticket: &str) -> String {
@@ -61,10 +66,18 @@ fn attendee_from_row(row: &Row<'_>) -> rusqlite::Result<Attendee> {
     })
 }
 
+/// [`Store::attendee_page`]'s query: read in the order of the `attendees_name_order` index.
+pub(super) fn page_sql() -> String {
+    format!(
+        "SELECT {SUMMARY_COLUMNS} FROM attendees a
+         ORDER BY a.family_name COLLATE NOCASE, a.given_name COLLATE NOCASE, a.id LIMIT ?1"
+    )
+}
+
 impl Store {
     /// Every attendee, by id.
     pub fn attendees(&self) -> Result<Vec<Attendee>, StoreError> {
-        let sql = format!("SELECT {ATTENDEE_COLUMNS} FROM attendees ORDER BY id");
+        let sql = format!("SELECT {ATTENDEE_COLUMNS} FROM {ATTENDEE_FROM} ORDER BY a.id");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([], attendee_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -74,7 +87,7 @@ impl Store {
     /// the desk's roster, which shows those for the selected person only ([`Store::attendee`]).
     /// On 100,000 attendees it saves some 60 MB of maps the list never reads.
     pub fn attendee_summaries(&self) -> Result<Vec<Attendee>, StoreError> {
-        let sql = format!("SELECT {SUMMARY_COLUMNS} FROM attendees ORDER BY id");
+        let sql = format!("SELECT {SUMMARY_COLUMNS} FROM attendees a ORDER BY a.id");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([], attendee_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -86,7 +99,7 @@ impl Store {
         let count = usize::try_from(self.attendee_count()?).unwrap_or(0);
         let mut out = StoredAttendees::with_capacity(count);
         {
-            let sql = format!("SELECT {ATTENDEE_COLUMNS} FROM attendees ORDER BY id");
+            let sql = format!("SELECT {ATTENDEE_COLUMNS} FROM {ATTENDEE_FROM} ORDER BY a.id");
             let mut stmt = self.conn.prepare(&sql)?;
             let mut rows = stmt.query([])?;
             while let Some(row) = rows.next()? {
@@ -123,22 +136,37 @@ impl Store {
     /// top of the desk's alphabetical list, to show before the whole roster is read. Rows are
     /// summaries, as in [`Store::attendee_summaries`].
     pub fn attendee_page(&self, limit: usize) -> Result<Vec<Attendee>, StoreError> {
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM attendees
-             ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, id LIMIT ?1"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut stmt = self.conn.prepare_cached(&page_sql())?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = stmt.query_map([limit], attendee_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     pub fn attendee(&self, id: i64) -> Result<Option<Attendee>, StoreError> {
-        let sql = format!("SELECT {ATTENDEE_COLUMNS} FROM attendees WHERE id = ?1");
+        let sql = format!("SELECT {ATTENDEE_COLUMNS} FROM {ATTENDEE_FROM} WHERE a.id = ?1");
         Ok(self
             .conn
             .query_row(&sql, [id], attendee_from_row)
             .optional()?)
+    }
+
+    /// The cells of the row this attendee was last imported from, exactly as decoded; `None`
+    /// for walk-ins and unknown ids.
+    pub fn attendee_original(&self, id: i64) -> Result<Option<Vec<String>>, StoreError> {
+        let sql = format!(
+            "SELECT {} FROM attendees WHERE id = ?1",
+            original::VALUE_COLUMNS
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([id])?;
+        let Some(row) = rows.next()? else {
+            return Ok(None);
+        };
+        let stored = original::RowValues::read(row, 0)?;
+        match stored.original.as_deref() {
+            Some(text) => Ok(Some(original::decode(text, &stored.values())?)),
+            None => Ok(None),
+        }
     }
 
     pub fn attendee_count(&self) -> Result<i64, StoreError> {
@@ -153,7 +181,7 @@ impl Store {
         if key.is_empty() {
             return Ok(None);
         }
-        let sql = format!("SELECT {ATTENDEE_COLUMNS} FROM attendees WHERE ticket_key = ?1");
+        let sql = format!("SELECT {ATTENDEE_COLUMNS} FROM {ATTENDEE_FROM} WHERE a.ticket_key = ?1");
         Ok(self
             .conn
             .query_row(&sql, [key], attendee_from_row)

@@ -22,9 +22,12 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_credentials.sql"),
     include_str!("migrations/003_claim_token_key.sql"),
     include_str!("migrations/004_attendee_name_order.sql"),
+    include_str!("migrations/005_compact_attendees.sql"),
 ];
 /// Index in [`MIGRATIONS`] of the one that adds `credentials.token_key` (backfilled from Rust).
 const TOKEN_KEY_MIGRATION: usize = 2;
+/// Index in [`MIGRATIONS`] of the one that compacts attendee rows (`original` rewritten from Rust).
+const COMPACT_MIGRATION: usize = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -152,6 +155,9 @@ impl Store {
             if index == TOKEN_KEY_MIGRATION {
                 credentials::backfill_token_keys(&tx)?;
             }
+            if index == COMPACT_MIGRATION {
+                attendees::compact_originals(&tx)?;
+            }
             tx.pragma_update(None, "user_version", index as i64 + 1)?;
             tx.commit()?;
         }
@@ -241,5 +247,7 @@ fn parse_time(text: &str) -> Result<OffsetDateTime, StoreError> {
     })
 }
 
+#[cfg(test)]
+mod migration_tests;
 #[cfg(test)]
 mod tests;

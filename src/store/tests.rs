@@ -16,7 +16,7 @@ fn record(ticket: &str, given: &str, family: &str, line: u64) -> AttendeeRecord 
             file: "inscriptions.csv".into(),
             line,
         },
-        original: vec![ticket.into(), family.into(), given.into()],
+        original: vec![ticket, family, given].into(),
     }
 }
 

@@ -1,0 +1,269 @@
+//! Migration 005 (compact attendee rows): a database written with the schema before it, with
+//! imported people, a walk-in, check-ins and a credential, reads back exactly the same after.
+
+use std::collections::BTreeMap;
+
+use time::macros::datetime;
+
+use super::*;
+use crate::model::{Attendee, SourceRef};
+
+/// Schema version before migration 005.
+const BEFORE: usize = COMPACT_MIGRATION;
+
+struct OldRow {
+    attendee: Attendee,
+    original: Option<Vec<String>>,
+}
+
+fn old_rows() -> Vec<OldRow> {
+    let imported =
+        |id: i64, ticket: &str, given: &str, family: &str, file: &str, line: u64| Attendee {
+            id,
+            ticket: Some(ticket.into()),
+            given_name: given.into(),
+            family_name: family.into(),
+            email: Some(format!("p{id}@exemple.fr")),
+            contact_email: None,
+            organisation: Some("Collège \"Camille\" Claudel".into()),
+            extra: [
+                ("Niveau".to_string(), "6e".to_string()),
+                ("Remarques".to_string(), "l1\nl2".to_string()),
+            ]
+            .into(),
+            source: Some(SourceRef {
+                file: file.into(),
+                line,
+            }),
+        };
+    let walk_in = Attendee {
+        id: 4,
+        ticket: None,
+        given_name: "Zoé".into(),
+        family_name: "N'Diaye".into(),
+        email: None,
+        contact_email: None,
+        organisation: None,
+        extra: BTreeMap::new(),
+        source: None,
+    };
+    vec![
+        OldRow {
+            original: Some(vec![
+                "FR-1".into(),
+                "Œuvray".into(),
+                " Hélène ".into(),
+                "P1@EXEMPLE.FR".into(),
+                "Collège \"Camille\" Claudel".into(),
+                "6e".into(),
+                "l1\nl2".into(),
+                String::new(),
+            ]),
+            attendee: imported(1, "FR-1", "Hélène", "Œuvray", "inscriptions.csv", 2),
+        },
+        OldRow {
+            original: Some(vec![
+                "FR-2".into(),
+                "Ngọc".into(),
+                "Nguyễn Thị".into(),
+                "p2@exemple.fr".into(),
+            ]),
+            attendee: imported(2, "FR-2", "Nguyễn Thị", "Ngọc", "inscriptions.csv", 3),
+        },
+        OldRow {
+            original: Some(vec!["FR-3".into(), "Müller".into(), "Gaëlle".into()]),
+            attendee: imported(3, "FR-3", "Gaëlle", "Müller", "autre;fichier.csv", 7),
+        },
+        OldRow {
+            original: None,
+            attendee: walk_in,
+        },
+    ]
+}
+
+/// A database at the schema before 005, filled the way that schema's code wrote it.
+fn old_database(path: &Path) {
+    let conn = Connection::open(path).unwrap();
+    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+    for sql in &MIGRATIONS[..BEFORE] {
+        conn.execute_batch(sql).unwrap();
+    }
+    conn.pragma_update(None, "user_version", BEFORE as i64)
+        .unwrap();
+    for OldRow {
+        attendee: a,
+        original,
+    } in old_rows()
+    {
+        conn.execute(
+            "INSERT INTO attendees (id, ticket, ticket_key, given_name, family_name, email,
+                 contact_email, organisation, extra, source_file, source_line, original,
+                 created_at, updated_at)
+             VALUES (?1, ?2, lower(?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+                 '2026-05-16T08:00:00Z', '2026-05-16T08:00:00Z')",
+            params![
+                a.id,
+                a.ticket,
+                a.given_name,
+                a.family_name,
+                a.email,
+                a.contact_email,
+                a.organisation,
+                serde_json::to_string(&a.extra).unwrap(),
+                a.source.as_ref().map(|s| s.file.as_str()),
+                a.source.as_ref().map(|s| s.line as i64),
+                original.map(|o| serde_json::to_string(&o).unwrap()),
+            ],
+        )
+        .unwrap();
+    }
+    conn.execute_batch(
+        "INSERT INTO activities (key, name, position) VALUES ('sumo', 'Sumo', 0);
+         INSERT INTO checkin_log (id, attendee_id, activity_key, action, at, actor)
+             VALUES (1, 2, 'sumo', 'tick', '2026-05-16T09:00:00Z', 'desk1');
+         INSERT INTO presence (attendee_id, activity_key, tick_id, since)
+             VALUES (2, 'sumo', 1, '2026-05-16T09:00:00Z');
+         INSERT INTO credentials (id, attendee_id, achievement_key, issued_at, json, claim_token,
+             token_key) VALUES ('urn:uuid:1', 3, 'explorer', '2026-05-16T10:00:00Z', '{}', 'tok', x'01');",
+    )
+    .unwrap();
+}
+
+#[test]
+fn old_rows_read_back_the_same_after_migration_005() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("event.db");
+    old_database(&path);
+    let old_originals: i64 = Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT sum(length(original)) FROM attendees", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    let expected: Vec<Attendee> = old_rows().into_iter().map(|r| r.attendee).collect();
+    assert_eq!(store.attendees().unwrap(), expected);
+    for OldRow { attendee, original } in old_rows() {
+        assert_eq!(
+            store.attendee(attendee.id).unwrap().as_ref(),
+            Some(&attendee)
+        );
+        assert_eq!(store.attendee_original(attendee.id).unwrap(), original);
+    }
+    assert_eq!(
+        store.find_by_ticket("fr-3").unwrap().map(|a| a.source),
+        Some(expected[2].source.clone())
+    );
+    let page: Vec<i64> = store
+        .attendee_page(10)
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(page, [3, 4, 2, 1], "Müller, N'Diaye, Ngọc, Œuvray");
+    // The page still walks the name-order index (no sort of the whole table).
+    let plan: Vec<String> = {
+        let sql = format!("EXPLAIN QUERY PLAN {}", super::attendees::page_sql());
+        let mut stmt = store.conn.prepare(&sql).unwrap();
+        stmt.query_map([10], |r| r.get(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert!(
+        plan.iter().any(|p| p.contains("attendees_name_order"))
+            && !plan.iter().any(|p| p.contains("TEMP B-TREE")),
+        "{plan:?}"
+    );
+    // One import row per file, and the originals were rewritten shorter.
+    let files: Vec<String> = {
+        let mut stmt = store
+            .conn
+            .prepare("SELECT file FROM imports ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(files, ["inscriptions.csv", "autre;fichier.csv"]);
+    let new_originals: i64 = store
+        .conn
+        .query_row("SELECT sum(length(original)) FROM attendees", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(new_originals < old_originals / 2, "{new_originals}");
+    // Check-ins and badges are untouched.
+    let presence = store.presence().unwrap();
+    assert_eq!(presence.len(), 1);
+    assert_eq!(
+        (presence[0].attendee_id, presence[0].since),
+        (2, datetime!(2026-05-16 09:00 UTC))
+    );
+    assert_eq!(store.credentials_of(3).unwrap().len(), 1);
+    let fk: Vec<i64> = {
+        let mut stmt = store.conn.prepare("PRAGMA foreign_key_check").unwrap();
+        stmt.query_map([], |r| r.get(1))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert!(fk.is_empty(), "{fk:?}");
+}
+
+#[test]
+fn imports_after_migration_point_rows_at_one_import_row() {
+    let mut store = Store::open_in_memory().unwrap();
+    let at = datetime!(2026-05-16 08:00 UTC);
+    let record = |ticket: &str, file: &str| crate::model::AttendeeRecord {
+        ticket: Some(ticket.into()),
+        given_name: "Léa".into(),
+        family_name: ticket.into(),
+        email: None,
+        contact_email: None,
+        organisation: None,
+        extra: BTreeMap::new(),
+        source: SourceRef {
+            file: file.into(),
+            line: 2,
+        },
+        original: vec![ticket, "Léa", "x"].into(),
+    };
+    store
+        .write_import(
+            &[
+                record("A", "a.csv"),
+                record("B", "a.csv"),
+                record("C", "c.csv"),
+            ],
+            &[],
+            "a.csv",
+            "test",
+            at,
+        )
+        .unwrap();
+    let imports: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM imports", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(imports, 2, "one per source file");
+    let sources: Vec<String> = store
+        .attendees()
+        .unwrap()
+        .into_iter()
+        .filter_map(|a| a.source.map(|s| s.file))
+        .collect();
+    assert_eq!(sources, ["a.csv", "a.csv", "c.csv"]);
+    let original = store.attendee_original(1).unwrap().unwrap();
+    assert_eq!(original, ["A", "Léa", "x"]);
+    let stored: String = store
+        .conn
+        .query_row("SELECT original FROM attendees WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(stored, r#"[0,1,"x"]"#);
+}
