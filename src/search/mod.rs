@@ -126,9 +126,10 @@ struct Cached {
 
 /// Queries remembered (one per keystroke of the current name).
 const CACHE_DEPTH: usize = 24;
-/// Two-character queries remembered across names (at most ~70,000 hits each on 100,000
-/// attendees, usually far fewer).
+/// Two-character queries remembered across names, and at most this many hits in all (8 bytes
+/// each: 8 MB), so a huge roster cannot make the memory grow much.
 const PAIRS_KEPT: usize = 24;
+const PAIR_HITS_KEPT: usize = 1_000_000;
 
 impl SearchIndex {
     /// Builds the index, calling `progress(done, total)` every few thousand attendees.
@@ -307,14 +308,17 @@ impl SearchIndex {
         let (hits, fuzzy) = found;
         if key.chars().count() == 2 {
             let mut pairs = self.pairs.borrow_mut();
-            if pairs.len() >= PAIRS_KEPT {
-                pairs.remove(0);
-            }
             pairs.push(Cached {
                 query: key.to_string(),
                 hits: hits.clone(),
                 fuzzy,
             });
+            while pairs.len() > PAIRS_KEPT
+                || (pairs.len() > 1
+                    && pairs.iter().map(|c| c.hits.len()).sum::<usize>() > PAIR_HITS_KEPT)
+            {
+                pairs.remove(0);
+            }
         }
         self.remember(key, hits, fuzzy);
     }

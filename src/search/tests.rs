@@ -297,3 +297,18 @@ fn two_character_answers_are_remembered_across_names_and_forgotten_on_a_walk_in(
     assert!(ix.pairs.borrow().is_empty());
     assert!(names(&ix, &people, "du").contains(&"Zoé Duval".to_string()));
 }
+
+#[test]
+fn remembered_pairs_are_bounded() {
+    let people = roster();
+    let ix = index(&people);
+    let letters: Vec<char> = ('a'..='z').collect();
+    for a in &letters[..6] {
+        for b in &letters {
+            ix.search(&format!("{a}{b}"), &|_| true, 10);
+        }
+    }
+    assert!(ix.pairs.borrow().len() <= PAIRS_KEPT);
+    let total: usize = ix.pairs.borrow().iter().map(|c| c.hits.len()).sum();
+    assert!(total <= PAIR_HITS_KEPT);
+}
