@@ -42,10 +42,9 @@ pub fn public_key(event: &EventDir, store: &Store) -> anyhow::Result<Option<Veri
     if let Some(key) = issuer_public_key(&store.credentials()?) {
         return Ok(Some(key));
     }
-    let passphrase = std::env::var("BADGEDESK_KEY_PASSPHRASE")
-        .ok()
-        .filter(|p| !p.is_empty());
-    Ok(keys::load(event.root(), passphrase.as_deref())
+    // No credential yet: the secret key file gives it, when it can be read (publishing works
+    // without it, the profile then lists no key).
+    Ok(super::issue::load_key(event)
         .ok()
         .map(|k| k.verifying_key()))
 }
