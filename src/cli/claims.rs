@@ -5,7 +5,6 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use badgedesk::claim::event_site::issuer_public_key;
-use badgedesk::credential::keys;
 use badgedesk::event::EventDir;
 use badgedesk::print::CardFilter;
 use badgedesk::store::Store;
@@ -64,14 +63,11 @@ pub fn ensure_status_list(event: &EventDir, store: &Store, ctx: &Ctx) -> anyhow:
     {
         return Ok(());
     }
-    let passphrase = std::env::var("BADGEDESK_KEY_PASSPHRASE")
-        .ok()
-        .filter(|p| !p.is_empty());
-    match keys::load(event.root(), passphrase.as_deref()) {
+    match super::issue::load_key(event) {
         Ok(key) => revoke::write_status_list(event, store, &key, SystemClock.now())
             .context(ctx.tr("liste de statut", "status list"))?,
         Err(e) => eprintln!(
-            "{}: {} ({e})",
+            "{}: {} ({e:#})",
             ctx.tr("note", "note"),
             ctx.tr(
                 "liste de statut absente et clé illisible : les vérificateurs ne pourront pas vérifier la révocation",
