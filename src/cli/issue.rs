@@ -33,8 +33,10 @@ pub struct IssueArgs {
     pub dry_run: bool,
 }
 
+/// The event's issuer key, unlocked with `$BADGEDESK_KEY_PASSPHRASE` when it is encrypted (the
+/// one place the command line reads it).
 pub fn load_key(event: &EventDir) -> anyhow::Result<keys::IssuerKey> {
-    let passphrase = std::env::var("BADGEDESK_KEY_PASSPHRASE")
+    let passphrase = std::env::var(super::keys::PASSPHRASE_ENV)
         .ok()
         .filter(|p| !p.is_empty());
     keys::load(event.root(), passphrase.as_deref()).context("cannot read the issuer key")
