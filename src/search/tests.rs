@@ -182,26 +182,33 @@ fn ascii_fast_fold_agrees_with_fold() {
     }
 }
 
-#[test]
-fn scans_split_across_threads_find_the_same_hits_in_the_same_order() {
-    let given = ["Hélène", "Loïc", "Marie-Claire", "Ngọc", "Jean"];
+/// `n` people with diacritics, shared family names (`per_family` in a row) and two
+/// organisations.
+fn generated(n: i64, per_family: usize) -> Vec<Attendee> {
+    let given = ["Hélène", "Loïc", "Marie-Claire", "Ngọc", "Jean", "Zoé"];
     let family = ["Dupont", "Œuvray", "Nguyễn", "N'Diaye", "Martin", "Dumas"];
-    let people: Vec<Attendee> = (0..3000)
+    (0..n)
         .map(|i| {
+            let org = if i % 3 == 0 {
+                "Lycée Malherbe"
+            } else {
+                "FabLab 2"
+            };
             person(
                 i,
                 given[i as usize % given.len()],
-                family[(i as usize / 7) % family.len()],
-                if i % 3 == 0 {
-                    "Lycée Malherbe"
-                } else {
-                    "FabLab"
-                },
+                family[(i as usize / per_family) % family.len()],
+                org,
                 &format!("p{i}@example.org"),
                 &format!("FR-{i:05}"),
             )
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn scans_split_across_threads_find_the_same_hits_in_the_same_order() {
+    let people = generated(3000, 7);
     let ix = index(&people);
     for q in [
         "m", "d", "du", "dupont h", "ngoc", "malh", "fr-001", "dupnt", "x",
@@ -220,24 +227,7 @@ fn scans_split_across_threads_find_the_same_hits_in_the_same_order() {
 
 #[test]
 fn precomputed_one_character_lists_rank_like_a_scan_also_after_a_walk_in() {
-    let given = ["Hélène", "Loïc", "Marie-Claire", "Ngọc", "Jean", "Zoé"];
-    let family = ["Dupont", "Œuvray", "Nguyễn", "N'Diaye", "Martin", "Dumas"];
-    let mut people: Vec<Attendee> = (0..400)
-        .map(|i| {
-            person(
-                i,
-                given[i as usize % given.len()],
-                family[(i as usize / 5) % family.len()],
-                if i % 3 == 0 {
-                    "Lycée Malherbe"
-                } else {
-                    "FabLab 2"
-                },
-                &format!("p{i}@example.org"),
-                &format!("FR-{i:05}"),
-            )
-        })
-        .collect();
+    let mut people = generated(400, 5);
     let mut ix = index(&people);
     let check = |ix: &SearchIndex, n: usize| {
         let odd = |p: usize| p % 2 == 1;
