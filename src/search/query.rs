@@ -43,6 +43,16 @@ impl<'w> Scorer<'w> {
         {
             return one_char(e, w, hay);
         }
+        // Exact pass: a lone character that starts no word of this person rules them out
+        // before any text is read ("le g" over 70,000 people who all contain "le").
+        if self.fuzzy.is_none()
+            && self
+                .words
+                .iter()
+                .any(|w| w.len() == 1 && !may_start_word(e, w))
+        {
+            return None;
+        }
         let hay = hay();
         if let [w] = self.words {
             // One word: its best match, no bookkeeping of name words.
