@@ -398,3 +398,52 @@ fn reissue_revokes_and_replaces_in_one_step_and_the_status_list_says_so() {
         "{outcome:?}"
     );
 }
+
+#[test]
+fn a_failed_file_write_stops_the_run_and_the_next_run_finishes_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (event, mut store, issuer) = event(tmp.path());
+    let awards = vec![(1, "sumo".to_string()), (2, "sumo".to_string())];
+    // A file where the issued/ folder should be: no credential file can be written.
+    let issued = event.issued_dir();
+    let _ = std::fs::remove_dir_all(&issued);
+    std::fs::write(&issued, b"not a folder").unwrap();
+    let failed = issuer.issue(
+        &mut store,
+        &awards,
+        &mut Counter(1),
+        "t",
+        &AtomicBool::new(false),
+        &mut |_| {},
+    );
+    assert!(
+        matches!(failed, Err(IssueError::Write { .. })),
+        "{failed:?}"
+    );
+    std::fs::remove_file(&issued).unwrap();
+    let again = issuer
+        .issue(
+            &mut store,
+            &awards,
+            &mut Counter(9),
+            "t",
+            &AtomicBool::new(false),
+            &mut |_| {},
+        )
+        .unwrap();
+    // What the failed run committed is rebuilt, not issued twice; the rest is issued now.
+    assert_eq!(again.issued.len() + again.skipped, awards.len());
+    assert_eq!(again.files_rebuilt, again.skipped);
+    for (attendee, key) in &awards {
+        let id = store.live_award(*attendee, key).unwrap().unwrap();
+        let stem = id.trim_start_matches("urn:uuid:");
+        let report = verify_file(&issued.join(format!("{stem}.png")));
+        assert!(report.verdict.is_valid(), "{:?}", report.verdict);
+    }
+    let files = std::fs::read_dir(&issued).unwrap().count();
+    assert_eq!(
+        files,
+        2 * awards.len(),
+        "one JSON and one PNG each, no temporaries"
+    );
+}
