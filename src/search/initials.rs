@@ -2,7 +2,7 @@
 //! keystroke matches the most people (a third of a roster for "m"), so it should cost neither
 //! a scan nor a sort. Kept in order when a walk-in is added.
 
-use super::{Entry, Hit, SearchIndex, SearchResult, initial_bit, query};
+use super::{Entry, Hit, SearchIndex, initial_bit, query};
 
 /// The hits of one one-character query.
 #[derive(Debug, Clone, Default)]
@@ -86,27 +86,5 @@ impl SearchIndex {
             // The newest position is the largest.
             list.by_pos.push(hit);
         }
-    }
-}
-
-/// The first `limit` hits of an already ranked list that `keep` accepts, and how many it
-/// accepts in all.
-pub(super) fn take_ranked(
-    list: &[Hit],
-    keep: &dyn Fn(usize) -> bool,
-    limit: usize,
-) -> SearchResult {
-    let mut hits = Vec::with_capacity(limit.min(list.len()));
-    let mut total = 0;
-    for h in list.iter().filter(|h| keep(h.pos as usize)) {
-        if hits.len() < limit {
-            hits.push(*h);
-        }
-        total += 1;
-    }
-    SearchResult {
-        hits,
-        total,
-        fuzzy: false,
     }
 }

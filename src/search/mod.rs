@@ -22,7 +22,7 @@ use std::cmp::Ordering;
 use crate::model::Attendee;
 use crate::text::fold;
 
-use initials::{InitialHits, take_ranked};
+use initials::InitialHits;
 
 pub use score::{Tier, word_score};
 
@@ -238,14 +238,8 @@ impl SearchIndex {
         let folded = fold(query);
         let words: Vec<&str> = folded.split_whitespace().collect();
         if words.is_empty() {
-            let all = self.order.iter().filter(|&&p| keep(p as usize));
-            let total = all.clone().count();
-            let hits = all.take(limit).map(|&pos| Hit { pos, score: 0 }).collect();
-            return SearchResult {
-                hits,
-                total,
-                fuzzy: false,
-            };
+            let everyone = self.order.iter().map(|&pos| Hit { pos, score: 0 });
+            return take_ranked(everyone, keep, limit);
         }
         // The cache key ignores extra spaces: "dupont  h" narrows "dupont h".
         let key = words.join(" ");
@@ -257,7 +251,7 @@ impl SearchIndex {
             if !self.cache.borrow().iter().any(|c| c.query == key) {
                 self.remember(&key, list.by_pos.clone(), false);
             }
-            return take_ranked(&list.ranked, keep, limit);
+            return take_ranked(list.ranked.iter().copied(), keep, limit);
         }
         self.fill_cache(&key, &words);
         let cache = self.cache.borrow();
@@ -486,6 +480,28 @@ impl Entry {
             ticket_at: self.ticket_at as usize,
             email_at: self.email_at as usize,
         }
+    }
+}
+
+/// The first `limit` hits of an already ranked sequence that `keep` accepts, and how many it
+/// accepts in all (`keep` is asked once per hit).
+fn take_ranked(
+    ranked: impl Iterator<Item = Hit>,
+    keep: &dyn Fn(usize) -> bool,
+    limit: usize,
+) -> SearchResult {
+    let mut hits = Vec::with_capacity(limit.min(ranked.size_hint().0));
+    let mut total = 0;
+    for h in ranked.filter(|h| keep(h.pos as usize)) {
+        if hits.len() < limit {
+            hits.push(h);
+        }
+        total += 1;
+    }
+    SearchResult {
+        hits,
+        total,
+        fuzzy: false,
     }
 }
 
