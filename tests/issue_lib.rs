@@ -11,7 +11,7 @@ use badgedesk::credential::verify::{self, InvalidReason, Verdict, VerifyOptions}
 use badgedesk::event::EventDir;
 use badgedesk::issue::revoke::STATUS_LIST_FILE;
 use badgedesk::issue::status_check::{StatusFileError, StatusListFile};
-use badgedesk::issue::{Choice, IssueError, Issuer, reissue};
+use badgedesk::issue::{Choice, IssueError, IssueReport, Issuer, reissue};
 use badgedesk::model::{AttendeeRecord, SourceRef};
 use badgedesk::store::Store;
 use serde_json::Value;
@@ -128,6 +128,23 @@ fn event(dir: &std::path::Path) -> (EventDir, Store, Issuer) {
     (event, store, issuer)
 }
 
+/// Issue `awards` in one uncancelled run, with randomness counted from `seed`.
+fn issue_all(
+    issuer: &Issuer,
+    store: &mut Store,
+    awards: &[(i64, String)],
+    seed: u64,
+) -> Result<IssueReport, IssueError> {
+    issuer.issue(
+        store,
+        awards,
+        &mut Counter(seed),
+        "t",
+        &AtomicBool::new(false),
+        &mut |_| {},
+    )
+}
+
 fn stored_json(store: &Store, id: &str) -> Value {
     serde_json::from_str(&store.credential(id).unwrap().unwrap().json).unwrap()
 }
@@ -154,16 +171,7 @@ fn evidence_and_expiry_land_in_the_signed_credential() {
         (2, "sumo".to_string()),
         (1, "explorer".to_string()),
     ];
-    let report = issuer
-        .issue(
-            &mut store,
-            &awards,
-            &mut Counter(1),
-            "t",
-            &AtomicBool::new(false),
-            &mut |_| {},
-        )
-        .unwrap();
+    let report = issue_all(&issuer, &mut store, &awards, 1).unwrap();
     assert_eq!(report.issued.len(), 3);
     let by_award = |attendee: i64, key: &str| {
         let id = store.live_award(attendee, key).unwrap().unwrap();
@@ -408,29 +416,13 @@ fn a_failed_file_write_stops_the_run_and_the_next_run_finishes_it() {
     let issued = event.issued_dir();
     let _ = std::fs::remove_dir_all(&issued);
     std::fs::write(&issued, b"not a folder").unwrap();
-    let failed = issuer.issue(
-        &mut store,
-        &awards,
-        &mut Counter(1),
-        "t",
-        &AtomicBool::new(false),
-        &mut |_| {},
-    );
+    let failed = issue_all(&issuer, &mut store, &awards, 1);
     assert!(
         matches!(failed, Err(IssueError::Write { .. })),
         "{failed:?}"
     );
     std::fs::remove_file(&issued).unwrap();
-    let again = issuer
-        .issue(
-            &mut store,
-            &awards,
-            &mut Counter(9),
-            "t",
-            &AtomicBool::new(false),
-            &mut |_| {},
-        )
-        .unwrap();
+    let again = issue_all(&issuer, &mut store, &awards, 9).unwrap();
     // What the failed run committed is rebuilt, not issued twice; the rest is issued now.
     assert_eq!(again.issued.len() + again.skipped, awards.len());
     assert_eq!(again.files_rebuilt, again.skipped);
