@@ -4,7 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Gauge, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
 use super::super::app::App;
 use super::super::import::{ImportStage, ImportState, Preview, STEPS};
@@ -65,10 +65,8 @@ pub fn render(app: &App, s: &ImportState, area: Rect, buf: &mut Buffer) {
         && inner.height >= 1
     {
         let row = Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1);
-        Gauge::default()
-            .ratio((step as f64 / STEPS as f64).clamp(0.0, 1.0))
+        super::super::widgets::progress_bar(step, STEPS, t.ok())
             .label(format!("{step}/{STEPS}"))
-            .gauge_style(t.ok())
             .render(row, buf);
     }
 }

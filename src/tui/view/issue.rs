@@ -7,7 +7,7 @@ use std::time::Duration;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
 use super::super::app::App;
 use super::super::issuing::{IssueScreen, PlanRow, PrintState, ScreenStage, Summary};
@@ -210,14 +210,7 @@ fn running(
         .wrap(Wrap { trim: false })
         .render(area, buf);
     if area.height >= 2 {
-        let ratio = if total == 0 {
-            0.0
-        } else {
-            done as f64 / total as f64
-        };
-        Gauge::default()
-            .ratio(ratio.clamp(0.0, 1.0))
-            .gauge_style(app.theme.ok())
+        super::super::widgets::progress_bar(done, total, app.theme.ok())
             .render(Rect::new(area.x, area.y + 1, area.width, 1), buf);
     }
 }

@@ -16,7 +16,7 @@ mod status;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Gauge, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::app::{App, Overlay, Phase};
 use super::issuing::IssueOverlay;
@@ -88,14 +88,7 @@ fn progress(app: &App, done: usize, total: usize, popup: Rect, buf: &mut Buffer)
     Line::from(super::widgets::text::fit(&text, usize::from(popup.width)))
         .render(Rect { height: 1, ..popup }, buf);
     if popup.height >= 2 {
-        let ratio = if total == 0 {
-            0.0
-        } else {
-            done as f64 / total as f64
-        };
-        Gauge::default()
-            .ratio(ratio.clamp(0.0, 1.0))
-            .gauge_style(app.theme.ok())
+        super::widgets::progress_bar(done, total, app.theme.ok())
             .render(Rect::new(popup.x, popup.y + 1, popup.width, 1), buf);
     }
 }
