@@ -58,7 +58,7 @@ pub fn canonicalize_serde(value: &serde_json::Value) -> Result<String, CanonErro
 
 /// Canonical N-Quads of a parsed JSON-LD document.
 pub fn canonicalize(document: json_syntax::Value) -> Result<String, CanonError> {
-    Ok(canonical_nquads(to_dataset(document)?))
+    Ok(canonical_nquads(&to_dataset(document)?))
 }
 
 /// The RDF dataset of a JSON-LD document (not canonicalized).

@@ -6,7 +6,10 @@
 //! general path. Property tests (tests/credential_fastpath.rs) prove both paths byte-identical.
 
 use oxrdf::vocab::rdf;
-use oxrdf::{BlankNode, Dataset, GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
+use oxrdf::{
+    BlankNode, Dataset, GraphNameRef, LiteralRef, NamedNode, NamedNodeRef, NamedOrBlankNode,
+    QuadRef, TermRef,
+};
 
 use super::contexts::{OB_EXTENSIONS, OB_V3P0_3_0_3, VC_V2};
 use super::model::{
@@ -15,13 +18,33 @@ use super::model::{
 };
 use super::nquads::canonical_nquads;
 
-const OB: &str = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#";
-const CRED: &str = "https://www.w3.org/2018/credentials#";
-const SCHEMA: &str = "https://schema.org/";
-const SEC: &str = "https://w3id.org/security#";
-const XSD_HTTP: &str = "http://www.w3.org/2001/XMLSchema#";
-const XSD_HTTPS: &str = "https://www.w3.org/2001/XMLSchema#";
-const STATUS: &str = "https://www.w3.org/ns/credentials/status#";
+/// A vocabulary IRI as a static `NamedNodeRef` (no allocation per quad).
+macro_rules! iri {
+    (OB, $local:literal) => {
+        NamedNodeRef::new_unchecked(concat!(
+            "https://purl.imsglobal.org/spec/vc/ob/vocab.html#",
+            $local
+        ))
+    };
+    (CRED, $local:literal) => {
+        NamedNodeRef::new_unchecked(concat!("https://www.w3.org/2018/credentials#", $local))
+    };
+    (SCHEMA, $local:literal) => {
+        NamedNodeRef::new_unchecked(concat!("https://schema.org/", $local))
+    };
+    (SEC, $local:literal) => {
+        NamedNodeRef::new_unchecked(concat!("https://w3id.org/security#", $local))
+    };
+    (XSD_HTTP, $local:literal) => {
+        NamedNodeRef::new_unchecked(concat!("http://www.w3.org/2001/XMLSchema#", $local))
+    };
+    (XSD_HTTPS, $local:literal) => {
+        NamedNodeRef::new_unchecked(concat!("https://www.w3.org/2001/XMLSchema#", $local))
+    };
+    (STATUS, $local:literal) => {
+        NamedNodeRef::new_unchecked(concat!("https://www.w3.org/ns/credentials/status#", $local))
+    };
+}
 
 /// Why the fast path declined a credential (the general path can still process it).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,12 +57,12 @@ fn unsupported(what: impl Into<String>) -> Unsupported {
 
 /// Canonical N-Quads of the unsecured credential (its proofs are ignored).
 pub fn canonical_document(credential: &AchievementCredential) -> Result<String, Unsupported> {
-    Ok(canonical_nquads(document_dataset(credential)?))
+    Ok(canonical_nquads(&document_dataset(credential)?))
 }
 
 /// Canonical N-Quads of the proof configuration (`proof` options + `context`).
 pub fn canonical_proof_config(proof: &Proof, context: &[String]) -> Result<String, Unsupported> {
-    Ok(canonical_nquads(proof_config_dataset(proof, context)?))
+    Ok(canonical_nquads(&proof_config_dataset(proof, context)?))
 }
 
 /// Whether `context` is one the fast path knows: VC 2.0, OB 3.0.3, optionally extensions.
@@ -67,10 +90,6 @@ pub fn check_iri(value: &str) -> Result<NamedNode, Unsupported> {
     NamedNode::new(value).map_err(|_| unsupported(format!("IRI '{value}'")))
 }
 
-fn n(base: &str, local: &str) -> NamedNode {
-    NamedNode::new_unchecked(format!("{base}{local}"))
-}
-
 struct Builder {
     dataset: Dataset,
     next_blank: u64,
@@ -96,28 +115,34 @@ impl Builder {
         }
     }
 
-    fn add(&mut self, s: &NamedOrBlankNode, p: NamedNode, o: impl Into<Term>) {
+    fn add<'a>(&mut self, s: &NamedOrBlankNode, p: NamedNodeRef<'a>, o: impl Into<TermRef<'a>>) {
         self.dataset
-            .insert(&Quad::new(s.clone(), p, o.into(), GraphName::DefaultGraph));
+            .insert(QuadRef::new(s, p, o.into(), GraphNameRef::DefaultGraph));
     }
 
-    fn string(&mut self, s: &NamedOrBlankNode, p: NamedNode, value: Option<&str>) {
+    fn string(&mut self, s: &NamedOrBlankNode, p: NamedNodeRef<'_>, value: Option<&str>) {
         if let Some(v) = value {
-            self.add(s, p, Literal::new_simple_literal(v));
+            self.add(s, p, LiteralRef::new_simple_literal(v));
         }
     }
 
-    fn typed(&mut self, s: &NamedOrBlankNode, p: NamedNode, value: Option<&str>, ty: NamedNode) {
+    fn typed(
+        &mut self,
+        s: &NamedOrBlankNode,
+        p: NamedNodeRef<'_>,
+        value: Option<&str>,
+        ty: NamedNodeRef<'_>,
+    ) {
         if let Some(v) = value {
-            self.add(s, p, Literal::new_typed_literal(v, ty));
+            self.add(s, p, LiteralRef::new_typed_literal(v, ty));
         }
     }
 
-    fn rdf_type(&mut self, s: &NamedOrBlankNode, ty: NamedNode) {
-        self.add(s, rdf::TYPE.into_owned(), ty);
+    fn rdf_type(&mut self, s: &NamedOrBlankNode, ty: NamedNodeRef<'_>) {
+        self.add(s, rdf::TYPE, ty);
     }
 
-    /// A node whose `type` must be exactly `[expected]`.
+    /// A node whose `type` must be exactly `[expected]` (an OB class).
     fn only_type(
         &mut self,
         s: &NamedOrBlankNode,
@@ -126,7 +151,8 @@ impl Builder {
     ) -> Result<(), Unsupported> {
         match types {
             [t] if t == expected => {
-                self.rdf_type(s, n(OB, expected));
+                let class = iri!(OB, "").as_str().to_owned() + expected;
+                self.rdf_type(s, NamedNodeRef::new_unchecked(&class));
                 Ok(())
             }
             _ => Err(unsupported(format!(
@@ -146,24 +172,34 @@ pub fn document_dataset(c: &AchievementCredential) -> Result<Dataset, Unsupporte
     }
     for t in &c.types {
         let ty = match t.as_str() {
-            "VerifiableCredential" => n(CRED, "VerifiableCredential"),
-            "OpenBadgeCredential" | "AchievementCredential" => n(OB, "OpenBadgeCredential"),
+            "VerifiableCredential" => iri!(CRED, "VerifiableCredential"),
+            "OpenBadgeCredential" | "AchievementCredential" => iri!(OB, "OpenBadgeCredential"),
             other => return Err(unsupported(format!("credential type '{other}'"))),
         };
         b.rdf_type(&cred, ty);
     }
     let issuer = profile(&mut b, &c.issuer)?;
-    b.add(&cred, n(CRED, "issuer"), issuer);
-    let dt = n(XSD_HTTP, "dateTime");
-    b.typed(&cred, n(CRED, "validFrom"), Some(&c.valid_from), dt.clone());
-    b.typed(&cred, n(CRED, "validUntil"), c.valid_until.as_deref(), dt);
-    b.string(&cred, n(SCHEMA, "name"), c.name.as_deref());
-    b.string(&cred, n(SCHEMA, "description"), c.description.as_deref());
+    b.add(&cred, iri!(CRED, "issuer"), &issuer);
+    let dt = iri!(XSD_HTTP, "dateTime");
+    b.typed(
+        &cred,
+        iri!(CRED, "validFrom"),
+        Some(&c.valid_from),
+        dt,
+    );
+    b.typed(
+        &cred,
+        iri!(CRED, "validUntil"),
+        c.valid_until.as_deref(),
+        dt,
+    );
+    b.string(&cred, iri!(SCHEMA, "name"), c.name.as_deref());
+    b.string(&cred, iri!(SCHEMA, "description"), c.description.as_deref());
     let subject = subject(&mut b, &c.credential_subject)?;
-    b.add(&cred, n(CRED, "credentialSubject"), subject);
+    b.add(&cred, iri!(CRED, "credentialSubject"), &subject);
     for e in &c.evidence {
         let node = evidence(&mut b, e)?;
-        b.add(&cred, n(CRED, "evidence"), node);
+        b.add(&cred, iri!(CRED, "evidence"), &node);
     }
     for s in &c.credential_schema {
         if !extensions || s.type_ != super::model::SCHEMA_VALIDATOR_TYPE {
@@ -172,15 +208,15 @@ pub fn document_dataset(c: &AchievementCredential) -> Result<Dataset, Unsupporte
         let node = b.node(Some(&s.id))?;
         b.rdf_type(
             &node,
-            NamedNode::new_unchecked(
+            NamedNodeRef::new_unchecked(
                 "https://purl.imsglobal.org/spec/vccs/v1p0/context.json#1EdTechJsonSchemaValidator2019",
             ),
         );
-        b.add(&cred, n(CRED, "credentialSchema"), node);
+        b.add(&cred, iri!(CRED, "credentialSchema"), &node);
     }
     if let Some(status) = &c.credential_status {
         let node = status_entry(&mut b, status)?;
-        b.add(&cred, n(CRED, "credentialStatus"), node);
+        b.add(&cred, iri!(CRED, "credentialStatus"), &node);
     }
     Ok(b.dataset)
 }
@@ -190,15 +226,19 @@ fn status_entry(b: &mut Builder, s: &CredentialStatus) -> Result<NamedOrBlankNod
         return Err(unsupported(format!("credentialStatus type '{}'", s.type_)));
     }
     let node = b.node(s.id.as_deref())?;
-    b.rdf_type(&node, n(STATUS, "BitstringStatusListEntry"));
-    b.string(&node, n(STATUS, "statusPurpose"), Some(&s.status_purpose));
+    b.rdf_type(&node, iri!(STATUS, "BitstringStatusListEntry"));
     b.string(
         &node,
-        n(STATUS, "statusListIndex"),
+        iri!(STATUS, "statusPurpose"),
+        Some(&s.status_purpose),
+    );
+    b.string(
+        &node,
+        iri!(STATUS, "statusListIndex"),
         Some(&s.status_list_index),
     );
     let list = check_iri(&s.status_list_credential)?;
-    b.add(&node, n(STATUS, "statusListCredential"), list);
+    b.add(&node, iri!(STATUS, "statusListCredential"), &list);
     Ok(node)
 }
 
@@ -207,26 +247,26 @@ fn image(b: &mut Builder, img: &Image) -> Result<NamedOrBlankNode, Unsupported> 
         return Err(unsupported(format!("image type '{}'", img.type_)));
     }
     let node = b.node(Some(&img.id))?;
-    b.rdf_type(&node, n(OB, "Image"));
-    b.string(&node, n(SCHEMA, "caption"), img.caption.as_deref());
+    b.rdf_type(&node, iri!(OB, "Image"));
+    b.string(&node, iri!(SCHEMA, "caption"), img.caption.as_deref());
     Ok(node)
 }
 
 fn profile(b: &mut Builder, p: &Profile) -> Result<NamedOrBlankNode, Unsupported> {
     let node = b.node(Some(&p.id))?;
     b.only_type(&node, &p.types, "Profile")?;
-    b.string(&node, n(SCHEMA, "name"), p.name.as_deref());
+    b.string(&node, iri!(SCHEMA, "name"), p.name.as_deref());
     b.typed(
         &node,
-        n(SCHEMA, "url"),
+        iri!(SCHEMA, "url"),
         p.url.as_deref(),
-        n(XSD_HTTPS, "anyURI"),
+        iri!(XSD_HTTPS, "anyURI"),
     );
-    b.string(&node, n(SCHEMA, "email"), p.email.as_deref());
-    b.string(&node, n(SCHEMA, "description"), p.description.as_deref());
+    b.string(&node, iri!(SCHEMA, "email"), p.email.as_deref());
+    b.string(&node, iri!(SCHEMA, "description"), p.description.as_deref());
     if let Some(img) = &p.image {
         let i = image(b, img)?;
-        b.add(&node, n(OB, "image"), i);
+        b.add(&node, iri!(OB, "image"), &i);
     }
     Ok(node)
 }
@@ -236,10 +276,10 @@ fn subject(b: &mut Builder, s: &AchievementSubject) -> Result<NamedOrBlankNode, 
     b.only_type(&node, &s.types, "AchievementSubject")?;
     for id in &s.identifier {
         let i = identity(b, id)?;
-        b.add(&node, n(OB, "identifier"), i);
+        b.add(&node, iri!(OB, "identifier"), &i);
     }
     let a = achievement(b, &s.achievement)?;
-    b.add(&node, n(OB, "achievement"), a);
+    b.add(&node, iri!(OB, "achievement"), &a);
     Ok(node)
 }
 
@@ -248,17 +288,17 @@ fn identity(b: &mut Builder, i: &IdentityObject) -> Result<NamedOrBlankNode, Uns
         return Err(unsupported(format!("identifier type '{}'", i.type_)));
     }
     let node = b.blank();
-    b.rdf_type(&node, n(OB, "IdentityObject"));
+    b.rdf_type(&node, iri!(OB, "IdentityObject"));
     let hashed = if i.hashed { "true" } else { "false" };
     b.typed(
         &node,
-        n(OB, "hashed"),
+        iri!(OB, "hashed"),
         Some(hashed),
-        n(XSD_HTTPS, "boolean"),
+        iri!(XSD_HTTPS, "boolean"),
     );
-    b.string(&node, n(OB, "identityHash"), Some(&i.identity_hash));
-    b.string(&node, n(OB, "identityType"), Some(&i.identity_type));
-    b.string(&node, n(OB, "salt"), i.salt.as_deref());
+    b.string(&node, iri!(OB, "identityHash"), Some(&i.identity_hash));
+    b.string(&node, iri!(OB, "identityType"), Some(&i.identity_type));
+    b.string(&node, iri!(OB, "salt"), i.salt.as_deref());
     Ok(node)
 }
 
@@ -267,29 +307,29 @@ fn achievement(b: &mut Builder, a: &Achievement) -> Result<NamedOrBlankNode, Uns
     b.only_type(&node, &a.types, "Achievement")?;
     b.string(
         &node,
-        n(OB, "achievementType"),
+        iri!(OB, "achievementType"),
         a.achievement_type.as_deref(),
     );
-    b.string(&node, n(SCHEMA, "name"), Some(&a.name));
-    b.string(&node, n(SCHEMA, "description"), Some(&a.description));
+    b.string(&node, iri!(SCHEMA, "name"), Some(&a.name));
+    b.string(&node, iri!(SCHEMA, "description"), Some(&a.description));
     let criteria = b.node(a.criteria.id.as_deref())?;
     b.string(
         &criteria,
-        n(OB, "narrative"),
+        iri!(OB, "narrative"),
         a.criteria.narrative.as_deref(),
     );
-    b.add(&node, n(OB, "Criteria"), criteria);
+    b.add(&node, iri!(OB, "Criteria"), &criteria);
     if let Some(img) = &a.image {
         let i = image(b, img)?;
-        b.add(&node, n(OB, "image"), i);
+        b.add(&node, iri!(OB, "image"), &i);
     }
     if let Some(credits) = a.credits_available {
         let lexical = float_lexical(credits)?;
         b.typed(
             &node,
-            n(OB, "creditsAvailable"),
+            iri!(OB, "creditsAvailable"),
             Some(&lexical),
-            n(XSD_HTTPS, "float"),
+            iri!(XSD_HTTPS, "float"),
         );
     }
     Ok(node)
@@ -315,11 +355,11 @@ fn float_lexical(x: f64) -> Result<String, Unsupported> {
 fn evidence(b: &mut Builder, e: &Evidence) -> Result<NamedOrBlankNode, Unsupported> {
     let node = b.node(e.id.as_deref())?;
     b.only_type(&node, &e.types, "Evidence")?;
-    b.string(&node, n(SCHEMA, "name"), e.name.as_deref());
-    b.string(&node, n(SCHEMA, "description"), e.description.as_deref());
-    b.string(&node, n(OB, "narrative"), e.narrative.as_deref());
-    b.string(&node, n(SCHEMA, "genre"), e.genre.as_deref());
-    b.string(&node, n(SCHEMA, "audience"), e.audience.as_deref());
+    b.string(&node, iri!(SCHEMA, "name"), e.name.as_deref());
+    b.string(&node, iri!(SCHEMA, "description"), e.description.as_deref());
+    b.string(&node, iri!(OB, "narrative"), e.narrative.as_deref());
+    b.string(&node, iri!(SCHEMA, "genre"), e.genre.as_deref());
+    b.string(&node, iri!(SCHEMA, "audience"), e.audience.as_deref());
     Ok(node)
 }
 
@@ -336,21 +376,25 @@ pub fn proof_config_dataset(p: &Proof, context: &[String]) -> Result<Dataset, Un
     }
     let mut b = Builder::new();
     let node = b.blank();
-    b.rdf_type(&node, n(SEC, "DataIntegrityProof"));
+    b.rdf_type(&node, iri!(SEC, "DataIntegrityProof"));
     b.typed(
         &node,
-        NamedNode::new_unchecked("http://purl.org/dc/terms/created"),
+        NamedNodeRef::new_unchecked("http://purl.org/dc/terms/created"),
         Some(&p.created),
-        n(XSD_HTTP, "dateTime"),
+        iri!(XSD_HTTP, "dateTime"),
     );
     b.typed(
         &node,
-        n(SEC, "cryptosuite"),
+        iri!(SEC, "cryptosuite"),
         Some(&p.cryptosuite),
-        n(SEC, "cryptosuiteString"),
+        iri!(SEC, "cryptosuiteString"),
     );
-    b.add(&node, n(SEC, "proofPurpose"), n(SEC, "assertionMethod"));
+    b.add(
+        &node,
+        iri!(SEC, "proofPurpose"),
+        iri!(SEC, "assertionMethod"),
+    );
     let vm = check_iri(&p.verification_method)?;
-    b.add(&node, n(SEC, "verificationMethod"), vm);
+    b.add(&node, iri!(SEC, "verificationMethod"), &vm);
     Ok(b.dataset)
 }
