@@ -105,7 +105,12 @@ fn record(given: &str, email: Option<&str>, project: Option<&str>) -> AttendeeRe
 /// An event with: 1 = sumo + scratch, project column; 2 = sumo only, no project;
 /// 3 = lunch only; 4 = nothing, no e-mail.
 fn event(dir: &std::path::Path) -> (EventDir, Store, Issuer) {
-    let event = EventDir::create_with_config(&dir.join("ev"), CONFIG).unwrap();
+    event_with(dir, CONFIG)
+}
+
+/// `event` with another `event.toml`.
+fn event_with(dir: &std::path::Path, config: &str) -> (EventDir, Store, Issuer) {
+    let event = EventDir::create_with_config(&dir.join("ev"), config).unwrap();
     let mut store = event.store().unwrap();
     let records = [
         record("Zoé", Some("zoe@example.org"), Some("Line follower")),
@@ -438,4 +443,72 @@ fn a_failed_file_write_stops_the_run_and_the_next_run_finishes_it() {
         2 * awards.len(),
         "one JSON and one PNG each, no temporaries"
     );
+}
+
+/// Randomness that always gives the same bytes: every draw collides with the last run's.
+struct Stuck;
+impl Randomness for Stuck {
+    fn fill(&mut self, buf: &mut [u8]) {
+        buf.fill(7);
+    }
+}
+
+/// CONFIG without a claim site, so no status-list index is drawn: a run's random values are
+/// exactly those of any other run from the same seed.
+fn config_without_claim_site() -> String {
+    let config = CONFIG.replace(
+        "[claim]\nbase_url = \"https://badges.example.org/ev\"\n",
+        "",
+    );
+    assert_ne!(config, CONFIG);
+    config
+}
+
+#[test]
+fn colliding_random_values_are_drawn_again_and_every_award_is_stored_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (event, mut store, issuer) = event_with(tmp.path(), &config_without_claim_site());
+    let first = issue_all(&issuer, &mut store, &[(1, "sumo".to_string())], 5).unwrap();
+    // Same seed: the first award of this run draws the id and claim token of the one above.
+    let awards = vec![(2, "sumo".to_string()), (1, "helper".to_string())];
+    let second = issue_all(&issuer, &mut store, &awards, 5).unwrap();
+    assert_eq!(second.issued.len(), 2, "{second:?}");
+    assert_eq!(second.skipped, 0);
+    assert!(!second.issued.contains(&first.issued[0]));
+    let mut ids = vec![first.issued[0].clone()];
+    for (attendee, key) in &awards {
+        let id = store.live_award(*attendee, key).unwrap().unwrap();
+        let stem = id.trim_start_matches("urn:uuid:").to_string();
+        let report = verify_file(&event.issued_dir().join(format!("{stem}.png")));
+        assert!(report.verdict.is_valid(), "{:?}", report.verdict);
+        ids.push(id);
+    }
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 3);
+    let files = std::fs::read_dir(event.issued_dir()).unwrap().count();
+    assert_eq!(
+        files, 6,
+        "one JSON and one PNG per credential, nothing else"
+    );
+}
+
+#[test]
+fn random_values_that_keep_colliding_stop_the_run_with_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (event, mut store, issuer) = event_with(tmp.path(), &config_without_claim_site());
+    let cancel = AtomicBool::new(false);
+    let run = |store: &mut Store, awards: &[(i64, String)]| {
+        issuer.issue(store, awards, &mut Stuck, "t", &cancel, &mut |_| {})
+    };
+    let first = run(&mut store, &[(1, "sumo".to_string())]).unwrap();
+    assert_eq!(first.issued.len(), 1);
+    let failed = run(&mut store, &[(2, "sumo".to_string())]);
+    assert!(
+        matches!(&failed, Err(IssueError::Collisions { attendee: 2, achievement }) if achievement == "sumo"),
+        "{failed:?}"
+    );
+    assert!(store.live_award(2, "sumo").unwrap().is_none());
+    let files = std::fs::read_dir(event.issued_dir()).unwrap().count();
+    assert_eq!(files, 2, "only the first credential's files");
 }

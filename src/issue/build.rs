@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use time::OffsetDateTime;
 
-use super::engine::{IssueError, Issuer, Prepared};
+use super::engine::{IssueError, Issuer, Prepared, claim_token};
 use crate::credential::builder::{self, Randomness};
 use crate::credential::model::CredentialStatus;
 use crate::credential::{AchievementCredential, CredentialInputs, EvidenceInfo};
@@ -34,30 +34,49 @@ pub fn attended_from_history(history: &[CheckInEvent]) -> Vec<(String, OffsetDat
         .collect()
 }
 
+/// The random parts of one award. Drawn one award after another in a fixed order (so a seeded
+/// run is reproducible), before the credentials are built in parallel.
+pub(super) struct Draws {
+    pub(super) status_index: Option<u64>,
+    pub(super) salt: String,
+    pub(super) credential_id: uuid::Uuid,
+    pub(super) claim_token: String,
+}
+
+impl Draws {
+    pub(super) fn new(status_index: Option<u64>, rng: &mut dyn Randomness) -> Self {
+        let salt = rng.salt();
+        let credential_id = rng.credential_id();
+        Self {
+            status_index,
+            salt,
+            credential_id,
+            claim_token: claim_token(rng),
+        }
+    }
+}
+
 impl Issuer {
     /// Build the unsigned credential of `attendee` for `achievement`. `attended` is (activity
-    /// key, checked in since) of the attendee.
+    /// key, checked in since) of the attendee; `draws` its random parts.
     pub(super) fn build(
         &self,
         attendee: &Attendee,
         achievement: &str,
         attended: &[(String, OffsetDateTime)],
-        status_index: Option<u64>,
-        rng: &mut dyn Randomness,
+        draws: &Draws,
     ) -> Result<AchievementCredential, IssueError> {
         let prepared = self.prepared(achievement)?;
         let evidence = self.evidence(prepared, attendee, attended);
         let name = attendee.display_name();
-        let salt = rng.salt();
-        let credential_id = rng.credential_id();
         let shared = &self.shared;
         let inputs = CredentialInputs {
             issuer: &shared.issuer,
             achievement: &prepared.info,
             recipient_email: attendee.email.as_deref(),
             recipient_name: shared.names_in_badges.then_some(name.as_str()),
-            credential_id,
-            salt: &salt,
+            credential_id: draws.credential_id,
+            salt: &draws.salt,
             valid_from: self.now,
             valid_until: prepared
                 .valid_until
@@ -72,7 +91,7 @@ impl Issuer {
                 achievement: achievement.to_string(),
                 source,
             })?;
-        if let (Some(url), Some(index)) = (&shared.status_list_url, status_index) {
+        if let (Some(url), Some(index)) = (&shared.status_list_url, draws.status_index) {
             credential.credential_status = Some(CredentialStatus::revocation(url, index));
         }
         Ok(credential)

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use super::build::{attended_from_history, qualifies};
+use super::build::{Draws, attended_from_history, qualifies};
 use super::engine::{IssueError, Issuer};
 use super::files;
 use super::pipeline::{Baked, random_u64};
@@ -92,7 +92,8 @@ impl Issuer {
             let mut drafts = Vec::with_capacity(todo.len());
             for key in &todo {
                 let index = self.fresh_status_index(store, &mut taken, rng)?;
-                drafts.push(self.draft(&attendee, key, &attended, index, rng)?);
+                let draws = Draws::new(index, rng);
+                drafts.push(self.draft(&attendee, key, &attended, &draws)?);
             }
             let baked = self.sign_and_bake(drafts, &mut |_, _| {})?;
             let stored = store.insert_credentials(

@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use time::OffsetDateTime;
 
-use super::engine::{IssueError, Issuer, claim_token};
+use super::build::Draws;
+use super::engine::{IssueError, Issuer};
 use super::files;
 use super::status_list;
 use crate::bake::{self, Payload, Version};
@@ -73,6 +74,69 @@ pub(super) struct Draft {
     pub(super) credential: AchievementCredential,
 }
 
+/// What the store thread did with one chunk.
+struct Committed {
+    /// Awards in the chunk.
+    count: usize,
+    /// Ids of the credentials stored.
+    issued: Vec<String>,
+    /// Awards someone else issued meanwhile.
+    skipped: usize,
+    /// Awards whose random values collided with another issuer's: draw again.
+    retry: Vec<(i64, String)>,
+    /// The status indices in use, when something must be retried.
+    used_indices: Option<BTreeSet<u64>>,
+}
+
+/// The bookkeeping of a run on the producing thread: what is queued, what was done.
+struct RunState {
+    report: IssueReport,
+    queue: Vec<((i64, String), u8)>,
+    used_indices: BTreeSet<u64>,
+    done: usize,
+    total: usize,
+}
+
+impl RunState {
+    /// Take in a committed chunk; collided awards go back in the queue (`retry`) unless they
+    /// used up their tries.
+    fn absorb(&mut self, c: Committed, retry: bool) -> Result<(), IssueError> {
+        self.report.issued.extend(c.issued);
+        self.report.skipped += c.skipped;
+        self.done += c.count;
+        if let Some(used) = c.used_indices {
+            // Union: the indices drawn for chunks still in flight stay taken.
+            self.used_indices.extend(used);
+        }
+        if !retry {
+            return Ok(());
+        }
+        for award in c.retry {
+            let tries = self
+                .queue
+                .iter()
+                .rev()
+                .find(|(a, _)| *a == award)
+                .map_or(MAX_TRIES, |(_, t)| *t);
+            if tries + 1 >= MAX_TRIES {
+                return Err(IssueError::Collisions {
+                    attendee: award.0,
+                    achievement: award.1,
+                });
+            }
+            self.queue.push((award, tries + 1));
+        }
+        Ok(())
+    }
+
+    fn progress(&self) -> Progress {
+        Progress {
+            done: self.done.min(self.total),
+            total: self.total,
+        }
+    }
+}
+
 impl Issuer {
     /// Issue `awards` (attendee id, achievement key). Already-held awards are skipped; `cancel`
     /// stops between chunks; `progress` is called after every chunk.
@@ -89,6 +153,11 @@ impl Issuer {
     }
 
     /// `issue`, reporting each finished phase of each chunk (with the chunk's size) to `step`.
+    ///
+    /// Three threads form a pipeline: this one draws, builds, signs and bakes chunk N+2 (on all
+    /// cores) while a store thread commits chunk N+1 and a writer thread writes the files of
+    /// chunk N. A chunk's rows are committed before its files are written, so a kill in between
+    /// only leaves files for `repair` to rebuild.
     #[allow(clippy::too_many_arguments)]
     pub fn issue_observed(
         &self,
@@ -100,21 +169,28 @@ impl Issuer {
         progress: &mut dyn FnMut(Progress),
         step: &mut dyn FnMut(Step, usize),
     ) -> Result<IssueReport, IssueError> {
-        let mut report = IssueReport {
-            files_rebuilt: self.repair_files(store, false)?,
-            ..Default::default()
-        };
+        let files_rebuilt = self.repair_files(store, false)?;
         let live = store.live_awards()?;
-        let mut queue: Vec<((i64, String), u8)> = awards
+        let queue: Vec<((i64, String), u8)> = awards
             .iter()
             .filter(|a| !live.contains(*a))
             .map(|a| (a.clone(), 0))
             .collect();
-        report.skipped = awards.len() - queue.len();
-        if queue.is_empty() {
-            return Ok(report);
+        let mut state = RunState {
+            report: IssueReport {
+                files_rebuilt,
+                skipped: awards.len() - queue.len(),
+                ..Default::default()
+            },
+            total: queue.len(),
+            queue,
+            used_indices: store.used_status_indices()?,
+            done: 0,
+        };
+        if state.queue.is_empty() {
+            return Ok(state.report);
         }
-        let wanted: HashSet<i64> = queue.iter().map(|((id, _), _)| *id).collect();
+        let wanted: HashSet<i64> = state.queue.iter().map(|((id, _), _)| *id).collect();
         let attendees: HashMap<i64, Attendee> = store
             .attendees()?
             .into_iter()
@@ -130,18 +206,15 @@ impl Issuer {
                     .push((p.activity_key, p.since));
             }
         }
-        let mut used_indices = store.used_status_indices()?;
-        let total = queue.len();
-        let mut done = 0;
-        progress(Progress { done, total });
-        // Files of chunk N are written by a writer thread while chunk N+1 is built and signed
-        // (building and committing leave a core idle). Its rows are committed first, so a
-        // kill in between only leaves files for `repair` to rebuild.
+        progress(state.progress());
         std::thread::scope(|scope| {
-            let (to_writer, chunks) = std::sync::mpsc::sync_channel::<Vec<Baked>>(1);
+            let (to_store, signed_chunks) = std::sync::mpsc::sync_channel::<Vec<Baked>>(1);
+            let (committed_tx, committed) =
+                std::sync::mpsc::channel::<Result<Committed, IssueError>>();
+            let (to_writer, committed_chunks) = std::sync::mpsc::sync_channel::<Vec<Baked>>(1);
             let (written_tx, written) = std::sync::mpsc::channel::<Result<usize, IssueError>>();
             let writer = scope.spawn(move || {
-                for chunk in chunks {
+                for chunk in committed_chunks {
                     let result = self.write_baked(&chunk).map(|()| chunk.len());
                     let failed = result.is_err();
                     if written_tx.send(result).is_err() || failed {
@@ -149,90 +222,182 @@ impl Issuer {
                     }
                 }
             });
-            let mut start = 0;
-            let run = (|| {
-                while start < queue.len() {
-                    if cancel.load(Ordering::Relaxed) {
-                        report.cancelled = true;
-                        break;
+            let committer = scope.spawn(move || {
+                for chunk in signed_chunks {
+                    match self.commit_chunk(store, chunk, actor) {
+                        Ok((outcome, kept)) => {
+                            // A stopped writer has its error waiting in `written`.
+                            let writer_stopped = to_writer.send(kept).is_err();
+                            if committed_tx.send(Ok(outcome)).is_err() || writer_stopped {
+                                break;
+                            }
+                        }
+                        Err(e) => {
+                            let _ = committed_tx.send(Err(e));
+                            break;
+                        }
                     }
+                }
+            });
+            let mut start = 0;
+            let mut in_flight = 0usize;
+            let run = (|| {
+                loop {
                     while let Ok(result) = written.try_recv() {
                         step(Step::Written, result?);
                     }
-                    let end = (start + CHUNK).min(queue.len());
-                    let mut drafts = Vec::with_capacity(end - start);
-                    for ((attendee_id, achievement), _) in queue.get(start..end).unwrap_or_default()
-                    {
-                        let attendee = attendees
-                            .get(attendee_id)
-                            .ok_or(IssueError::UnknownAttendee(*attendee_id))?;
-                        let attended = attended.get(attendee_id).map_or(&[][..], Vec::as_slice);
-                        let index = self.pick_status_index(&mut used_indices, rng)?;
-                        drafts.push(self.draft(attendee, achievement, attended, index, rng)?);
+                    while let Ok(result) = committed.try_recv() {
+                        in_flight -= 1;
+                        let c = result?;
+                        step(Step::Committed, c.count);
+                        state.absorb(c, true)?;
+                        progress(state.progress());
                     }
-                    step(Step::Built, drafts.len());
-                    let baked = self.sign_and_bake(drafts, step)?;
-                    let stored: BTreeSet<String> = store
-                        .insert_credentials(
-                            &baked.iter().map(|b| &b.row).collect::<Vec<_>>(),
-                            actor,
-                            self.now,
-                        )?
-                        .into_iter()
-                        .collect();
-                    step(Step::Committed, baked.len());
-                    let (kept, lost): (Vec<Baked>, Vec<Baked>) =
-                        baked.into_iter().partition(|b| stored.contains(&b.row.id));
-                    report.issued.extend(kept.iter().map(|b| b.row.id.clone()));
-                    if to_writer.send(kept).is_err() {
-                        // The writer stopped on an error: it is waiting in `written`.
+                    if start < state.queue.len() {
+                        if cancel.load(Ordering::Relaxed) {
+                            state.report.cancelled = true;
+                            break;
+                        }
+                        let end = (start + CHUNK).min(state.queue.len());
+                        let chunk = state.queue.get(start..end).unwrap_or_default().to_vec();
+                        let baked = self.produce_chunk(
+                            &chunk,
+                            &attendees,
+                            &attended,
+                            &mut state.used_indices,
+                            rng,
+                            step,
+                        )?;
+                        if to_store.send(baked).is_err() {
+                            // The store thread stopped on an error: it is waiting in `committed`.
+                            break;
+                        }
+                        in_flight += 1;
+                        start = end;
+                    } else if in_flight > 0 {
+                        // Nothing left to sign unless this chunk brings awards to retry.
+                        let Ok(result) = committed.recv() else { break };
+                        in_flight -= 1;
+                        let c = result?;
+                        step(Step::Committed, c.count);
+                        state.absorb(c, true)?;
+                        progress(state.progress());
+                    } else {
                         break;
                     }
-                    // Not stored: someone else issued the award meanwhile (skip), or a random
-                    // value collided with theirs (try again, with new ones).
-                    for b in lost {
-                        let award = (b.row.attendee_id, b.row.achievement_key);
-                        let tries = queue
-                            .iter()
-                            .rev()
-                            .find(|(a, _)| *a == award)
-                            .map_or(MAX_TRIES, |(_, t)| *t);
-                        if store.live_award(award.0, &award.1)?.is_some() {
-                            report.skipped += 1;
-                        } else if tries + 1 >= MAX_TRIES {
-                            return Err(IssueError::Collisions {
-                                attendee: award.0,
-                                achievement: award.1,
-                            });
-                        } else {
-                            used_indices = store.used_status_indices()?;
-                            queue.push((award, tries + 1));
-                        }
-                    }
-                    done += end - start;
-                    progress(Progress {
-                        done: done.min(total),
-                        total,
-                    });
-                    start = end;
                 }
                 Ok(())
             })();
-            // Let the writer finish what was committed, also when the run failed.
-            drop(to_writer);
-            let joined = writer.join();
-            let mut written_result = Ok(());
-            for result in written.try_iter() {
-                if written_result.is_ok() {
-                    written_result = result.map(|n| step(Step::Written, n));
+            // Let the store and writer threads finish what was signed, also when the run was
+            // cancelled or failed: whatever they commit is reported.
+            drop(to_store);
+            let joined = [committer.join(), writer.join()];
+            let mut finish = Ok(());
+            for result in committed.try_iter() {
+                let absorbed = result.and_then(|c| {
+                    step(Step::Committed, c.count);
+                    state.absorb(c, false)
+                });
+                if finish.is_ok() {
+                    finish = absorbed;
                 }
             }
-            if let Err(panic) = joined {
-                std::panic::resume_unwind(panic);
+            for result in written.try_iter() {
+                if finish.is_ok() {
+                    finish = result.map(|n| step(Step::Written, n));
+                }
             }
-            run.and(written_result)
+            for j in joined {
+                if let Err(panic) = j {
+                    std::panic::resume_unwind(panic);
+                }
+            }
+            if state.done > 0 {
+                progress(state.progress());
+            }
+            run.and(finish)
         })?;
-        Ok(report)
+        Ok(state.report)
+    }
+
+    /// Draw the random parts of a chunk of awards (in order), then build, sign and bake them
+    /// on all cores.
+    fn produce_chunk(
+        &self,
+        chunk: &[((i64, String), u8)],
+        attendees: &HashMap<i64, Attendee>,
+        attended: &HashMap<i64, Vec<(String, OffsetDateTime)>>,
+        used_indices: &mut BTreeSet<u64>,
+        rng: &mut dyn Randomness,
+        step: &mut dyn FnMut(Step, usize),
+    ) -> Result<Vec<Baked>, IssueError> {
+        let mut jobs = Vec::with_capacity(chunk.len());
+        for ((attendee_id, achievement), _) in chunk {
+            let attendee = attendees
+                .get(attendee_id)
+                .ok_or(IssueError::UnknownAttendee(*attendee_id))?;
+            let attended = attended.get(attendee_id).map_or(&[][..], Vec::as_slice);
+            let index = self.pick_status_index(used_indices, rng)?;
+            jobs.push((
+                attendee,
+                achievement.as_str(),
+                attended,
+                Draws::new(index, rng),
+            ));
+        }
+        let drafts = parallel_map(
+            &jobs,
+            threads(),
+            |(attendee, achievement, attended, draws)| {
+                self.draft(attendee, achievement, attended, draws)
+            },
+        )
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+        step(Step::Built, drafts.len());
+        self.sign_and_bake(drafts, step)
+    }
+
+    /// Store a chunk in one durable transaction: what was stored (to write), and what happened
+    /// to the awards that were not.
+    fn commit_chunk(
+        &self,
+        store: &mut Store,
+        chunk: Vec<Baked>,
+        actor: &str,
+    ) -> Result<(Committed, Vec<Baked>), IssueError> {
+        let count = chunk.len();
+        let stored: BTreeSet<String> = store
+            .insert_credentials(
+                &chunk.iter().map(|b| &b.row).collect::<Vec<_>>(),
+                actor,
+                self.now,
+            )?
+            .into_iter()
+            .collect();
+        let (kept, lost): (Vec<Baked>, Vec<Baked>) =
+            chunk.into_iter().partition(|b| stored.contains(&b.row.id));
+        let mut outcome = Committed {
+            count,
+            issued: kept.iter().map(|b| b.row.id.clone()).collect(),
+            skipped: 0,
+            retry: Vec::new(),
+            used_indices: None,
+        };
+        // Not stored: someone else issued the award meanwhile (skip), or a random value
+        // collided with theirs (try again, with new ones).
+        for b in lost {
+            let award = (b.row.attendee_id, b.row.achievement_key);
+            if store.live_award(award.0, &award.1)?.is_some() {
+                outcome.skipped += 1;
+            } else {
+                outcome.retry.push(award);
+            }
+        }
+        if !outcome.retry.is_empty() {
+            outcome.used_indices = Some(store.used_status_indices()?);
+        }
+        Ok((outcome, kept))
     }
 
     /// A fresh status-list index, when the event publishes a list.
@@ -249,21 +414,20 @@ impl Issuer {
         Ok(Some(index))
     }
 
-    /// Draw the random parts of an award and build its unsigned credential.
+    /// Build the unsigned credential of an award from its drawn random parts.
     pub(super) fn draft(
         &self,
         attendee: &Attendee,
         achievement: &str,
         attended: &[(String, OffsetDateTime)],
-        status_index: Option<u64>,
-        rng: &mut dyn Randomness,
+        draws: &Draws,
     ) -> Result<Draft, IssueError> {
-        let credential = self.build(attendee, achievement, attended, status_index, rng)?;
+        let credential = self.build(attendee, achievement, attended, draws)?;
         Ok(Draft {
             attendee_id: attendee.id,
             achievement: achievement.to_string(),
-            status_index,
-            claim_token: claim_token(rng),
+            status_index: draws.status_index,
+            claim_token: draws.claim_token.clone(),
             credential,
         })
     }

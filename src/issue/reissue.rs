@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::build::attended_from_history;
+use super::build::{Draws, attended_from_history};
 use super::desk::DeskCredential;
 use super::engine::{IssueError, Issuer};
 use super::revoke::write_status_list;
@@ -41,7 +41,8 @@ pub fn reissue(
     let attended = attended_from_history(&store.history(old.attendee_id)?);
     let mut taken = BTreeSet::new();
     let index = issuer.fresh_status_index(store, &mut taken, rng)?;
-    let draft = issuer.draft(&attendee, &old.achievement_key, &attended, index, rng)?;
+    let draws = Draws::new(index, rng);
+    let draft = issuer.draft(&attendee, &old.achievement_key, &attended, &draws)?;
     let baked = issuer.sign_and_bake(vec![draft], &mut |_, _| {})?;
     let Some(new) = baked.first() else {
         return Err(IssueError::UnknownAchievement(old.achievement_key));
