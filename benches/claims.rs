@@ -13,6 +13,7 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+mod procstat;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -39,15 +40,6 @@ fn main() {
     }
 }
 
-/// CPU seconds (user + system) used by this process so far; Linux only (None elsewhere).
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let after = stat.rsplit_once(')')?.1;
-    let f: Vec<&str> = after.split_whitespace().collect();
-    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
-    Some(ticks / 100.0)
-}
-
 fn bench_publish(n: usize) {
     let t = Instant::now();
     let site = common::site("https://badges.example.org/fest26", Lang::Fr, n);
@@ -59,15 +51,13 @@ fn bench_publish(n: usize) {
     }
     .expect("temp dir");
     println!("publishing into {}", dir.path().display());
-    let (t, cpu0) = (Instant::now(), cpu_seconds());
+    let (t, cpu0) = (Instant::now(), procstat::cpu_time());
     let first = publish(dir.path(), &site).expect("publish");
     let d1 = t.elapsed();
-    if let (Some(a), Some(b)) = (cpu0, cpu_seconds()) {
-        println!(
-            "fresh publish used {:.2} s of CPU (user + system, all threads)",
-            b - a
-        );
-    }
+    println!(
+        "fresh publish used {:.2} s of CPU (user + system, all threads)",
+        procstat::cpu_seconds_since(cpu0)
+    );
     println!(
         "publish {n} claims (fresh):       {d1:.2?}  ({} files written, {:.0} claims/s)",
         first.written,
@@ -242,19 +232,19 @@ fn bench_event(n: usize) {
     }
     .expect("temp dir");
     println!("load average before: {}", load());
-    let (t, cpu0) = (Instant::now(), cpu_seconds());
+    let (t, cpu0) = (Instant::now(), procstat::cpu_time());
     let first = site.publish(out.path(), &store).expect("publish");
     let d1 = t.elapsed();
-    let cpu = cpu_seconds().zip(cpu0).map(|(b, a)| b - a).unwrap_or(0.0);
+    let cpu = procstat::cpu_seconds_since(cpu0);
     println!(
         "publish event, {} claims (fresh):     {d1:.2?}  ({} files written, {:.0} claims/s, {cpu:.2} s CPU)",
         first.claims,
         first.written,
         first.claims as f64 / d1.as_secs_f64()
     );
-    let (t, cpu0) = (Instant::now(), cpu_seconds());
+    let (t, cpu0) = (Instant::now(), procstat::cpu_time());
     let again = site.publish(out.path(), &store).expect("publish");
-    let cpu = cpu_seconds().zip(cpu0).map(|(b, a)| b - a).unwrap_or(0.0);
+    let cpu = procstat::cpu_seconds_since(cpu0);
     println!(
         "publish event, {} claims (unchanged): {:.2?}  ({} written, {} unchanged, {cpu:.2} s CPU)",
         again.claims,

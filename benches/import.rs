@@ -10,6 +10,8 @@
 //! into a fresh event or, with `--event DIR`, into that one (a second run is a re-import);
 //! `--parse-only` only runs `read` + `plan` (for profiling).
 
+mod procstat;
+
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -19,6 +21,7 @@ use badgedesk::event::{EventDir, InitOptions};
 use badgedesk::i18n::Lang;
 use badgedesk::import::{self, ImportOptions};
 use badgedesk::model::Attendee;
+use procstat::{children_cpu_time, cpu_time};
 
 const ROWS: usize = 100_000;
 
@@ -228,25 +231,6 @@ fn phases(ph: &Phases) -> String {
         ph.write.as_secs_f64() * 1e3,
         cpu(ph.cpu_write)
     )
-}
-
-/// User + system CPU time of this process so far (Linux), to read through a busy machine.
-fn cpu_time() -> Option<Duration> {
-    stat_ticks(11)
-}
-
-/// User + system CPU time of the child processes waited for so far (the `sqlite3` runs).
-fn children_cpu_time() -> Option<Duration> {
-    stat_ticks(13)
-}
-
-/// Two consecutive tick counters of /proc/self/stat, from field `first` after the name.
-fn stat_ticks(first: usize) -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let after = stat.rsplit_once(')')?.1;
-    let f: Vec<&str> = after.split_whitespace().collect();
-    let ticks = f.get(first)?.parse::<u64>().ok()? + f.get(first + 1)?.parse::<u64>().ok()?;
-    Some(Duration::from_millis(ticks * 10))
 }
 
 /// Peak resident memory so far, in kB (Linux).

@@ -6,6 +6,8 @@
 //!
 //! `cargo bench --bench issue -- bulk` or `-- desk` runs one of them.
 
+mod procstat;
+
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
@@ -23,6 +25,10 @@ fn env_usize(name: &str, default: usize) -> usize {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 fn ms(d: Duration) -> f64 {
@@ -64,7 +70,7 @@ fn bulk() {
         .map(|a| (a.id, "participation".to_string()))
         .collect();
 
-    let start = Instant::now();
+    let (start, cpu0) = (Instant::now(), procstat::cpu_time());
     let key = keys::load(event.root(), None).expect("key");
     let issuer = Issuer::new(&event, key, SystemClock.now()).expect("issuer");
     let prepared = start.elapsed();
@@ -89,7 +95,7 @@ fn bulk() {
                     Step::Built => "1 build (unsigned credentials)",
                     Step::Signed => "2 sign (all cores)",
                     Step::Baked => "3 bake + JSON (all cores)",
-                    Step::Committed => "4 DB commit (durable)",
+                    Step::Committed => "4 waiting for DB commits (overlapped)",
                     Step::Written => "5 waiting for file writes (overlapped)",
                 };
                 *phases.entry(name).or_default() += last.get().elapsed();
@@ -98,11 +104,17 @@ fn bulk() {
         )
         .expect("issue");
     let total = start.elapsed();
+    let cpu = procstat::cpu_seconds_since(cpu0);
     assert_eq!(report.issued.len(), n, "every award issued");
     println!(
         "bulk: {n} credentials signed, baked, committed and written in {:.2} s ({:.0}/s)  [target ≤ 2 s]",
         total.as_secs_f64(),
         n as f64 / total.as_secs_f64()
+    );
+    println!(
+        "  CPU used: {cpu:.2} s (user + system, all threads; {:.0} % of {} cores)",
+        100.0 * cpu / total.as_secs_f64() / cores() as f64,
+        cores()
     );
     println!(
         "  0 prepare issuer (key, images)     {:>8.1} ms",

@@ -1,0 +1,33 @@
+//! CPU time of the bench process from /proc/self/stat (Linux; `None` elsewhere), shared by the
+//! bench binaries: wall time alone does not say whether a run was CPU-bound.
+
+#![allow(dead_code)] // each bench binary uses its own subset
+
+use std::time::Duration;
+
+/// User + system CPU time of this process so far.
+pub fn cpu_time() -> Option<Duration> {
+    stat_ticks(11)
+}
+
+/// User + system CPU time of the child processes waited for so far.
+pub fn children_cpu_time() -> Option<Duration> {
+    stat_ticks(13)
+}
+
+/// CPU time used between two readings, in seconds (0 when unknown).
+pub fn cpu_seconds_since(start: Option<Duration>) -> f64 {
+    start
+        .zip(cpu_time())
+        .map_or(0.0, |(a, b)| (b.saturating_sub(a)).as_secs_f64())
+}
+
+/// Two consecutive tick counters of /proc/self/stat, from field `first` after the name
+/// (ticks are 10 ms on Linux).
+fn stat_ticks(first: usize) -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = f.get(first)?.parse::<u64>().ok()? + f.get(first + 1)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
