@@ -11,8 +11,6 @@ use crate::claim::ob2::{self, Ob2Assertion, Ob2BadgeClass, Ob2Issuer};
 use crate::claim::page::{CREDENTIAL_FILE, ClaimPage, OB2_ASSERTION_FILE, OB2_IMAGE_FILE};
 use crate::i18n::Lang;
 
-use sha2::{Digest, Sha256};
-
 /// A JSON document hosted at a path relative to the site root (e.g. `issuer.json`,
 /// `status/1.json`). Use [`hosted_path`] to derive the path from its public URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -287,9 +285,9 @@ const RENDER_REVISION: &str = "1";
 const STAMP_FILE: &str = ".published";
 
 fn claim_digest(meta: &SiteMeta, c: &ClaimInput) -> String {
-    let mut h = Sha256::new();
+    let mut h = blake3::Hasher::new();
     let mut put = |bytes: &[u8]| {
-        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(&(bytes.len() as u64).to_le_bytes());
         h.update(bytes);
     };
     let p = &c.page;
@@ -330,7 +328,7 @@ fn claim_digest(meta: &SiteMeta, c: &ClaimInput) -> String {
         }
         put(a.baked_png.as_deref().unwrap_or(b"\0none"));
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    h.finalize().to_hex().to_string()
 }
 
 fn publish_claims_on_one_core(
