@@ -78,9 +78,10 @@ fn publishes_every_file_and_nothing_that_lists_claims() {
             assert!(!text.contains("@example.org"), "e-mail published in {f}");
         }
     }
-    // 10 site files, 6 files and a stamp per claim.
-    assert_eq!(files.len(), 10 + 5 * 7);
-    assert_eq!(report.written, files.len() - 5);
+    // 10 site files, 6 files per claim, and the manifest of what was published.
+    assert_eq!(files.len(), 10 + 5 * 6 + 1);
+    assert!(files.contains(&badgedesk::claim::manifest::MANIFEST_FILE.to_string()));
+    assert_eq!(report.written, files.len() - 1);
     assert!(
         !files.iter().any(|f| f.contains(".tmp")),
         "temporary files left"
@@ -138,6 +139,38 @@ fn republishing_is_incremental_and_repeatable() {
     assert!(
         !page.contains("download="),
         "a revoked badge is not offered for download"
+    );
+}
+
+#[test]
+fn without_the_manifest_every_claim_is_checked_and_nothing_is_rewritten() {
+    use badgedesk::claim::manifest::MANIFEST_FILE;
+    let dir = tempfile::tempdir().unwrap();
+    let site = common::site(HTTPS, Lang::En, 3);
+    let first = publish(dir.path(), &site).unwrap();
+    let manifest = fs::read_to_string(dir.path().join(MANIFEST_FILE)).unwrap();
+    assert_eq!(
+        manifest.lines().count(),
+        1 + 3,
+        "a header and one line per claim"
+    );
+    for c in &site.claims {
+        assert!(
+            !manifest.contains(c.page.token.as_str()),
+            "the manifest lists a token"
+        );
+    }
+    fs::remove_file(dir.path().join(MANIFEST_FILE)).unwrap();
+    // A per-claim stamp left by an earlier version is cleaned up.
+    let t = site.claims[0].page.token.as_str();
+    let legacy = dir.path().join(format!("c/{t}/.published"));
+    fs::write(&legacy, "old").unwrap();
+    let again = publish(dir.path(), &site).unwrap();
+    assert_eq!((again.written, again.unchanged), (0, first.written));
+    assert!(!legacy.exists());
+    assert_eq!(
+        fs::read_to_string(dir.path().join(MANIFEST_FILE)).unwrap(),
+        manifest
     );
 }
 

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use time::Date;
 
 use crate::bake::{self, ImageFormat, Payload, Version};
+use crate::claim::manifest::PublishManifest;
 use crate::claim::ob2::{self, Ob2Assertion, Ob2BadgeClass, Ob2Issuer};
 use crate::claim::site::{SiteFile, hosted_path, publish_claim, publish_site};
 use crate::claim::{
@@ -372,23 +373,27 @@ impl EventSite {
         let credentials = store.credentials()?;
         let attendees: HashMap<i64, Attendee> =
             store.attendees()?.into_iter().map(|a| (a.id, a)).collect();
+        let manifest = PublishManifest::load(out_dir);
         let threads = std::thread::available_parallelism().map_or(1, usize::from);
         let results = parallel_map(&credentials, threads, |c| {
             match self.claim(c, attendees.get(&c.attendee_id)) {
-                Ok(claim) => publish_claim(out_dir, &meta, &claim).map(Ok),
+                Ok(claim) => publish_claim(out_dir, &meta, &claim, &manifest).map(Ok),
                 Err(e) => Ok(Err(e.to_string())),
             }
         });
+        let mut entries = Vec::with_capacity(credentials.len());
         for r in results {
             match r? {
-                Ok(one) => {
+                Ok((one, entry)) => {
                     report.claims += 1;
                     report.written += one.written;
                     report.unchanged += one.unchanged;
+                    entries.push(entry);
                 }
                 Err(skipped) => report.skipped.push(skipped),
             }
         }
+        PublishManifest::save(out_dir, entries)?;
         Ok(report)
     }
 }

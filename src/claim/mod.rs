@@ -5,6 +5,7 @@
 pub mod event_site;
 pub mod fsio;
 pub mod html;
+pub mod manifest;
 pub mod ob2;
 pub mod page;
 pub mod site;

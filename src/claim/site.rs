@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use crate::claim::ClaimError;
 use crate::claim::fsio::{WriteOutcome, write_if_changed};
 use crate::claim::html;
+use crate::claim::manifest::{ManifestEntry, PublishManifest};
 use crate::claim::ob2::{self, Ob2Assertion, Ob2BadgeClass, Ob2Issuer};
 use crate::claim::page::{CREDENTIAL_FILE, ClaimPage, OB2_ASSERTION_FILE, OB2_IMAGE_FILE};
+use crate::credential::sign::parallel_map;
 use crate::i18n::Lang;
 
 /// A JSON document hosted at a path relative to the site root (e.g. `issuer.json`,
@@ -245,8 +247,8 @@ pub fn publish_site(out_dir: &Path, meta: &SiteMeta) -> Result<PublishReport, Cl
     Ok(report)
 }
 
-/// Write the folders of `claims` only, on all cores (callers with many claims pass them in
-/// batches to bound memory; see [`publish`]).
+/// Write the folders of `claims` only, on all cores, then the manifest of what was written
+/// (see [`publish`]).
 pub fn publish_claims(
     out_dir: &Path,
     meta: &SiteMeta,
@@ -256,34 +258,30 @@ pub fn publish_claims(
         claims: claims.len(),
         ..Default::default()
     };
+    let manifest = PublishManifest::load(out_dir);
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(8);
-    let chunk = claims.len().div_ceil(threads).max(1);
-    let results: Vec<Result<PublishReport, ClaimError>> = std::thread::scope(|s| {
-        let handles: Vec<_> = claims
-            .chunks(chunk)
-            .map(|part| s.spawn(move || publish_claims_on_one_core(out_dir, meta, part)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or(Err(ClaimError::Worker)))
-            .collect()
+    let results = parallel_map(claims, threads, |claim| {
+        publish_claim(out_dir, meta, claim, &manifest)
     });
+    let mut entries = Vec::with_capacity(claims.len());
     for r in results {
-        let r = r?;
+        let (r, entry) = r?;
         report.written += r.written;
         report.unchanged += r.unchanged;
+        entries.push(entry);
     }
+    PublishManifest::save(out_dir, entries)?;
     Ok(report)
 }
 
-/// Bump when the claim page templates change, so stamps from older runs no longer match.
+/// Bump when the claim page templates change, so digests from older runs no longer match.
 const RENDER_REVISION: &str = "1";
-/// Per-claim stamp: the digest of everything its files are made from. A matching stamp lets a
-/// re-publish skip the claim without rendering it (delete the stamp to force a rewrite).
-const STAMP_FILE: &str = ".published";
+/// The per-claim stamp of earlier versions (replaced by the manifest): removed when seen.
+const LEGACY_STAMP_FILE: &str = ".published";
 
+/// The digest of everything a claim's files are made from.
 fn claim_digest(meta: &SiteMeta, c: &ClaimInput) -> String {
     let mut h = blake3::Hasher::new();
     let mut put = |bytes: &[u8]| {
@@ -328,46 +326,34 @@ fn claim_digest(meta: &SiteMeta, c: &ClaimInput) -> String {
         }
         put(a.baked_png.as_deref().unwrap_or(b"\0none"));
     }
-    h.finalize().to_hex().to_string()
+    // 128 bits are plenty to notice a change (the manifest holds one per claim).
+    h.finalize().to_hex().as_str().get(..32).unwrap_or_default().to_string()
 }
 
-fn publish_claims_on_one_core(
-    out_dir: &Path,
-    meta: &SiteMeta,
-    claims: &[ClaimInput],
-) -> Result<PublishReport, ClaimError> {
-    let mut report = PublishReport::default();
-    for claim in claims {
-        let r = publish_claim(out_dir, meta, claim)?;
-        report.written += r.written;
-        report.unchanged += r.unchanged;
-    }
-    Ok(report)
-}
-
-/// Write one claim's folder on the calling thread (for callers that build claims on their own
-/// threads). A claim whose stamp matches is skipped without rendering.
+/// Write one claim's folder on the calling thread (callers run many at once). A claim the
+/// manifest knows with the same digest is skipped without rendering. Returns its manifest entry.
 pub fn publish_claim(
     out_dir: &Path,
     meta: &SiteMeta,
     claim: &ClaimInput,
-) -> Result<PublishReport, ClaimError> {
+    manifest: &PublishManifest,
+) -> Result<(PublishReport, ManifestEntry), ClaimError> {
     let mut report = PublishReport {
         claims: 1,
         ..Default::default()
     };
     let dir = claim_dir(out_dir, &claim.page);
-    let stamp_path = dir.join(STAMP_FILE);
+    let key = PublishManifest::key(claim.page.token.as_str());
     let digest = claim_digest(meta, claim);
-    if std::fs::read(&stamp_path).is_ok_and(|s| s == digest.as_bytes()) {
+    if manifest.is_current(&key, &digest) && dir.is_dir() {
         report.unchanged += claim_file_count(meta, claim);
-        return Ok(report);
+        return Ok((report, (key, digest)));
     }
     if !dir.exists() {
         // A new claim: fill a hidden folder, then rename it into place, so the claim appears
         // whole at once and costs one rename instead of one per file.
-        report.written += publish_new_claim(&dir, meta, claim, &digest)?;
-        return Ok(report);
+        report.written += publish_new_claim(&dir, meta, claim)?;
+        return Ok((report, (key, digest)));
     }
     for f in claim_files(meta, claim)? {
         match write_if_changed(&out_dir.join(&f.path), &f.bytes)? {
@@ -375,16 +361,17 @@ pub fn publish_claim(
             WriteOutcome::Unchanged => report.unchanged += 1,
         }
     }
-    write_if_changed(&stamp_path, digest.as_bytes())?;
-    Ok(report)
+    let legacy = dir.join(LEGACY_STAMP_FILE);
+    if legacy.exists() {
+        std::fs::remove_file(&legacy).map_err(|source| ClaimError::Io {
+            path: legacy,
+            source,
+        })?;
+    }
+    Ok((report, (key, digest)))
 }
 
-fn publish_new_claim(
-    dir: &Path,
-    meta: &SiteMeta,
-    claim: &ClaimInput,
-    digest: &str,
-) -> Result<usize, ClaimError> {
+fn publish_new_claim(dir: &Path, meta: &SiteMeta, claim: &ClaimInput) -> Result<usize, ClaimError> {
     let io = |path: &Path, source| ClaimError::Io {
         path: path.to_path_buf(),
         source,
@@ -411,7 +398,6 @@ fn publish_new_claim(
                 std::fs::write(&target, &f.bytes).map_err(|e| io(&target, e))?;
             }
         }
-        std::fs::write(tmp.join(STAMP_FILE), digest).map_err(|e| io(&tmp, e))?;
         std::fs::rename(&tmp, dir).map_err(|e| io(dir, e))?;
         Ok(files.len())
     })();
