@@ -327,7 +327,12 @@ fn claim_digest(meta: &SiteMeta, c: &ClaimInput) -> String {
         put(a.baked_png.as_deref().unwrap_or(b"\0none"));
     }
     // 128 bits are plenty to notice a change (the manifest holds one per claim).
-    h.finalize().to_hex().as_str().get(..32).unwrap_or_default().to_string()
+    h.finalize()
+        .to_hex()
+        .as_str()
+        .get(..32)
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Write one claim's folder on the calling thread (callers run many at once). A claim the

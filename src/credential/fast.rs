@@ -181,12 +181,7 @@ pub fn document_dataset(c: &AchievementCredential) -> Result<Dataset, Unsupporte
     let issuer = profile(&mut b, &c.issuer)?;
     b.add(&cred, iri!(CRED, "issuer"), &issuer);
     let dt = iri!(XSD_HTTP, "dateTime");
-    b.typed(
-        &cred,
-        iri!(CRED, "validFrom"),
-        Some(&c.valid_from),
-        dt,
-    );
+    b.typed(&cred, iri!(CRED, "validFrom"), Some(&c.valid_from), dt);
     b.typed(
         &cred,
         iri!(CRED, "validUntil"),
