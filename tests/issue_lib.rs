@@ -512,3 +512,22 @@ fn random_values_that_keep_colliding_stop_the_run_with_a_clear_error() {
     let files = std::fs::read_dir(event.issued_dir()).unwrap().count();
     assert_eq!(files, 2, "only the first credential's files");
 }
+
+#[test]
+fn progress_starts_at_zero_and_ends_once_at_the_total() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_event, mut store, issuer) = event(tmp.path());
+    let awards = vec![(1, "sumo".to_string()), (2, "sumo".to_string())];
+    let mut seen = Vec::new();
+    issuer
+        .issue(
+            &mut store,
+            &awards,
+            &mut Counter(3),
+            "t",
+            &AtomicBool::new(false),
+            &mut |p| seen.push((p.done, p.total)),
+        )
+        .unwrap();
+    assert_eq!(seen, vec![(0, 2), (2, 2)]);
+}

@@ -293,6 +293,7 @@ impl Issuer {
             drop(to_store);
             let joined = [committer.join(), writer.join()];
             let mut finish = Ok(());
+            let done_before = state.done;
             for result in committed.try_iter() {
                 let absorbed = result.and_then(|c| {
                     step(Step::Committed, c.count);
@@ -312,7 +313,7 @@ impl Issuer {
                     std::panic::resume_unwind(panic);
                 }
             }
-            if state.done > 0 {
+            if state.done != done_before {
                 progress(state.progress());
             }
             run.and(finish)
