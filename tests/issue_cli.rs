@@ -259,3 +259,36 @@ fn reissue_then_verify_against_the_status_list_file_elsewhere() {
         .stderr(contains("status list"))
         .stderr(contains("signature"));
 }
+
+#[test]
+fn a_protected_key_without_a_terminal_asks_for_the_environment_variable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    badgedesk(&dir)
+        .args(["demo", "--no-tui", "--size", "20", "--seed", "3"])
+        .arg(&dir)
+        .assert()
+        .success();
+    std::fs::remove_file(dir.join("keys/issuer.key")).unwrap();
+    badgedesk(&dir)
+        .args(["keys", "generate", "--passphrase"])
+        .env("BADGEDESK_KEY_PASSPHRASE", "sésame")
+        .assert()
+        .success();
+    // No terminal to ask on (stdin is not one): the error says how to give it.
+    badgedesk(&dir)
+        .arg("issue")
+        .env_remove("BADGEDESK_KEY_PASSPHRASE")
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stderr(contains("passphrase").and(contains("BADGEDESK_KEY_PASSPHRASE")));
+    assert!(json_list(&dir, "credentials").is_empty());
+    badgedesk(&dir)
+        .arg("issue")
+        .env("BADGEDESK_KEY_PASSPHRASE", "sésame")
+        .assert()
+        .success()
+        .stdout(contains("credential(s) issued"));
+    assert!(!json_list(&dir, "credentials").is_empty());
+}

@@ -110,3 +110,63 @@ fn sigterm_restores_the_terminal() {
     let status = s.get_process().wait().expect("wait");
     assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
 }
+
+/// A demo event whose issuer key is protected by `passphrase`.
+fn protected_demo(dir: &Path, passphrase: &str) {
+    demo(dir);
+    std::fs::remove_file(dir.join("keys/issuer.key")).expect("remove the key");
+    let out = Command::new(BIN)
+        .arg("--event")
+        .arg(dir)
+        .args(["keys", "generate", "--passphrase"])
+        .env("BADGEDESK_KEY_PASSPHRASE", passphrase)
+        .output()
+        .expect("keys generate");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_protected_key_is_unlocked_with_a_passphrase_typed_without_echo() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("ev");
+    let secret = "sésame ouvre-toi";
+    protected_demo(&dir, secret);
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--event")
+        .arg(&dir)
+        .args(["--lang", "en", "issue"])
+        .env_remove("BADGEDESK_KEY_PASSPHRASE");
+    let mut s = Session::spawn(cmd).expect("spawn in a pty");
+    s.set_expect_timeout(Some(Duration::from_secs(30)));
+    s.expect("Passphrase of the issuer key:")
+        .expect("asked on the terminal");
+    s.send("wrong\r").expect("type");
+    let retry = s
+        .expect("wrong passphrase, try again")
+        .expect("a wrong passphrase is refused");
+    assert!(
+        !String::from_utf8_lossy(retry.before()).contains("wrong\r"),
+        "the passphrase was echoed"
+    );
+    s.expect("Passphrase of the issuer key:")
+        .expect("asked again");
+    s.send(format!("{secret}\r")).expect("type");
+    let done = s.expect("credential(s) issued").expect("issued");
+    assert!(!String::from_utf8_lossy(done.before()).contains(secret));
+    s.expect(Eof).expect("exit");
+    let status = s.get_process().wait().expect("wait");
+    assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
+    let event = EventDir::open(&dir).expect("event");
+    assert!(
+        !event
+            .store()
+            .expect("store")
+            .credentials()
+            .expect("list")
+            .is_empty()
+    );
+}

@@ -124,7 +124,7 @@ key-issue-stop = cancel / close
 key-revoke-confirm = revoke
 hint-issue = badges
 blocked-no-identity = no recipient identity: no e-mail, and names_in_badges = false
-issue-passphrase-hint = start the desk with BADGEDESK_KEY_PASSPHRASE set
+issue-passphrase-hint = quit and start the desk again to type the key's passphrase (or set BADGEDESK_KEY_PASSPHRASE)
 issue-no-achievements = No badge in event.toml: add [[achievements]] to issue badges.
 issue-nothing-earned = { $name } has not earned a badge yet; F7 chooses one to issue by hand.
 issue-busy = Still signing the previous badge; one moment.

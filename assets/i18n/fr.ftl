@@ -130,7 +130,7 @@ key-issue-stop = annuler / fermer
 key-revoke-confirm = révoquer
 hint-issue = badges
 blocked-no-identity = pas d’identité du titulaire : ni e-mail, ni nom (names_in_badges = false)
-issue-passphrase-hint = lancez le guichet avec BADGEDESK_KEY_PASSPHRASE
+issue-passphrase-hint = quittez et relancez le guichet pour taper la phrase secrète de la clé (ou définissez BADGEDESK_KEY_PASSPHRASE)
 issue-no-achievements = Aucun badge dans event.toml : ajoutez des [[achievements]] pour émettre.
 issue-nothing-earned = { $name } n’a encore mérité aucun badge ; F7 en choisit un à émettre à la main.
 issue-busy = Signature du badge précédent en cours, un instant.

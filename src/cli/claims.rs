@@ -43,9 +43,13 @@ pub fn public_key(event: &EventDir, store: &Store) -> anyhow::Result<Option<Veri
     }
     // No credential yet: the secret key file gives it, when it can be read (publishing works
     // without it, the profile then lists no key).
-    Ok(super::issue::load_key(event)
-        .ok()
-        .map(|k| k.verifying_key()))
+    // Not asked for on the terminal: the site is complete without it.
+    let passphrase = std::env::var(super::keys::PASSPHRASE_ENV).ok();
+    Ok(
+        badgedesk::credential::keys::load(event.root(), passphrase.as_deref())
+            .ok()
+            .map(|k| k.verifying_key()),
+    )
 }
 
 /// Issuing does not write `issued/status-list.json` until the first revocation, but the
@@ -63,7 +67,7 @@ pub fn ensure_status_list(event: &EventDir, store: &Store, ctx: &Ctx) -> anyhow:
     {
         return Ok(());
     }
-    match super::issue::load_key(event) {
+    match super::issue::load_key(event, ctx) {
         Ok(key) => revoke::write_status_list(event, store, &key, SystemClock.now())
             .context(ctx.tr("liste de statut", "status list"))?,
         Err(e) => eprintln!(

@@ -7,6 +7,7 @@ use badgedesk::event::EventDir;
 use badgedesk::tui::{self, DeskOptions};
 use time::UtcOffset;
 
+use super::passphrase::{Need, key_passphrase};
 use super::{Ctx, Outcome};
 
 pub fn run(event: &EventDir, ctx: &Ctx) -> anyhow::Result<Outcome> {
@@ -23,11 +24,14 @@ pub fn run(event: &EventDir, ctx: &Ctx) -> anyhow::Result<Outcome> {
     // refuses to read it later on Unix); times are shown in local time, stored in UTC.
     let offset = UtcOffset::current_local_offset().unwrap_or(UtcOffset::UTC);
     let actor = super::actor().replacen("cli", "desk", 1);
+    // Asked before the screen is taken: the desk ticks without the key, it only issues with it.
+    let key_passphrase = key_passphrase(event.root(), ctx, Need::Optional)?;
     tui::run(DeskOptions {
         event: event.clone(),
         lang: ctx.lang,
         actor,
         offset,
+        key_passphrase,
     })?;
     Ok(Outcome::Ok)
 }

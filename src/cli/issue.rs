@@ -15,6 +15,7 @@ use badgedesk::issue::engine::{Issuer, Progress};
 use badgedesk::issue::files;
 use badgedesk::issue::plan::{self, Selection};
 
+use super::passphrase::{Need, key_passphrase};
 use super::{Ctx, Outcome, actor, table};
 
 #[derive(Debug, clap::Args)]
@@ -33,12 +34,10 @@ pub struct IssueArgs {
     pub dry_run: bool,
 }
 
-/// The event's issuer key, unlocked with `$BADGEDESK_KEY_PASSPHRASE` when it is encrypted (the
-/// one place the command line reads it).
-pub fn load_key(event: &EventDir) -> anyhow::Result<keys::IssuerKey> {
-    let passphrase = std::env::var(super::keys::PASSPHRASE_ENV)
-        .ok()
-        .filter(|p| !p.is_empty());
+/// The event's issuer key, unlocked with `$BADGEDESK_KEY_PASSPHRASE` or a passphrase asked on
+/// the terminal when it is protected.
+pub fn load_key(event: &EventDir, ctx: &Ctx) -> anyhow::Result<keys::IssuerKey> {
+    let passphrase = key_passphrase(event.root(), ctx, Need::Required)?;
     keys::load(event.root(), passphrase.as_deref()).context("cannot read the issuer key")
 }
 
@@ -130,8 +129,10 @@ pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
             Outcome::Ok
         });
     }
+    // The key first: its passphrase may be typed, which the rate must not count.
+    let key = load_key(&event, ctx)?;
     let started = Instant::now();
-    let issuer = Issuer::new(&event, load_key(&event)?, SystemClock.now())?;
+    let issuer = Issuer::new(&event, key, SystemClock.now())?;
     let cancel = AtomicBool::new(false);
     let mut err = std::io::stderr();
     let report = issuer.issue(
@@ -293,7 +294,7 @@ pub fn run_credentials(args: CredentialsArgs, ctx: &Ctx) -> anyhow::Result<Outco
 pub fn run_rebuild(ctx: &Ctx) -> anyhow::Result<Outcome> {
     let event = ctx.open_event()?;
     let store = event.store()?;
-    let issuer = Issuer::new(&event, load_key(&event)?, SystemClock.now())?;
+    let issuer = Issuer::new(&event, load_key(&event, ctx)?, SystemClock.now())?;
     let written = issuer.repair_files(&store, true)?;
     println!(
         "{written} {}",
@@ -314,7 +315,7 @@ pub struct RevokeArgs {
 pub fn run_revoke(args: RevokeArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let event = ctx.open_event()?;
     let mut store = event.store()?;
-    let key = load_key(&event)?;
+    let key = load_key(&event, ctx)?;
     let changed = badgedesk::issue::revoke::revoke(
         &event,
         &mut store,

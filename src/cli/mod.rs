@@ -12,6 +12,7 @@ mod import;
 mod init;
 mod issue;
 mod keys;
+mod passphrase;
 mod print;
 mod publish;
 mod reissue;

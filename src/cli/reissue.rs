@@ -20,7 +20,7 @@ pub struct ReissueArgs {
 pub fn run(args: ReissueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let event = ctx.open_event()?;
     let mut store = event.store()?;
-    let issuer = Issuer::new(&event, load_key(&event)?, SystemClock.now())?;
+    let issuer = Issuer::new(&event, load_key(&event, ctx)?, SystemClock.now())?;
     let done = reissue(
         &issuer,
         &mut store,

@@ -31,6 +31,8 @@ use super::issuing::{BadgeLine, IssueMsg, IssueRequest, PlanRow, ReadyItem, Summ
 
 /// How often the database is checked for changes made by other processes.
 pub const POLL: Duration = Duration::from_millis(400);
+/// When the worker prepares the issuer on its own, after start-up (see `Job::run`).
+const WARM_UP_AFTER: Duration = Duration::from_secs(2);
 
 /// The running worker: `send` requests, `finish` on quit.
 pub struct IssueWorker {
@@ -128,11 +130,21 @@ struct Job {
 
 impl Job {
     fn run(&mut self, rx: &Receiver<IssueRequest>) {
-        let mut last_poll = Instant::now();
+        let started = Instant::now();
+        let mut last_poll = started;
+        let mut warmed = false;
         loop {
             match rx.recv_timeout(POLL) {
                 Ok(request) => self.perform(request),
-                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Timeout) => {
+                    // Unlock the key (a protected one takes about a second) and read the badge
+                    // images while the desk is idle, once it is up: the first badge issued at
+                    // the desk is then as quick as the next ones. Errors show when issuing.
+                    if !warmed && started.elapsed() >= WARM_UP_AFTER {
+                        warmed = true;
+                        let _ = self.desk_issuer();
+                    }
+                }
                 Err(RecvTimeoutError::Disconnected) => break,
             }
             if last_poll.elapsed() >= POLL {

@@ -37,6 +37,7 @@ impl Worker {
         event: EventDir,
         actor: String,
         lang: Lang,
+        key_passphrase: Option<String>,
         clock: Box<dyn Clock>,
         events: Sender<Event>,
     ) -> Worker {
@@ -46,14 +47,11 @@ impl Worker {
             .name("desk-store".into())
             .spawn(move || run(&ev, &who, clock.as_ref(), &rx, &out))
             .ok();
-        let passphrase = std::env::var("BADGEDESK_KEY_PASSPHRASE")
-            .ok()
-            .filter(|p| !p.is_empty());
         let issue = super::issue_job::IssueWorker::spawn(
             event.clone(),
             actor.clone(),
             lang,
-            passphrase,
+            key_passphrase,
             events.clone(),
         );
         Worker {

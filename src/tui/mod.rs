@@ -44,6 +44,9 @@ pub struct DeskOptions {
     pub actor: String,
     /// The desk's local time offset (read before any thread starts).
     pub offset: UtcOffset,
+    /// Unlocks a passphrase-protected issuer key (None: the key is not protected, or the desk
+    /// runs without issuing).
+    pub key_passphrase: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,7 +76,14 @@ pub fn run(opts: DeskOptions) -> Result<(), TuiError> {
     app.issuing = issuing::IssuingState::for_event(opts.event.config());
     event::spawn_input(tx.clone());
     event::spawn_signals(tx.clone());
-    let worker = jobs::Worker::spawn(opts.event, opts.actor, opts.lang, Box::new(SystemClock), tx);
+    let worker = jobs::Worker::spawn(
+        opts.event,
+        opts.actor,
+        opts.lang,
+        opts.key_passphrase,
+        Box::new(SystemClock),
+        tx,
+    );
     let result = event_loop(&mut guard, &mut app, &rx, &worker);
     // Let the worker commit what it was given before the process ends.
     worker.finish();
