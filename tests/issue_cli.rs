@@ -3,20 +3,14 @@
 
 mod cli_support;
 
-use cli_support::{badgedesk, json_list};
+use cli_support::{badgedesk, demo_event, json_list};
 use predicates::prelude::*;
 use predicates::str::contains;
 use serde_json::Value;
 
 #[test]
 fn issue_is_previewed_idempotent_and_every_file_verifies() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("demo");
-    badgedesk(&dir)
-        .args(["demo", "--no-tui", "--size", "40", "--seed", "3"])
-        .arg(&dir)
-        .assert()
-        .success();
+    let (_tmp, dir) = demo_event(40);
 
     badgedesk(&dir)
         .args(["issue", "--dry-run"])
@@ -262,13 +256,7 @@ fn reissue_then_verify_against_the_status_list_file_elsewhere() {
 
 #[test]
 fn a_protected_key_without_a_terminal_asks_for_the_environment_variable() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("demo");
-    badgedesk(&dir)
-        .args(["demo", "--no-tui", "--size", "20", "--seed", "3"])
-        .arg(&dir)
-        .assert()
-        .success();
+    let (_tmp, dir) = demo_event(20);
     std::fs::remove_file(dir.join("keys/issuer.key")).unwrap();
     badgedesk(&dir)
         .args(["keys", "generate", "--passphrase"])

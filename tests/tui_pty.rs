@@ -17,17 +17,22 @@ const BIN: &str = env!("CARGO_BIN_EXE_badgedesk");
 /// Leaving the alternate screen: the guard ran.
 const LEAVE_ALT: &str = "\u{1b}[?1049l";
 
-fn demo(dir: &Path) {
-    let status = Command::new(BIN)
-        .args(["demo", "--no-tui", "--size", "120"])
-        .arg(dir)
-        .env("LANG", "en_GB.UTF-8")
-        .output()
-        .expect("run demo");
+/// Run the binary to completion; it must succeed.
+fn run_ok(cmd: &mut Command) {
+    let out = cmd.output().expect("run badgedesk");
     assert!(
-        status.status.success(),
+        out.status.success(),
         "{}",
-        String::from_utf8_lossy(&status.stderr)
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn demo(dir: &Path) {
+    run_ok(
+        Command::new(BIN)
+            .args(["demo", "--no-tui", "--size", "120"])
+            .arg(dir)
+            .env("LANG", "en_GB.UTF-8"),
     );
 }
 
@@ -115,17 +120,12 @@ fn sigterm_restores_the_terminal() {
 fn protected_demo(dir: &Path, passphrase: &str) {
     demo(dir);
     std::fs::remove_file(dir.join("keys/issuer.key")).expect("remove the key");
-    let out = Command::new(BIN)
-        .arg("--event")
-        .arg(dir)
-        .args(["keys", "generate", "--passphrase"])
-        .env("BADGEDESK_KEY_PASSPHRASE", passphrase)
-        .output()
-        .expect("keys generate");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        Command::new(BIN)
+            .arg("--event")
+            .arg(dir)
+            .args(["keys", "generate", "--passphrase"])
+            .env("BADGEDESK_KEY_PASSPHRASE", passphrase),
     );
 }
 

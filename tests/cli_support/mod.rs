@@ -28,9 +28,9 @@ pub fn json_list(dir: &std::path::Path, command: &str) -> Vec<Value> {
         .clone()
 }
 
-/// A demo event of `size` attendees with every eligible badge issued; returns the temporary
-/// folder (keep it alive) and the event folder.
-pub fn issued_demo(size: usize) -> (tempfile::TempDir, std::path::PathBuf) {
+/// A demo event of `size` attendees (seed 3); returns the temporary folder (keep it alive)
+/// and the event folder.
+pub fn demo_event(size: usize) -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("demo");
     badgedesk(&dir)
@@ -45,6 +45,12 @@ pub fn issued_demo(size: usize) -> (tempfile::TempDir, std::path::PathBuf) {
         .arg(&dir)
         .assert()
         .success();
+    (tmp, dir)
+}
+
+/// [`demo_event`] with every eligible badge issued.
+pub fn issued_demo(size: usize) -> (tempfile::TempDir, std::path::PathBuf) {
+    let (tmp, dir) = demo_event(size);
     badgedesk(&dir)
         .args(["issue", "--all-eligible"])
         .assert()
