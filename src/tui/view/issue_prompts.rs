@@ -19,6 +19,25 @@ fn frame<'a>(app: &App, title: String) -> Block<'a> {
         .title(Span::styled(format!(" {title} "), app.theme.header()))
 }
 
+/// A framed popup of `width` columns centred in `area`, as tall as its lines.
+fn modal(app: &App, title: String, width: u16, lines: Vec<Line>, area: Rect, buf: &mut Buffer) {
+    let popup = centered(area, width, lines.len() as u16 + 3);
+    Clear.render(popup, buf);
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(frame(app, title))
+        .render(popup, buf);
+}
+
+/// The style of a choice row: highlighted when selected.
+fn row_style(app: &App, selected: bool) -> ratatui::style::Style {
+    if selected {
+        app.theme.selected()
+    } else {
+        app.theme.base()
+    }
+}
+
 fn hints(app: &App, ctx: Context) -> Line<'static> {
     let fr = app.cat.lang() == crate::i18n::Lang::Fr;
     let text: Vec<String> = keymap::help_lines(ctx, fr)
@@ -49,25 +68,14 @@ pub fn pick(app: &App, pick: &PickState, area: Rect, buf: &mut Buffer) {
         let state_w = super::super::widgets::text::width(&state);
         let name_w = usize::from(w.saturating_sub(4)).saturating_sub(state_w + 1);
         let text = format!(" {} {state}", pad(&a.name, name_w));
-        let style = if i == pick.selected {
-            app.theme.selected()
-        } else {
-            app.theme.base()
-        };
-        lines.push(Line::styled(text, style));
+        lines.push(Line::styled(text, row_style(app, i == pick.selected)));
     }
     lines.push(Line::raw(""));
     lines.push(hints(app, Context::IssuePick));
-    let popup = centered(area, w, lines.len() as u16 + 3);
-    Clear.render(popup, buf);
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .block(frame(
-            app,
-            app.cat
-                .fmt("pick-title", &[("name", sanitize(&name).into())]),
-        ))
-        .render(popup, buf);
+    let title = app
+        .cat
+        .fmt("pick-title", &[("name", sanitize(&name).into())]);
+    modal(app, title, w, lines, area, buf);
 }
 
 pub fn revoke(app: &App, p: &RevokePrompt, area: Rect, buf: &mut Buffer) {
@@ -77,12 +85,10 @@ pub fn revoke(app: &App, p: &RevokePrompt, area: Rect, buf: &mut Buffer) {
         .iter()
         .enumerate()
         .map(|(i, (_, badge))| {
-            let style = if i == p.selected {
-                app.theme.selected()
-            } else {
-                app.theme.base()
-            };
-            Line::styled(format!(" {}", pad(badge, 58)), style)
+            Line::styled(
+                format!(" {}", pad(badge, 58)),
+                row_style(app, i == p.selected),
+            )
         })
         .collect();
     lines.push(Line::raw(""));
@@ -105,14 +111,8 @@ pub fn revoke(app: &App, p: &RevokePrompt, area: Rect, buf: &mut Buffer) {
         lines.push(Line::styled(app.cat.get("revoke-warning"), app.theme.dim()));
     }
     lines.push(hints(app, Context::Revoke));
-    let popup = centered(area, 64, lines.len() as u16 + 2);
-    Clear.render(popup, buf);
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .block(frame(
-            app,
-            app.cat
-                .fmt("revoke-title", &[("name", sanitize(&name).into())]),
-        ))
-        .render(popup, buf);
+    let title = app
+        .cat
+        .fmt("revoke-title", &[("name", sanitize(&name).into())]);
+    modal(app, title, 64, lines, area, buf);
 }
