@@ -129,6 +129,21 @@ impl RunState {
         Ok(())
     }
 
+    /// A chunk the store thread reports during the run: counted, its collided awards queued
+    /// again, progress reported.
+    fn take_committed(
+        &mut self,
+        result: Result<Committed, IssueError>,
+        step: &mut dyn FnMut(Step, usize),
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<(), IssueError> {
+        let c = result?;
+        step(Step::Committed, c.count);
+        self.absorb(c, true)?;
+        progress(self.progress());
+        Ok(())
+    }
+
     fn progress(&self) -> Progress {
         Progress {
             done: self.done.min(self.total),
@@ -248,10 +263,7 @@ impl Issuer {
                     }
                     while let Ok(result) = committed.try_recv() {
                         in_flight -= 1;
-                        let c = result?;
-                        step(Step::Committed, c.count);
-                        state.absorb(c, true)?;
-                        progress(state.progress());
+                        state.take_committed(result, step, progress)?;
                     }
                     if start < state.queue.len() {
                         if cancel.load(Ordering::Relaxed) {
@@ -259,9 +271,8 @@ impl Issuer {
                             break;
                         }
                         let end = (start + CHUNK).min(state.queue.len());
-                        let chunk = state.queue.get(start..end).unwrap_or_default().to_vec();
                         let baked = self.produce_chunk(
-                            &chunk,
+                            state.queue.get(start..end).unwrap_or_default(),
                             &attendees,
                             &attended,
                             &mut state.used_indices,
@@ -278,10 +289,7 @@ impl Issuer {
                         // Nothing left to sign unless this chunk brings awards to retry.
                         let Ok(result) = committed.recv() else { break };
                         in_flight -= 1;
-                        let c = result?;
-                        step(Step::Committed, c.count);
-                        state.absorb(c, true)?;
-                        progress(state.progress());
+                        state.take_committed(result, step, progress)?;
                     } else {
                         break;
                     }
