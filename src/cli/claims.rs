@@ -42,9 +42,8 @@ pub fn public_key(event: &EventDir, store: &Store) -> anyhow::Result<Option<Veri
         return Ok(Some(key));
     }
     // No credential yet: the secret key file gives it, when it can be read (publishing works
-    // without it, the profile then lists no key).
-    // Not asked for on the terminal: the site is complete without it.
-    let passphrase = std::env::var(super::keys::PASSPHRASE_ENV).ok();
+    // without it, the profile then lists no key), so its passphrase is not asked for.
+    let passphrase = super::passphrase::env_passphrase();
     Ok(
         badgedesk::credential::keys::load(event.root(), passphrase.as_deref())
             .ok()

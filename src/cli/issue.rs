@@ -6,7 +6,6 @@ use std::io::Write;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use anyhow::Context as _;
 use badgedesk::clock::{Clock, SystemClock, rfc3339};
 use badgedesk::credential::builder::OsRandomness;
 use badgedesk::credential::keys;
@@ -15,7 +14,7 @@ use badgedesk::issue::engine::{Issuer, Progress};
 use badgedesk::issue::files;
 use badgedesk::issue::plan::{self, Selection};
 
-use super::passphrase::{Need, key_passphrase};
+use super::passphrase::unlock_key;
 use super::{Ctx, Outcome, actor, table};
 
 #[derive(Debug, clap::Args)]
@@ -37,8 +36,7 @@ pub struct IssueArgs {
 /// The event's issuer key, unlocked with `$BADGEDESK_KEY_PASSPHRASE` or a passphrase asked on
 /// the terminal when it is protected.
 pub fn load_key(event: &EventDir, ctx: &Ctx) -> anyhow::Result<keys::IssuerKey> {
-    let passphrase = key_passphrase(event.root(), ctx, Need::Required)?;
-    keys::load(event.root(), passphrase.as_deref()).context("cannot read the issuer key")
+    unlock_key(event.root(), ctx)
 }
 
 pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {

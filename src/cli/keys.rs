@@ -8,6 +8,8 @@ use anyhow::Context;
 use badgedesk::credential::keys;
 use clap::Subcommand;
 
+use super::passphrase::env_passphrase;
+
 /// Environment variable holding the key passphrase, when the key is protected.
 pub const PASSPHRASE_ENV: &str = "BADGEDESK_KEY_PASSPHRASE";
 
@@ -23,19 +25,15 @@ pub enum KeysAction {
     },
 }
 
-fn passphrase() -> Option<String> {
-    std::env::var(PASSPHRASE_ENV).ok().filter(|p| !p.is_empty())
-}
-
 pub fn run(event_dir: &Path, action: &KeysAction) -> anyhow::Result<ExitCode> {
     let key = match action {
-        KeysAction::Show => keys::load(event_dir, passphrase().as_deref())
+        KeysAction::Show => keys::load(event_dir, env_passphrase().as_deref())
             .with_context(|| format!("cannot read the issuer key of {}", event_dir.display()))?,
         KeysAction::Generate {
             passphrase: protect,
         } => {
             let pass = if *protect {
-                Some(passphrase().with_context(|| {
+                Some(env_passphrase().with_context(|| {
                     format!("--passphrase needs the passphrase in ${PASSPHRASE_ENV}")
                 })?)
             } else {

@@ -5,8 +5,8 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use anyhow::bail;
-use badgedesk::credential::keys::{self, KeyError};
+use anyhow::{Context as _, bail};
+use badgedesk::credential::keys::{self, IssuerKey, KeyError};
 
 use super::Ctx;
 use super::keys::PASSPHRASE_ENV;
@@ -16,16 +16,34 @@ const TRIES: usize = 3;
 
 /// Whether the caller can go on without the key (the desk: ticks need no key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Need {
+enum Need {
     Required,
     Optional,
 }
 
-/// The passphrase to unlock the event's key with: None when the key is not protected (or
-/// cannot be read at all: whoever loads it reports why), or when `Optional` and the user
-/// left the prompt empty.
-pub fn key_passphrase(event_root: &Path, ctx: &Ctx, need: Need) -> anyhow::Result<Option<String>> {
-    if let Some(p) = std::env::var(PASSPHRASE_ENV).ok().filter(|p| !p.is_empty()) {
+/// `$BADGEDESK_KEY_PASSPHRASE`, when set and not empty.
+pub fn env_passphrase() -> Option<String> {
+    std::env::var(PASSPHRASE_ENV).ok().filter(|p| !p.is_empty())
+}
+
+/// The event's issuer key, for the commands that sign: unlocked with the environment's
+/// passphrase, or with one asked on the terminal when the key is protected. The key is
+/// unlocked once (deriving the key from a passphrase is what takes about a second).
+pub fn unlock_key(event_root: &Path, ctx: &Ctx) -> anyhow::Result<IssuerKey> {
+    match keys::load(event_root, env_passphrase().as_deref()) {
+        Err(KeyError::PassphraseRequired { .. }) => match ask(event_root, ctx, Need::Required)? {
+            Some((key, _)) => Ok(key),
+            None => bail!("{}", locked(ctx)),
+        },
+        loaded => loaded.context("cannot read the issuer key"),
+    }
+}
+
+/// The passphrase the desk gives its issue worker: the environment's, else asked on the
+/// terminal when the key is protected; None when the key is not protected (or cannot be read
+/// at all: the worker reports why when issuing), or when the user left the prompt empty.
+pub fn desk_passphrase(event_root: &Path, ctx: &Ctx) -> anyhow::Result<Option<String>> {
+    if let Some(p) = env_passphrase() {
         return Ok(Some(p));
     }
     if !matches!(
@@ -34,6 +52,13 @@ pub fn key_passphrase(event_root: &Path, ctx: &Ctx, need: Need) -> anyhow::Resul
     ) {
         return Ok(None);
     }
+    Ok(ask(event_root, ctx, Need::Optional)?.map(|(_, passphrase)| passphrase))
+}
+
+/// Ask for the passphrase of the protected key until it unlocks it: the key and the
+/// passphrase, or None when `Optional` and the user left the prompt empty (or there is no
+/// terminal to ask on).
+fn ask(event_root: &Path, ctx: &Ctx, need: Need) -> anyhow::Result<Option<(IssuerKey, String)>> {
     if !std::io::stdin().is_terminal() {
         return match need {
             Need::Optional => Ok(None),
@@ -65,7 +90,7 @@ pub fn key_passphrase(event_root: &Path, ctx: &Ctx, need: Need) -> anyhow::Resul
             }
         }
         match keys::load(event_root, Some(&typed)) {
-            Ok(_) => return Ok(Some(typed)),
+            Ok(key) => return Ok(Some((key, typed))),
             Err(KeyError::WrongPassphrase { .. }) => eprintln!(
                 "{}",
                 ctx.tr(
@@ -76,11 +101,12 @@ pub fn key_passphrase(event_root: &Path, ctx: &Ctx, need: Need) -> anyhow::Resul
             Err(e) => return Err(e.into()),
         }
     }
-    bail!(
-        "{}",
-        ctx.tr(
-            "la clé de l’émetteur reste verrouillée (phrase secrète incorrecte)",
-            "the issuer key stays locked (wrong passphrase)"
-        )
+    bail!("{}", locked(ctx))
+}
+
+fn locked(ctx: &Ctx) -> &'static str {
+    ctx.tr(
+        "la clé de l’émetteur reste verrouillée (phrase secrète incorrecte)",
+        "the issuer key stays locked (wrong passphrase)",
     )
 }
