@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use badgedesk::event::EventDir;
 use badgedesk::i18n::Lang;
+use badgedesk::tui::KeySource;
 use badgedesk::tui::action::Action;
 use badgedesk::tui::event::Event;
 use badgedesk::tui::issue_job::IssueWorker;
@@ -40,7 +41,13 @@ fn setup() -> (tempfile::TempDir, EventDir, IssueWorker, Receiver<Event>) {
     )
     .expect("demo event");
     let (tx, rx) = mpsc::channel();
-    let worker = IssueWorker::spawn(event.clone(), "desk:test".into(), Lang::En, None, tx);
+    let worker = IssueWorker::spawn(
+        event.clone(),
+        "desk:test".into(),
+        Lang::En,
+        KeySource::Load { passphrase: None },
+        tx,
+    );
     (tmp, event, worker, rx)
 }
 

@@ -7,7 +7,7 @@ use badgedesk::event::EventDir;
 use badgedesk::tui::{self, DeskOptions};
 use time::UtcOffset;
 
-use super::passphrase::desk_passphrase;
+use super::passphrase::desk_key;
 use super::{Ctx, Outcome};
 
 pub fn run(event: &EventDir, ctx: &Ctx) -> anyhow::Result<Outcome> {
@@ -25,13 +25,13 @@ pub fn run(event: &EventDir, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let offset = UtcOffset::current_local_offset().unwrap_or(UtcOffset::UTC);
     let actor = super::actor().replacen("cli", "desk", 1);
     // Asked before the screen is taken: the desk ticks without the key, it only issues with it.
-    let key_passphrase = desk_passphrase(event.root(), ctx)?;
+    let key = desk_key(event.root(), ctx)?;
     tui::run(DeskOptions {
         event: event.clone(),
         lang: ctx.lang,
         actor,
         offset,
-        key_passphrase,
+        key,
     })?;
     Ok(Outcome::Ok)
 }

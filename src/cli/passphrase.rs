@@ -7,6 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use badgedesk::credential::keys::{self, IssuerKey, KeyError};
+use badgedesk::tui::KeySource;
 
 use super::Ctx;
 use super::keys::PASSPHRASE_ENV;
@@ -32,33 +33,38 @@ pub fn env_passphrase() -> Option<String> {
 pub fn unlock_key(event_root: &Path, ctx: &Ctx) -> anyhow::Result<IssuerKey> {
     match keys::load(event_root, env_passphrase().as_deref()) {
         Err(KeyError::PassphraseRequired { .. }) => match ask(event_root, ctx, Need::Required)? {
-            Some((key, _)) => Ok(key),
+            Some(key) => Ok(key),
             None => bail!("{}", locked(ctx)),
         },
         loaded => loaded.context("cannot read the issuer key"),
     }
 }
 
-/// The passphrase the desk gives its issue worker: the environment's, else asked on the
-/// terminal when the key is protected; None when the key is not protected (or cannot be read
-/// at all: the worker reports why when issuing), or when the user left the prompt empty.
-pub fn desk_passphrase(event_root: &Path, ctx: &Ctx) -> anyhow::Result<Option<String>> {
+/// How the desk gets the issuer key: with the environment's passphrase when set; else, when
+/// the key is protected, unlocked now with a passphrase asked on the terminal (once: the desk
+/// does not derive it again). The desk loads an unprotected key itself, and opens without
+/// issuing when the prompt is left empty (or the key cannot be read: it says why when issuing).
+pub fn desk_key(event_root: &Path, ctx: &Ctx) -> anyhow::Result<KeySource> {
     if let Some(p) = env_passphrase() {
-        return Ok(Some(p));
+        return Ok(KeySource::Load {
+            passphrase: Some(p),
+        });
     }
     if !matches!(
         keys::load(event_root, None),
         Err(KeyError::PassphraseRequired { .. })
     ) {
-        return Ok(None);
+        return Ok(KeySource::Load { passphrase: None });
     }
-    Ok(ask(event_root, ctx, Need::Optional)?.map(|(_, passphrase)| passphrase))
+    Ok(match ask(event_root, ctx, Need::Optional)? {
+        Some(key) => KeySource::Unlocked(key),
+        None => KeySource::Load { passphrase: None },
+    })
 }
 
-/// Ask for the passphrase of the protected key until it unlocks it: the key and the
-/// passphrase, or None when `Optional` and the user left the prompt empty (or there is no
-/// terminal to ask on).
-fn ask(event_root: &Path, ctx: &Ctx, need: Need) -> anyhow::Result<Option<(IssuerKey, String)>> {
+/// Ask for the passphrase of the protected key until it unlocks it: the key, or None when
+/// `Optional` and the user left the prompt empty (or there is no terminal to ask on).
+fn ask(event_root: &Path, ctx: &Ctx, need: Need) -> anyhow::Result<Option<IssuerKey>> {
     if !std::io::stdin().is_terminal() {
         return match need {
             Need::Optional => Ok(None),
@@ -90,7 +96,7 @@ fn ask(event_root: &Path, ctx: &Ctx, need: Need) -> anyhow::Result<Option<(Issue
             }
         }
         match keys::load(event_root, Some(&typed)) {
-            Ok(key) => return Ok(Some((key, typed))),
+            Ok(key) => return Ok(Some(key)),
             Err(KeyError::WrongPassphrase { .. }) => eprintln!(
                 "{}",
                 ctx.tr(

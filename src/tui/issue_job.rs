@@ -24,6 +24,7 @@ use crate::issue::plan::{self, Blocked, Selection};
 use crate::issue::{files, revoke};
 use crate::store::{IssuedCredential, Store};
 
+use super::KeySource;
 use super::action::Action;
 use super::event::Event;
 use super::issue_print;
@@ -42,14 +43,18 @@ pub struct IssueWorker {
 }
 
 impl IssueWorker {
-    /// `passphrase` unlocks an encrypted issuer key (the CLI's `BADGEDESK_KEY_PASSPHRASE`).
+    /// `key`: the issuer key unlocked already, or how to load it when first needed.
     pub fn spawn(
         event: EventDir,
         actor: String,
         lang: Lang,
-        passphrase: Option<String>,
+        key: KeySource,
         events: Sender<Event>,
     ) -> IssueWorker {
+        let (key, passphrase) = match key {
+            KeySource::Unlocked(key) => (Some(key), None),
+            KeySource::Load { passphrase } => (None, passphrase),
+        };
         let (tx, rx) = mpsc::channel();
         let cancel = Arc::new(AtomicBool::new(false));
         let flag = cancel.clone();
@@ -65,7 +70,7 @@ impl IssueWorker {
                     events,
                     cancel: flag,
                     store: None,
-                    key: None,
+                    key,
                     issuer: None,
                     watched: None,
                     sent: None,

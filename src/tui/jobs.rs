@@ -37,7 +37,7 @@ impl Worker {
         event: EventDir,
         actor: String,
         lang: Lang,
-        key_passphrase: Option<String>,
+        key: super::KeySource,
         clock: Box<dyn Clock>,
         events: Sender<Event>,
     ) -> Worker {
@@ -51,7 +51,7 @@ impl Worker {
             event.clone(),
             actor.clone(),
             lang,
-            key_passphrase,
+            key,
             events.clone(),
         );
         Worker {

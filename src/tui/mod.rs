@@ -44,9 +44,16 @@ pub struct DeskOptions {
     pub actor: String,
     /// The desk's local time offset (read before any thread starts).
     pub offset: UtcOffset,
-    /// Unlocks a passphrase-protected issuer key (None: the key is not protected, or the desk
-    /// runs without issuing).
-    pub key_passphrase: Option<String>,
+    /// How the desk gets the issuer key, to issue badges.
+    pub key: KeySource,
+}
+
+/// How the desk gets the issuer key: already unlocked (at the passphrase prompt before the
+/// screen was taken), or loaded when first needed with this passphrase (None: the key is not
+/// protected, or the desk runs without issuing).
+pub enum KeySource {
+    Unlocked(crate::credential::keys::IssuerKey),
+    Load { passphrase: Option<String> },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -80,7 +87,7 @@ pub fn run(opts: DeskOptions) -> Result<(), TuiError> {
         opts.event,
         opts.actor,
         opts.lang,
-        opts.key_passphrase,
+        opts.key,
         Box::new(SystemClock),
         tx,
     );
