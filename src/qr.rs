@@ -160,11 +160,9 @@ impl QrMatrix {
         let mut num = itoa::Buffer::new();
         let mut svg = String::with_capacity(300 + 12 * w * w / 2);
         svg.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ");
-        for n in [w, w] {
-            svg.push_str(num.format(n));
-            svg.push(' ');
-        }
-        svg.pop();
+        svg.push_str(num.format(w));
+        svg.push(' ');
+        svg.push_str(num.format(w));
         svg.push_str("\" shape-rendering=\"crispEdges\" aria-hidden=\"true\" focusable=\"false\"><rect width=\"");
         svg.push_str(num.format(w));
         svg.push_str("\" height=\"");
