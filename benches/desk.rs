@@ -7,6 +7,8 @@
 //!
 //! Prints numbers; asserts nothing (timings are not tests).
 
+mod procstat;
+
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -230,15 +232,5 @@ fn ms(d: Duration) -> f64 {
 
 /// (VmRSS, VmHWM) in kB, from /proc on Linux.
 fn memory() -> Option<(u64, u64)> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let field = |name: &str| -> Option<u64> {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))?
-            .split_whitespace()
-            .nth(1)?
-            .parse()
-            .ok()
-    };
-    Some((field("VmRSS:")?, field("VmHWM:")?))
+    Some((procstat::status_kb("VmRSS")?, procstat::status_kb("VmHWM")?))
 }

@@ -235,15 +235,11 @@ fn phases(ph: &Phases) -> String {
 
 /// Peak resident memory so far, in kB (Linux).
 fn peak_rss_kb() -> Option<u64> {
-    peak_rss()?.split_whitespace().next()?.parse().ok()
+    procstat::status_kb("VmHWM")
 }
 
 fn peak_rss() -> Option<String> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM"))
-        .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+    peak_rss_kb().map(|kb| format!("{kb} kB"))
 }
 
 fn main() {

@@ -1,5 +1,6 @@
-//! CPU time of the bench process from /proc/self/stat (Linux; `None` elsewhere), shared by the
-//! bench binaries: wall time alone does not say whether a run was CPU-bound.
+//! CPU time and memory of the bench process from /proc/self/stat and /proc/self/status (Linux;
+//! `None` elsewhere), shared by the bench binaries: wall time alone does not say whether a run
+//! was CPU-bound.
 
 #![allow(dead_code)] // each bench binary uses its own subset
 
@@ -30,4 +31,16 @@ fn stat_ticks(first: usize) -> Option<Duration> {
     let f: Vec<&str> = after.split_whitespace().collect();
     let ticks = f.get(first)?.parse::<u64>().ok()? + f.get(first + 1)?.parse::<u64>().ok()?;
     Some(Duration::from_millis(ticks * 10))
+}
+
+/// A memory figure of /proc/self/status in kB, by its name (`VmRSS`, `VmHWM` for the peak).
+pub fn status_kb(name: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
