@@ -178,16 +178,7 @@ fn old_rows_read_back_the_same_after_migration_005() {
         "{plan:?}"
     );
     // One import row per file, and the originals were rewritten shorter.
-    let files: Vec<String> = {
-        let mut stmt = store
-            .conn
-            .prepare("SELECT file FROM imports ORDER BY id")
-            .unwrap();
-        stmt.query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
-    };
+    let files = store.text_column("SELECT file FROM imports ORDER BY id");
     assert_eq!(files, ["inscriptions.csv", "autre;fichier.csv"]);
     let new_originals: i64 = store
         .conn

@@ -251,3 +251,15 @@ fn parse_time(text: &str) -> Result<OffsetDateTime, StoreError> {
 mod migration_tests;
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+impl Store {
+    /// The first column of every row `sql` returns, as text (tests read the schema with it).
+    pub(crate) fn text_column(&self, sql: &str) -> Vec<String> {
+        let mut stmt = self.conn.prepare(sql).unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+}

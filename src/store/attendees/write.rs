@@ -359,14 +359,9 @@ mod tests {
     }
 
     fn index_sql(store: &Store) -> Vec<String> {
-        let mut stmt = store
-            .conn
-            .prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
-            .unwrap();
-        stmt.query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        store.text_column(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+        )
     }
 
     #[test]
