@@ -157,17 +157,13 @@ impl QrMatrix {
     /// inline in HTML: it contains no text from the encoded data.
     pub fn to_svg(&self) -> String {
         let w = self.width;
+        let mut svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {w}\" \
+             shape-rendering=\"crispEdges\" aria-hidden=\"true\" focusable=\"false\">\
+             <rect width=\"{w}\" height=\"{w}\" fill=\"#fff\"/><path fill=\"#000\" d=\""
+        );
+        svg.reserve(12 * w * w / 2);
         let mut num = itoa::Buffer::new();
-        let mut svg = String::with_capacity(300 + 12 * w * w / 2);
-        svg.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ");
-        svg.push_str(num.format(w));
-        svg.push(' ');
-        svg.push_str(num.format(w));
-        svg.push_str("\" shape-rendering=\"crispEdges\" aria-hidden=\"true\" focusable=\"false\"><rect width=\"");
-        svg.push_str(num.format(w));
-        svg.push_str("\" height=\"");
-        svg.push_str(num.format(w));
-        svg.push_str("\" fill=\"#fff\"/><path fill=\"#000\" d=\"");
         // One rectangle per horizontal run of dark modules ("M{x} {y}h{run}v1h-{run}z"); a
         // claim page has one, so it is written without the formatting machinery.
         for (y, row) in self.modules.chunks(w.max(1)).enumerate() {
