@@ -209,6 +209,11 @@ fn main() {
         let event = EventDir::open(&root).expect("open event");
         let t = Instant::now();
         let store = event.store().expect("store");
+        let open = t.elapsed();
+        let t = Instant::now();
+        let page = store.attendee_page(100).expect("first page").len();
+        let first_page = t.elapsed();
+        let t = Instant::now();
         let people = store.attendees().expect("attendees");
         let read = t.elapsed();
         let t = Instant::now();
@@ -217,7 +222,9 @@ fn main() {
         let t = Instant::now();
         let index = badgedesk::search::SearchIndex::build(&people, &mut |_, _| {});
         println!(
-            "  parts: read {} attendees {:.0} ms, presence {:.0} ms, build the index {:.0} ms",
+            "  parts: open {:.0} ms, first page of {page} {:.0} ms, read {} attendees {:.0} ms, presence {:.0} ms, build the index {:.0} ms",
+            ms(open),
+            ms(first_page),
             index.len(),
             ms(read),
             ms(presence),

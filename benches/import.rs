@@ -24,6 +24,8 @@ use badgedesk::model::Attendee;
 use procstat::{children_cpu_time, cpu_time};
 
 const ROWS: usize = 100_000;
+/// Side-by-side runs of our import and sqlite3's.
+const PAIRS: usize = 5;
 
 const GIVEN: &[&str] = &[
     "Hélène",
@@ -363,21 +365,29 @@ fn main() {
     );
     drop((replan, stored, bytes));
 
-    let mut full = Phases {
-        open: Duration::MAX,
-        ..Phases::default()
-    };
-    for run in 0..3 {
+    // Ours and sqlite3's `.import` alternate, so both see the same machine (this VM's speed
+    // drifts by a third between minutes): medians of each and of the pairwise ratios.
+    let mut ours: Vec<Phases> = Vec::new();
+    let mut theirs: Vec<(Duration, Option<Duration>)> = Vec::new();
+    for run in 0..PAIRS {
         let event = fresh_event(&tmp.path().join(format!("ev{run}")));
-        let (_, _, ph) = full_import(&event, &path);
-        if ph.total() < full.total() {
-            full = ph;
+        ours.push(full_import(&event, &path).2);
+        if let Some(t) = sqlite_import(&path, tmp.path(), run) {
+            theirs.push(t);
         }
     }
+    let pairs: Vec<(Duration, Duration)> = ours
+        .iter()
+        .zip(&theirs)
+        .map(|(o, t)| (o.total(), t.0))
+        .collect();
+    ours.sort_by_key(Phases::total);
+    let full = ours[ours.len() / 2];
     println!(
-        "whole import, fresh event DB       {}  (best of 3: {})",
+        "whole import, fresh event DB       {}  (median of {PAIRS}: {}; fastest {})",
         ms(full.total()),
-        phases(&full)
+        phases(&full),
+        ms(ours[0].total()).trim()
     );
     let event = EventDir::open(&tmp.path().join("ev0")).expect("open");
     let (added, updated, ph) = full_import(&event, &path);
@@ -387,28 +397,38 @@ fn main() {
         phases(&ph)
     );
 
-    match sqlite_import(&path, tmp.path()) {
-        Some((t, cpu)) => {
+    if theirs.len() == PAIRS {
+        let mut ratios: Vec<f64> = pairs
+            .iter()
+            .map(|(o, t)| o.as_secs_f64() / t.as_secs_f64())
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        let mut sorted = theirs.clone();
+        sorted.sort_by_key(|t| t.0);
+        let (t, cpu) = sorted[PAIRS / 2];
+        println!(
+            "sqlite3 .import of the same file   {}  (median of {PAIRS}, fastest {}; into the table .import creates from the header: same 8 columns, no index)",
+            ms(t),
+            ms(sorted[0].0).trim()
+        );
+        println!(
+            "ratio whole import / sqlite3       {:>8.2}x  (median of the {PAIRS} side-by-side pairs; range {:.2}-{:.2})",
+            ratios[PAIRS / 2],
+            ratios[0],
+            ratios[PAIRS - 1]
+        );
+        let ours_cpu = [full.cpu_read, full.cpu_plan, full.cpu_write]
+            .into_iter()
+            .sum::<Option<Duration>>();
+        if let (Some(ours_cpu), Some(cpu)) = (ours_cpu, cpu) {
             println!(
-                "sqlite3 .import of the same file   {}  (best of 3; into the table .import creates from the header: same 8 columns, no index)",
-                ms(t)
+                "CPU time: import read+plan+write {}, sqlite3 {} (a busy machine inflates wall times, not these)",
+                ms(ours_cpu),
+                ms(cpu)
             );
-            println!(
-                "ratio whole import / sqlite3       {:>8.2}x",
-                full.total().as_secs_f64() / t.as_secs_f64()
-            );
-            let ours = [full.cpu_read, full.cpu_plan, full.cpu_write]
-                .into_iter()
-                .sum::<Option<Duration>>();
-            if let (Some(ours), Some(cpu)) = (ours, cpu) {
-                println!(
-                    "CPU time: import read+plan+write {}, sqlite3 {} (a busy machine inflates wall times, not these)",
-                    ms(ours),
-                    ms(cpu)
-                );
-            }
         }
-        None => println!("sqlite3 .import                    skipped (sqlite3 not installed)"),
+    } else {
+        println!("sqlite3 .import                    skipped (sqlite3 not installed)");
     }
     println!(
         "peak RSS of this process: {}",
@@ -416,38 +436,31 @@ fn main() {
     );
 }
 
-/// `sqlite3 DB ".import --csv FILE t"` into a fresh database: best wall time of 3 and the CPU
-/// time of that run; `None` without sqlite3.
-fn sqlite_import(csv: &Path, dir: &Path) -> Option<(Duration, Option<Duration>)> {
-    let (mut best, mut best_cpu) = (Duration::MAX, None);
-    for run in 0..3 {
-        let db = dir.join(format!("sqlite-{run}.db"));
-        let script = format!(
-            ".mode csv\n.separator ;\n.import '{}' attendees\n",
-            csv.display()
-        );
-        let start = Instant::now();
-        let cpu = children_cpu_time();
-        let mut child = std::process::Command::new("sqlite3")
-            .arg(&db)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .ok()?;
-        {
-            use std::io::Write;
-            let mut stdin = child.stdin.take()?;
-            stdin.write_all(script.as_bytes()).ok()?;
-        }
-        let status = child.wait().ok()?;
-        if !status.success() {
-            return None;
-        }
-        let wall = start.elapsed();
-        if wall < best {
-            best = wall;
-            best_cpu = cpu.zip(children_cpu_time()).map(|(a, b)| b - a);
-        }
+/// `sqlite3 DB ".import --csv FILE t"` into a fresh database: wall and CPU time; `None`
+/// without sqlite3.
+fn sqlite_import(csv: &Path, dir: &Path, run: usize) -> Option<(Duration, Option<Duration>)> {
+    let db = dir.join(format!("sqlite-{run}.db"));
+    let script = format!(
+        ".mode csv\n.separator ;\n.import '{}' attendees\n",
+        csv.display()
+    );
+    let start = Instant::now();
+    let cpu = children_cpu_time();
+    let mut child = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take()?;
+        stdin.write_all(script.as_bytes()).ok()?;
     }
-    Some((best, best_cpu))
+    let status = child.wait().ok()?;
+    if !status.success() {
+        return None;
+    }
+    let wall = start.elapsed();
+    Some((wall, cpu.zip(children_cpu_time()).map(|(a, b)| b - a)))
 }

@@ -66,7 +66,8 @@ fn attendee_from_row(row: &Row<'_>) -> rusqlite::Result<Attendee> {
     })
 }
 
-/// [`Store::attendee_page`]'s query: read in the order of the `attendees_name_order` index.
+/// [`Store::attendee_page`]'s query: a scan keeping the first rows by name (no index, see
+/// migration 006).
 pub(super) fn page_sql() -> String {
     format!(
         "SELECT {SUMMARY_COLUMNS} FROM attendees a

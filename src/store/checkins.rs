@@ -120,10 +120,11 @@ impl Store {
         }))
     }
 
-    /// Everyone present, at every activity.
+    /// Everyone present, at every activity, by attendee then activity (the table's own order:
+    /// ordering by tick cost the desk's start-up a lookup per row, 50 ms for 120,000).
     pub fn presence(&self) -> Result<Vec<Presence>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT attendee_id, activity_key, since FROM presence ORDER BY tick_id",
+            "SELECT attendee_id, activity_key, since FROM presence ORDER BY attendee_id, activity_key",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((

@@ -23,7 +23,13 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_claim_token_key.sql"),
     include_str!("migrations/004_attendee_name_order.sql"),
     include_str!("migrations/005_compact_attendees.sql"),
+    include_str!("migrations/006_drop_name_order.sql"),
 ];
+/// Page size of new event databases: a WAL commit writes each page with two system calls and a
+/// checkpoint reads and writes it again, so bigger pages mean a quarter of the calls for a
+/// 100,000-row import (write phase ~530 → ~400 ms). Existing databases keep theirs (changing
+/// it in WAL mode needs a VACUUM).
+const PAGE_SIZE: i64 = 16384;
 /// Index in [`MIGRATIONS`] of the one that adds `credentials.token_key` (backfilled from Rust).
 const TOKEN_KEY_MIGRATION: usize = 2;
 /// Index in [`MIGRATIONS`] of the one that compacts attendee rows (`original` rewritten from Rust).
@@ -120,6 +126,9 @@ impl Store {
             source,
         };
         conn.busy_timeout(Duration::from_secs(5))
+            .map_err(open_err)?;
+        // Before WAL is set: only a new, empty database takes it.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)
             .map_err(open_err)?;
         // WAL: readers never block the writer; NORMAL: durable at checkpoints, no fsync per tick.
         conn.pragma_update(None, "journal_mode", "WAL")

@@ -50,6 +50,17 @@ fn migrations_set_user_version_and_refuse_newer() {
     let path = dir.path().join("event.db");
     let store = Store::open(&path).unwrap();
     assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    let pragma = |name: &str| -> String {
+        store
+            .conn
+            .query_row(&format!("PRAGMA {name}"), [], |r| {
+                r.get::<_, rusqlite::types::Value>(0)
+            })
+            .map(|v| format!("{v:?}"))
+            .unwrap()
+    };
+    assert_eq!(pragma("page_size"), format!("Integer({PAGE_SIZE})"));
+    assert_eq!(pragma("journal_mode"), "Text(\"wal\")");
     store.conn.pragma_update(None, "user_version", 99).unwrap();
     drop(store);
     let err = Store::open(&path).unwrap_err();

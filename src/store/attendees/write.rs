@@ -1,7 +1,7 @@
 //! Writing an import: the plan's additions and updates in one transaction. Kept fast without
-//! giving anything up: each row is bound by index into one prepared statement, its JSON columns
-//! are written into reused buffers, and into an empty table the secondary indexes are built
-//! once after the rows instead of row by row (same transaction, so a failure undoes that too).
+//! giving anything up: each row is bound by index into one prepared statement and its JSON
+//! columns are written into reused buffers. The table keeps no index beyond the ticket's
+//! UNIQUE one (migration 006), so a row costs one B-tree insert besides the ticket's.
 
 use std::borrow::Borrow;
 use std::fmt::Write as _;
@@ -23,9 +23,6 @@ const UPDATE: &str = "UPDATE attendees SET ticket = ?1, ticket_key = ?2, given_n
      import_id = ?9, source_line = ?10, original = ?11, updated_at = ?12
  WHERE id = ?13";
 
-/// From this many additions into an empty table, indexing after the inserts pays off.
-const INDEX_AFTER_FROM: usize = 1_000;
-
 impl Store {
     /// Add imported records as new attendees and update existing ones, all in one transaction:
     /// either every row is written or none is. Check-ins and issued badges are never touched.
@@ -38,7 +35,7 @@ impl Store {
         at: OffsetDateTime,
     ) -> Result<ImportSummary, StoreError> {
         let updates = to_update.iter().map(|(id, r)| (*id, r));
-        self.write_rows(to_add.iter(), to_add.len(), updates, file, (actor, at))
+        self.write_rows(to_add.iter(), updates, file, (actor, at))
     }
 
     /// [`Store::write_import`], taking the records and freeing each once written, so SQLite's
@@ -52,14 +49,12 @@ impl Store {
         actor: &str,
         at: OffsetDateTime,
     ) -> Result<ImportSummary, StoreError> {
-        let count = to_add.len();
-        self.write_rows(to_add.into_iter(), count, to_update, file, (actor, at))
+        self.write_rows(to_add.into_iter(), to_update, file, (actor, at))
     }
 
     fn write_rows<A, U>(
         &mut self,
         to_add: impl Iterator<Item = A>,
-        add_count: usize,
         to_update: impl IntoIterator<Item = (i64, U)>,
         file: &str,
         (actor, at): (&str, OffsetDateTime),
@@ -70,12 +65,6 @@ impl Store {
     {
         let now = rfc3339(at);
         let tx = self.conn.transaction()?;
-        // Filling an empty table, one sort per index beats 100,000 random B-tree inserts.
-        let deferred = if add_count >= INDEX_AFTER_FROM && table_is_empty(&tx)? {
-            drop_secondary_indexes(&tx)?
-        } else {
-            Vec::new()
-        };
         let mut row = RowText::default();
         let mut imports = Imports::default();
         let (mut added, mut updated) = (0, 0);
@@ -107,9 +96,6 @@ impl Store {
                 updated += 1;
             }
         }
-        for sql in &deferred {
-            tx.execute_batch(sql)?;
-        }
         let summary = ImportSummary { added, updated };
         Store::audit(
             &tx,
@@ -121,31 +107,6 @@ impl Store {
         tx.commit()?;
         Ok(summary)
     }
-}
-
-fn table_is_empty(tx: &Transaction<'_>) -> Result<bool, StoreError> {
-    Ok(
-        tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM attendees)", [], |r| {
-            r.get(0)
-        })?,
-    )
-}
-
-/// Drop the attendees table's explicit indexes (those with SQL: not the UNIQUE constraint's,
-/// which cannot be dropped) and return the statements that create them again.
-fn drop_secondary_indexes(tx: &Transaction<'_>) -> Result<Vec<String>, StoreError> {
-    let indexes: Vec<(String, String)> = {
-        let mut stmt = tx.prepare(
-            "SELECT name, sql FROM sqlite_master
-             WHERE type = 'index' AND tbl_name = 'attendees' AND sql IS NOT NULL",
-        )?;
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?
-    };
-    for (name, _) in &indexes {
-        tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
-    }
-    Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
 }
 
 /// The derived columns of one record, in buffers reused from row to row.
@@ -358,23 +319,15 @@ mod tests {
         }
     }
 
-    fn index_sql(store: &Store) -> Vec<String> {
-        store.text_column(
-            "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
-        )
-    }
-
     #[test]
-    fn bulk_import_into_empty_table_keeps_indexes_and_rolls_back_whole() {
+    fn an_import_is_written_whole_or_not_at_all() {
         let mut store = Store::open_in_memory().unwrap();
-        let before = index_sql(&store);
-        assert!(before.iter().any(|s| s.contains("attendees_name_order")));
         let at = time::macros::datetime!(2026-05-16 08:00 UTC);
-        let n = INDEX_AFTER_FROM as u64 + 5;
+        let n = 1_005;
         let mut records: Vec<_> = (0..n)
             .map(|i| record(&format!("T-{i}"), &format!("p{i}@x.fr"), i + 2))
             .collect();
-        // A duplicate ticket at the very end: nothing is written, the indexes are all back.
+        // A duplicate ticket at the very end: nothing at all is written.
         records.push(record("t-3", "late@x.fr", n + 2));
         let err = store
             .write_import(&records, &[], "big.csv", "test", at)
@@ -384,22 +337,12 @@ mod tests {
             "{err}"
         );
         assert_eq!(store.attendee_count().unwrap(), 0);
-        assert_eq!(index_sql(&store), before);
+        assert!(store.text_column("SELECT file FROM imports").is_empty());
         records.pop();
         let summary = store
             .write_import(&records, &[], "big.csv", "test", at)
             .unwrap();
         assert_eq!(summary.added, n as usize);
-        assert_eq!(index_sql(&store), before);
-        let plan: String = store
-            .conn
-            .query_row(
-                "EXPLAIN QUERY PLAN SELECT id FROM attendees ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, id",
-                [],
-                |r| r.get(3),
-            )
-            .unwrap();
-        assert!(plan.contains("attendees_name_order"), "{plan}");
         let back = store.find_by_ticket("t-7").unwrap().unwrap();
         assert_eq!(back.email.as_deref(), Some("p7@x.fr"));
         assert_eq!(back.extra, records[7].extra);
