@@ -164,6 +164,54 @@ fn one_attendee_by_hand_needs_an_achievement() {
 }
 
 #[test]
+fn a_failed_run_says_what_was_stored_and_the_same_command_finishes_it() {
+    let (_tmp, dir) = demo_event(40);
+    // A file where the issued/ folder should be: no credential file can be written.
+    let issued = dir.join("issued");
+    let _ = std::fs::remove_dir_all(&issued);
+    std::fs::write(&issued, b"not a folder").unwrap();
+    let failed = badgedesk(&dir).arg("issue").assert().code(1);
+    let stderr = String::from_utf8_lossy(&failed.get_output().stderr).into_owned();
+    let mut lines = stderr.lines().filter(|l| !l.trim().is_empty());
+    let (cause, advice) = (lines.next().unwrap_or(""), lines.next().unwrap_or(""));
+    assert!(
+        cause.starts_with("error: cannot write") && cause.matches("Not a directory").count() == 1,
+        "the cause first, named once: {stderr}"
+    );
+    assert!(
+        advice.contains("credential(s) were stored before the error")
+            && advice.contains("run the same command again"),
+        "{stderr}"
+    );
+    let stored: usize = advice
+        .split(" of ")
+        .next()
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no count of stored credentials in: {stderr}"));
+    assert_eq!(json_list(&dir, "credentials").len(), stored);
+
+    std::fs::remove_file(&issued).unwrap();
+    badgedesk(&dir)
+        .arg("issue")
+        .assert()
+        .success()
+        .stdout(contains("credential(s) issued"));
+    let all = json_list(&dir, "credentials");
+    assert!(all.len() > stored, "the second run issued the rest");
+    let files: Vec<&str> = all
+        .iter()
+        .flat_map(|c| c["files"].as_array().unwrap())
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert_eq!(files.len(), 2 * all.len(), "a JSON and a PNG each");
+    badgedesk(&dir)
+        .arg("verify")
+        .args(&files)
+        .assert()
+        .success();
+}
+
+#[test]
 fn reissue_then_verify_against_the_status_list_file_elsewhere() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("demo");

@@ -10,6 +10,7 @@ use badgedesk::clock::{Clock, SystemClock, rfc3339};
 use badgedesk::credential::builder::OsRandomness;
 use badgedesk::credential::keys;
 use badgedesk::event::EventDir;
+use badgedesk::i18n::Lang;
 use badgedesk::issue::engine::{Issuer, Progress};
 use badgedesk::issue::files;
 use badgedesk::issue::plan::{self, Selection};
@@ -133,19 +134,35 @@ pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let issuer = Issuer::new(&event, key, SystemClock.now())?;
     let cancel = AtomicBool::new(false);
     let mut err = std::io::stderr();
-    let report = issuer.issue(
+    let mut stored = 0;
+    let run = issuer.issue(
         &mut store,
         &awards,
         &mut OsRandomness,
         &actor(),
         &cancel,
         &mut |p: Progress| {
+            stored = p.done;
             let rate = p.done as f64 / started.elapsed().as_secs_f64().max(1e-3);
             let _ = write!(err, "\r{}/{} ({rate:.0}/s)   ", p.done, p.total);
             let _ = err.flush();
         },
-    )?;
+    );
     eprintln!();
+    // What a failed run already stored stays stored: say so, and how to finish.
+    let report = run.map_err(|e| {
+        let total = awards.len();
+        let advice = if ctx.lang == Lang::Fr {
+            format!(
+                "{stored} badge(s) sur {total} étaient enregistrés avant l’erreur ; corrigez-la puis relancez la même commande : elle émet le reste et réécrit les fichiers manquants, sans rien émettre deux fois."
+            )
+        } else {
+            format!(
+                "{stored} of {total} credential(s) were stored before the error; fix it and run the same command again: it issues the rest and rewrites missing files, never issuing twice."
+            )
+        };
+        anyhow::anyhow!("{}\n{advice}", super::error_text(&e.into()))
+    })?;
     println!(
         "{} {} ({:.2} s){}",
         report.issued.len(),

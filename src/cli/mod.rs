@@ -166,9 +166,56 @@ pub fn main() -> ExitCode {
         // A closed pipe (`badgedesk attendees | head`) is the reader's choice, not a failure.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{}: {e:#}", ctx.tr("erreur", "error"));
+            eprintln!("{}: {}", ctx.tr("erreur", "error"), error_text(&e));
             ExitCode::from(1)
         }
+    }
+}
+
+/// The error and its causes, "a: b: c", leaving out a cause the text already ends with (many
+/// library errors name their source in their own message as well).
+pub(crate) fn error_text(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let cause = cause.to_string();
+        if text.is_empty() {
+            text = cause;
+        } else if !text.ends_with(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_text;
+
+    /// Names its source in its message and also returns it as its source.
+    #[derive(Debug, thiserror::Error)]
+    #[error("cannot write 'x': {source}")]
+    struct Write {
+        source: std::io::Error,
+    }
+
+    fn not_found() -> std::io::Error {
+        std::io::Error::new(std::io::ErrorKind::NotFound, "no such file")
+    }
+
+    #[test]
+    fn a_cause_already_named_is_not_repeated() {
+        let named = anyhow::Error::new(Write {
+            source: not_found(),
+        })
+        .context("opening the desk");
+        assert_eq!(named.chain().count(), 3);
+        assert_eq!(
+            error_text(&named),
+            "opening the desk: cannot write 'x': no such file"
+        );
+        let chained = anyhow::Error::new(not_found()).context("cannot read 'x'");
+        assert_eq!(error_text(&chained), "cannot read 'x': no such file");
     }
 }
 
