@@ -478,7 +478,7 @@ fn family(rng: &mut Rng, common_share: u64) -> String {
     }
     let prefix = rng.pick(PREFIX);
     let mut root = rng.pick(ROOT).to_string();
-    if rng.next() % 4 == 0 {
+    if rng.next().is_multiple_of(4) {
         root.push_str(rng.pick(ROOT));
     }
     let ending = rng.pick(ENDING);

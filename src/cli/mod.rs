@@ -188,37 +188,6 @@ pub(crate) fn error_text(e: &anyhow::Error) -> String {
     text
 }
 
-#[cfg(test)]
-mod tests {
-    use super::error_text;
-
-    /// Names its source in its message and also returns it as its source.
-    #[derive(Debug, thiserror::Error)]
-    #[error("cannot write 'x': {source}")]
-    struct Write {
-        source: std::io::Error,
-    }
-
-    fn not_found() -> std::io::Error {
-        std::io::Error::new(std::io::ErrorKind::NotFound, "no such file")
-    }
-
-    #[test]
-    fn a_cause_already_named_is_not_repeated() {
-        let named = anyhow::Error::new(Write {
-            source: not_found(),
-        })
-        .context("opening the desk");
-        assert_eq!(named.chain().count(), 3);
-        assert_eq!(
-            error_text(&named),
-            "opening the desk: cannot write 'x': no such file"
-        );
-        let chained = anyhow::Error::new(not_found()).context("cannot read 'x'");
-        assert_eq!(error_text(&chained), "cannot read 'x': no such file");
-    }
-}
-
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|cause| {
         cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
@@ -255,5 +224,36 @@ fn run(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Some(Command::Serve(args)) => serve::run(args, ctx),
         Some(Command::Print(args)) => print::run(args, ctx),
         Some(Command::Export { what }) => export::run(what, ctx),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_text;
+
+    /// Names its source in its message and also returns it as its source.
+    #[derive(Debug, thiserror::Error)]
+    #[error("cannot write 'x': {source}")]
+    struct Write {
+        source: std::io::Error,
+    }
+
+    fn not_found() -> std::io::Error {
+        std::io::Error::new(std::io::ErrorKind::NotFound, "no such file")
+    }
+
+    #[test]
+    fn a_cause_already_named_is_not_repeated() {
+        let named = anyhow::Error::new(Write {
+            source: not_found(),
+        })
+        .context("opening the desk");
+        assert_eq!(named.chain().count(), 3);
+        assert_eq!(
+            error_text(&named),
+            "opening the desk: cannot write 'x': no such file"
+        );
+        let chained = anyhow::Error::new(not_found()).context("cannot read 'x'");
+        assert_eq!(error_text(&chained), "cannot read 'x': no such file");
     }
 }
