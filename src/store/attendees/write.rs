@@ -1,10 +1,11 @@
 //! Writing an import: the plan's additions and updates in one transaction. Kept fast without
 //! giving anything up: each row is bound by index into one prepared statement and its JSON
-//! columns are written into reused buffers. The table keeps no index beyond the ticket's
+//! columns are written into reused buffers on a second thread while SQLite works. The table keeps no index beyond the ticket's
 //! UNIQUE one (migration 006), so a row costs one B-tree insert besides the ticket's.
 
 use std::borrow::Borrow;
 use std::fmt::Write as _;
+use std::sync::mpsc;
 
 use rusqlite::{OptionalExtension, Statement, Transaction};
 use time::OffsetDateTime;
@@ -54,47 +55,50 @@ impl Store {
 
     fn write_rows<A, U>(
         &mut self,
-        to_add: impl Iterator<Item = A>,
-        to_update: impl IntoIterator<Item = (i64, U)>,
+        to_add: impl Iterator<Item = A> + Send,
+        to_update: impl IntoIterator<Item = (i64, U), IntoIter: Send>,
         file: &str,
         (actor, at): (&str, OffsetDateTime),
     ) -> Result<ImportSummary, StoreError>
     where
-        A: Borrow<AttendeeRecord>,
-        U: Borrow<AttendeeRecord>,
+        A: Borrow<AttendeeRecord> + Send,
+        U: Borrow<AttendeeRecord> + Send,
     {
         let now = rfc3339(at);
         let tx = self.conn.transaction()?;
-        let mut row = RowText::default();
         let mut imports = Imports::default();
         let (mut added, mut updated) = (0, 0);
         {
             let mut insert = tx.prepare_cached(INSERT)?;
-            for record in to_add {
-                let record: &AttendeeRecord = record.borrow();
-                row.fill(record);
+            each_prepared(to_add, added_record::<A>, |a, row| {
+                let record = a.borrow();
                 let import_id = imports.id(&tx, &record.source.file, &now)?;
-                bind(&mut insert, record, &row, (import_id, &now))?;
+                bind(&mut insert, record, row, (import_id, &now))?;
                 insert
                     .raw_execute()
                     .map_err(|e| ticket_conflict(&tx, e, record))?;
                 added += 1;
-            }
+                Ok(())
+            })?;
             let mut update = tx.prepare_cached(UPDATE)?;
-            for (id, record) in to_update {
-                let record: &AttendeeRecord = record.borrow();
-                row.fill(record);
-                let import_id = imports.id(&tx, &record.source.file, &now)?;
-                bind(&mut update, record, &row, (import_id, &now))?;
-                update.raw_bind_parameter(13, id)?;
-                let changed = update
-                    .raw_execute()
-                    .map_err(|e| ticket_conflict(&tx, e, record))?;
-                if changed == 0 {
-                    return Err(StoreError::NoSuchAttendee(id));
-                }
-                updated += 1;
-            }
+            each_prepared(
+                to_update.into_iter(),
+                updated_record::<U>,
+                |(id, u), row| {
+                    let record = u.borrow();
+                    let import_id = imports.id(&tx, &record.source.file, &now)?;
+                    bind(&mut update, record, row, (import_id, &now))?;
+                    update.raw_bind_parameter(13, id)?;
+                    let changed = update
+                        .raw_execute()
+                        .map_err(|e| ticket_conflict(&tx, e, record))?;
+                    if changed == 0 {
+                        return Err(StoreError::NoSuchAttendee(*id));
+                    }
+                    updated += 1;
+                    Ok(())
+                },
+            )?;
         }
         let summary = ImportSummary { added, updated };
         Store::audit(
@@ -107,6 +111,63 @@ impl Store {
         tx.commit()?;
         Ok(summary)
     }
+}
+
+/// Rows handed to the writer in chunks of this many.
+const CHUNK: usize = 256;
+
+/// Calls `write` on every item in order with its record's derived columns, filled on another
+/// thread meanwhile (the JSON and folding are a fifth of a big import's write phase, and the
+/// writing thread is busy in SQLite). Written items go back to that thread to be freed, and
+/// their buffers refilled. Stops at the first error; the filling thread stops with it.
+fn each_prepared<T: Send>(
+    items: impl Iterator<Item = T> + Send,
+    record_of: fn(&T) -> &AttendeeRecord,
+    mut write: impl FnMut(&T, &RowText) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    std::thread::scope(|scope| {
+        let (to_writer, filled) = mpsc::sync_channel::<Vec<(T, RowText)>>(4);
+        let (to_filler, spent) = mpsc::channel::<Vec<(T, RowText)>>();
+        scope.spawn(move || {
+            let mut items = items.peekable();
+            let mut buffers: Vec<RowText> = Vec::new();
+            while items.peek().is_some() {
+                for (item, row) in spent.try_iter().flatten() {
+                    drop(item);
+                    buffers.push(row);
+                }
+                let chunk: Vec<(T, RowText)> = items
+                    .by_ref()
+                    .take(CHUNK)
+                    .map(|item| {
+                        let mut row = buffers.pop().unwrap_or_default();
+                        row.fill(record_of(&item));
+                        (item, row)
+                    })
+                    .collect();
+                if to_writer.send(chunk).is_err() {
+                    // The writer stopped on an error.
+                    return;
+                }
+            }
+        });
+        for chunk in filled {
+            for (item, row) in &chunk {
+                write(item, row)?;
+            }
+            // Gone only if the filler is done: then the chunk is freed here.
+            let _ = to_filler.send(chunk);
+        }
+        Ok(())
+    })
+}
+
+fn added_record<A: Borrow<AttendeeRecord>>(a: &A) -> &AttendeeRecord {
+    a.borrow()
+}
+
+fn updated_record<U: Borrow<AttendeeRecord>>((_, u): &(i64, U)) -> &AttendeeRecord {
+    u.borrow()
 }
 
 /// The derived columns of one record, in buffers reused from row to row.
