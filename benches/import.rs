@@ -2,7 +2,8 @@
 //! (~10 MB, `;`-separated UTF-8 with accents, quoted cells, siblings sharing an address), then
 //! times: `import::read`, `import::plan` against an empty event and against all 100,000 stored,
 //! the whole import into a fresh event database, a re-import into it, and the `sqlite3` CLI's
-//! `.import` of the same file when `sqlite3` is installed.
+//! `.import` of the same file when `sqlite3` is installed, in this process and then as two
+//! command-line tools side by side (`badgedesk import` in a new process each time).
 //!
 //! `cargo bench --bench import` runs everything. Extra arguments:
 //! `--write FILE` only writes the generated file (to time `badgedesk import` by hand);
@@ -427,12 +428,68 @@ fn main() {
                 ms(cpu)
             );
         }
+        command_line_pairs(&path, tmp.path());
     } else {
         println!("sqlite3 .import                    skipped (sqlite3 not installed)");
     }
     println!(
         "peak RSS of this process: {}",
         peak_rss().unwrap_or_else(|| "n/a".into())
+    );
+}
+
+/// The two command-line tools side by side, as an organiser runs them: `badgedesk import FILE`
+/// into a fresh event (a new process: its heap starts cold, unlike this one's) against
+/// `sqlite3`'s `.import`, alternating.
+fn command_line_pairs(csv: &Path, dir: &Path) {
+    let exe = env!("CARGO_BIN_EXE_badgedesk");
+    let (mut ours, mut theirs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for run in 0..PAIRS {
+        let event = dir.join(format!("cli-ev{run}"));
+        let init = std::process::Command::new(exe)
+            .args(["--lang", "en", "init"])
+            .arg(&event)
+            .output()
+            .expect("badgedesk init");
+        assert!(init.status.success(), "badgedesk init failed");
+        let start = Instant::now();
+        let out = std::process::Command::new(exe)
+            .args(["--lang", "en", "--event"])
+            .arg(&event)
+            .arg("import")
+            .arg(csv)
+            .output()
+            .expect("badgedesk import");
+        let t = start.elapsed();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let Some((s, _)) = sqlite_import(csv, dir, PAIRS + run) else {
+            return;
+        };
+        ours.push(t);
+        theirs.push(s);
+        ratios.push(t.as_secs_f64() / s.as_secs_f64());
+    }
+    ours.sort();
+    theirs.sort();
+    ratios.sort_by(f64::total_cmp);
+    println!(
+        "`badgedesk import` command          {}  (median of {PAIRS}, fastest {}; a new process each time)",
+        ms(ours[PAIRS / 2]),
+        ms(ours[0]).trim()
+    );
+    println!(
+        "sqlite3 .import, alongside          {}  (median of {PAIRS})",
+        ms(theirs[PAIRS / 2])
+    );
+    println!(
+        "ratio command / sqlite3             {:>8.2}x  (median of the {PAIRS} pairs; range {:.2}-{:.2})",
+        ratios[PAIRS / 2],
+        ratios[0],
+        ratios[PAIRS - 1]
     );
 }
 
