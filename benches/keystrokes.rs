@@ -9,11 +9,14 @@
 //!
 //! The roster: given names from a list of 150 common French first names (accents, compound
 //! names), drawn evenly (the commonest real ones are rarer than 1 in 150); family names 7 %
-//! from the 120 commonest French surnames, weighted by rank, and 93 % built from French
-//! surname parts (Le/Du/De… + root(s) + ending), the long tail real rosters have. The same
-//! numbers are printed for a stress roster with 35 % common surnames drawn evenly and a small
-//! built tail (the roster this bench first used): there, 4 % of the people have a namesake,
-//! about 50 times as many as in a real roster, which shows how much namesakes weigh.
+//! from the 120 commonest French surnames, weighted by 1/√rank as real frequencies are, and
+//! 93 % built: a particle (Le, Du, De…) as often as among the common surnames, then a French
+//! word or French-sounding syllables, then an ending: the long tail real rosters have. Printed
+//! with each roster: distinct family names, namesakes, the particle share next to the common
+//! surnames'. The same numbers are printed for a stress roster with 35 % common surnames
+//! drawn evenly and a small built tail, three names in four starting with a particle (the
+//! roster this bench first used): there, 4 % of the people have a namesake, far more than in
+//! a real roster, which shows how much namesakes and shared name starts weigh.
 
 use std::collections::HashMap;
 
@@ -299,9 +302,16 @@ const COMMON: &[&str] = &[
     "Nguyễn",
 ];
 
+/// The stress roster's name starts: nine in twelve built names begin with a particle.
 const PREFIX: &[&str] = &[
     "", "", "", "Le ", "La ", "Du", "De", "Des", "Le", "Van ", "Saint-", "Mont",
 ];
+const PARTICLES: &[&str] = &[
+    "Le ", "La ", "Du", "De", "Des", "Le", "Van ", "Saint-", "Mont",
+];
+/// Share of built family names starting with a particle: 24 of the 123 common surnames start
+/// with Le, La, Du, De, Des, Van, Saint or Mont (`main` prints both shares).
+const PARTICLE_PERCENT: u64 = 20;
 /// Surname roots: places, trades, animals; Norman, Breton, Alsatian, Occitan. The stress roster
 /// uses the first 40 only.
 const ROOT: &[&str] = &[
@@ -458,29 +468,46 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// A family name as a generated French roster has them: [`COMMON_SHARE`] of the people carry
-/// one of the common surnames above (the 120 most frequent French surnames are borne by about
-/// 7 % of the population; Martin alone by 0.35 %), weighted by rank like real frequencies; the
-/// rest carry names built from surname parts (one root in four doubled), so that most are
-/// unique in the roster and some are shared, as at a real event. `main` prints how many.
+/// A family name as a generated French roster has them:
+/// - `common_share` per thousand carry one of the common surnames above: the 120 most frequent
+///   French surnames are borne by about 7 % of the population, Martin alone by 0.35 % and the
+///   120th by about 0.03 %, which a weight of 1/√rank reproduces (0.34 % for Martin here);
+/// - the rest carry built names, a root (a French word, or two French-sounding syllables, one
+///   time in six three) and an ending, after a particle as often as among the common surnames: most
+///   are unique in the roster, some shared, as at a real event. `main` prints how many.
 fn family(rng: &mut Rng, common_share: u64) -> String {
     if rng.next() % 1000 < common_share {
-        // Rank-weighted (Zipf, s = 1): Martin is drawn about 5 times as often as the 5th.
-        let weights: f64 = (1..=COMMON.len()).map(|r| 1.0 / r as f64).sum();
-        let mut x = (rng.next() % 1_000_000) as f64 / 1e6 * weights;
+        let weight = |rank: usize| 1.0 / (rank as f64).sqrt();
+        let total: f64 = (1..=COMMON.len()).map(weight).sum();
+        let mut x = (rng.next() % 1_000_000) as f64 / 1e6 * total;
         for (r, name) in COMMON.iter().enumerate() {
-            x -= 1.0 / (r + 1) as f64;
+            x -= weight(r + 1);
             if x <= 0.0 {
                 return (*name).to_string();
             }
         }
         return COMMON[COMMON.len() - 1].to_string();
     }
-    let prefix = rng.pick(PREFIX);
-    let mut root = rng.pick(ROOT).to_string();
-    if rng.next().is_multiple_of(4) {
-        root.push_str(rng.pick(ROOT));
-    }
+    let prefix = if rng.next() % 100 < PARTICLE_PERCENT {
+        rng.pick(PARTICLES)
+    } else {
+        ""
+    };
+    let root = if rng.next() % 100 < 40 {
+        rng.pick(ROOT).to_string()
+    } else {
+        let syllables = 2 + rng.next().is_multiple_of(6) as usize;
+        (0..syllables)
+            .map(|_| {
+                format!(
+                    "{}{}{}",
+                    rng.pick(ONSETS),
+                    rng.pick(VOWELS),
+                    rng.pick(CODAS)
+                )
+            })
+            .collect()
+    };
     let ending = rng.pick(ENDING);
     let root = if prefix.is_empty() || prefix.ends_with(' ') || prefix.ends_with('-') {
         capitalise(&root)
@@ -489,6 +516,13 @@ fn family(rng: &mut Rng, common_share: u64) -> String {
     };
     format!("{prefix}{root}{ending}")
 }
+
+const ONSETS: &[&str] = &[
+    "b", "br", "c", "ch", "d", "f", "g", "gr", "j", "l", "m", "n", "p", "pr", "r", "s", "t", "tr",
+    "v",
+];
+const VOWELS: &[&str] = &["a", "e", "i", "o", "ou", "au", "é", "eu", "an", "on"];
+const CODAS: &[&str] = &["", "", "", "r", "l", "n", "s", "t"];
 
 /// The first roster this bench used, kept as a stress test: 35 % of the people share the 120
 /// common surnames uniformly and the rest come from 4,400 built names, so one person in 25
@@ -580,6 +614,14 @@ fn abbreviated(index: &SearchIndex, pos: usize, a: &str, b: &str) -> usize {
         }
     }
     full + 1
+}
+
+/// Le-, La-, Du-, De(s)-, Van, Saint-, Mont-: the starts that many French surnames share.
+fn starts_with_particle(name: &str) -> bool {
+    let name = fold(name);
+    ["le", "la", "du", "de", "van", "saint", "mont"]
+        .iter()
+        .any(|p| name.starts_with(p))
 }
 
 /// The most people any ranking could put on top within `max` typed characters, typing as
@@ -689,6 +731,10 @@ fn measure(title: &str, people: &[Attendee]) {
         .filter(|p| COMMON.contains(&p.family_name.as_str()))
         .count();
     let unique_family = families.values().filter(|&&n| n == 1).count();
+    let particle = people
+        .iter()
+        .filter(|p| starts_with_particle(&p.family_name))
+        .count();
     let (mut fam, mut giv, mut best, mut abbr) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (pos, p) in people.iter().enumerate() {
         let f = keystrokes(&index, pos, &format!("{} {}", p.family_name, p.given_name));
@@ -699,10 +745,12 @@ fn measure(title: &str, people: &[Attendee]) {
         abbr.push(abbreviated(&index, pos, &p.family_name, &p.given_name));
     }
     println!(
-        "{} people, {title}: {} family names ({unique_family} borne by one person only), {common} people with one of the {} common surnames, {shared} sharing their full name with someone",
+        "{} people, {title}: {} family names ({unique_family} borne by one person only), {common} people with one of the {} common surnames, {shared} sharing their full name with someone, {} % of family names starting with a particle (common surnames: {} %)",
         people.len(),
         families.len(),
-        COMMON.len()
+        COMMON.len(),
+        particle * 100 / people.len(),
+        COMMON.iter().filter(|n| starts_with_particle(n)).count() * 100 / COMMON.len()
     );
     stats("  family name first", fam);
     stats("  given name first", giv);
