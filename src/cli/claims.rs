@@ -66,7 +66,7 @@ pub fn ensure_status_list(event: &EventDir, store: &Store, ctx: &Ctx) -> anyhow:
     {
         return Ok(());
     }
-    match super::issue::load_key(event, ctx) {
+    match super::passphrase::unlock_key(event.root(), ctx) {
         Ok(key) => revoke::write_status_list(event, store, &key, SystemClock.now())
             .context(ctx.tr("liste de statut", "status list"))?,
         Err(e) => eprintln!(

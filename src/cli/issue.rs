@@ -8,7 +8,6 @@ use std::time::Instant;
 
 use badgedesk::clock::{Clock, SystemClock, rfc3339};
 use badgedesk::credential::builder::OsRandomness;
-use badgedesk::credential::keys;
 use badgedesk::event::EventDir;
 use badgedesk::i18n::Lang;
 use badgedesk::issue::engine::{Issuer, Progress};
@@ -32,12 +31,6 @@ pub struct IssueArgs {
     /// Show what would be issued; sign nothing.
     #[arg(long)]
     pub dry_run: bool,
-}
-
-/// The event's issuer key, unlocked with `$BADGEDESK_KEY_PASSPHRASE` or a passphrase asked on
-/// the terminal when it is protected.
-pub fn load_key(event: &EventDir, ctx: &Ctx) -> anyhow::Result<keys::IssuerKey> {
-    unlock_key(event.root(), ctx)
 }
 
 pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
@@ -129,7 +122,7 @@ pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         });
     }
     // The key first: its passphrase may be typed, which the rate must not count.
-    let key = load_key(&event, ctx)?;
+    let key = unlock_key(event.root(), ctx)?;
     let started = Instant::now();
     let issuer = Issuer::new(&event, key, SystemClock.now())?;
     let cancel = AtomicBool::new(false);
@@ -309,7 +302,7 @@ pub fn run_credentials(args: CredentialsArgs, ctx: &Ctx) -> anyhow::Result<Outco
 pub fn run_rebuild(ctx: &Ctx) -> anyhow::Result<Outcome> {
     let event = ctx.open_event()?;
     let store = event.store()?;
-    let issuer = Issuer::new(&event, load_key(&event, ctx)?, SystemClock.now())?;
+    let issuer = Issuer::new(&event, unlock_key(event.root(), ctx)?, SystemClock.now())?;
     let written = issuer.repair_files(&store, true)?;
     println!(
         "{written} {}",
@@ -330,7 +323,7 @@ pub struct RevokeArgs {
 pub fn run_revoke(args: RevokeArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let event = ctx.open_event()?;
     let mut store = event.store()?;
-    let key = load_key(&event, ctx)?;
+    let key = unlock_key(event.root(), ctx)?;
     let changed = badgedesk::issue::revoke::revoke(
         &event,
         &mut store,

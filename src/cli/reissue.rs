@@ -5,7 +5,7 @@ use badgedesk::clock::{Clock, SystemClock};
 use badgedesk::credential::builder::OsRandomness;
 use badgedesk::issue::{Issuer, reissue};
 
-use super::issue::load_key;
+use super::passphrase::unlock_key;
 use super::{Ctx, Outcome, actor};
 
 #[derive(Debug, clap::Args)]
@@ -20,7 +20,7 @@ pub struct ReissueArgs {
 pub fn run(args: ReissueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let event = ctx.open_event()?;
     let mut store = event.store()?;
-    let issuer = Issuer::new(&event, load_key(&event, ctx)?, SystemClock.now())?;
+    let issuer = Issuer::new(&event, unlock_key(event.root(), ctx)?, SystemClock.now())?;
     let done = reissue(
         &issuer,
         &mut store,
