@@ -21,28 +21,28 @@ use super::nquads::canonical_nquads;
 /// A vocabulary IRI as a static `NamedNodeRef` (no allocation per quad).
 macro_rules! iri {
     (OB, $local:literal) => {
-        NamedNodeRef::new_unchecked(concat!(
-            "https://purl.imsglobal.org/spec/vc/ob/vocab.html#",
-            $local
-        ))
+        iri!(@ "https://purl.imsglobal.org/spec/vc/ob/vocab.html#", $local)
     };
     (CRED, $local:literal) => {
-        NamedNodeRef::new_unchecked(concat!("https://www.w3.org/2018/credentials#", $local))
+        iri!(@ "https://www.w3.org/2018/credentials#", $local)
     };
     (SCHEMA, $local:literal) => {
-        NamedNodeRef::new_unchecked(concat!("https://schema.org/", $local))
+        iri!(@ "https://schema.org/", $local)
     };
     (SEC, $local:literal) => {
-        NamedNodeRef::new_unchecked(concat!("https://w3id.org/security#", $local))
+        iri!(@ "https://w3id.org/security#", $local)
     };
     (XSD_HTTP, $local:literal) => {
-        NamedNodeRef::new_unchecked(concat!("http://www.w3.org/2001/XMLSchema#", $local))
+        iri!(@ "http://www.w3.org/2001/XMLSchema#", $local)
     };
     (XSD_HTTPS, $local:literal) => {
-        NamedNodeRef::new_unchecked(concat!("https://www.w3.org/2001/XMLSchema#", $local))
+        iri!(@ "https://www.w3.org/2001/XMLSchema#", $local)
     };
     (STATUS, $local:literal) => {
-        NamedNodeRef::new_unchecked(concat!("https://www.w3.org/ns/credentials/status#", $local))
+        iri!(@ "https://www.w3.org/ns/credentials/status#", $local)
+    };
+    (@ $base:literal, $local:literal) => {
+        NamedNodeRef::new_unchecked(concat!($base, $local))
     };
 }
 
