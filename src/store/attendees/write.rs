@@ -1,7 +1,8 @@
 //! Writing an import: the plan's additions and updates in one transaction. Kept fast without
 //! giving anything up: each row is bound by index into one prepared statement and its JSON
-//! columns are written into reused buffers on a second thread while SQLite works. The table keeps no index beyond the ticket's
-//! UNIQUE one (migration 006), so a row costs one B-tree insert besides the ticket's.
+//! columns are written into reused buffers on a second thread while SQLite works. The table
+//! keeps no index beyond the ticket's UNIQUE one (migration 006), so a row costs one B-tree
+//! insert besides the ticket's.
 
 use std::borrow::Borrow;
 use std::fmt::Write as _;
