@@ -399,11 +399,6 @@ fn main() {
     );
 
     if theirs.len() == PAIRS {
-        let mut ratios: Vec<f64> = pairs
-            .iter()
-            .map(|(o, t)| o.as_secs_f64() / t.as_secs_f64())
-            .collect();
-        ratios.sort_by(f64::total_cmp);
         let mut sorted = theirs.clone();
         sorted.sort_by_key(|t| t.0);
         let (t, cpu) = sorted[PAIRS / 2];
@@ -412,12 +407,7 @@ fn main() {
             ms(t),
             ms(sorted[0].0).trim()
         );
-        println!(
-            "ratio whole import / sqlite3       {:>8.2}x  (median of the {PAIRS} side-by-side pairs; range {:.2}-{:.2})",
-            ratios[PAIRS / 2],
-            ratios[0],
-            ratios[PAIRS - 1]
-        );
+        print_ratio("ratio whole import / sqlite3", &pairs);
         let ours_cpu = [full.cpu_read, full.cpu_plan, full.cpu_write]
             .into_iter()
             .sum::<Option<Duration>>();
@@ -443,7 +433,7 @@ fn main() {
 /// `sqlite3`'s `.import`, alternating.
 fn command_line_pairs(csv: &Path, dir: &Path) {
     let exe = env!("CARGO_BIN_EXE_badgedesk");
-    let (mut ours, mut theirs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut ours, mut theirs, mut pairs) = (Vec::new(), Vec::new(), Vec::new());
     for run in 0..PAIRS {
         let event = dir.join(format!("cli-ev{run}"));
         let init = std::process::Command::new(exe)
@@ -471,11 +461,10 @@ fn command_line_pairs(csv: &Path, dir: &Path) {
         };
         ours.push(t);
         theirs.push(s);
-        ratios.push(t.as_secs_f64() / s.as_secs_f64());
+        pairs.push((t, s));
     }
     ours.sort();
     theirs.sort();
-    ratios.sort_by(f64::total_cmp);
     println!(
         "`badgedesk import` command          {}  (median of {PAIRS}, fastest {}; a new process each time)",
         ms(ours[PAIRS / 2]),
@@ -485,11 +474,23 @@ fn command_line_pairs(csv: &Path, dir: &Path) {
         "sqlite3 .import, alongside          {}  (median of {PAIRS})",
         ms(theirs[PAIRS / 2])
     );
+    print_ratio("ratio command / sqlite3", &pairs);
+}
+
+/// The median and range of ours / theirs over side-by-side (ours, theirs) runs.
+fn print_ratio(label: &str, pairs: &[(Duration, Duration)]) {
+    let mut ratios: Vec<f64> = pairs
+        .iter()
+        .map(|(o, t)| o.as_secs_f64() / t.as_secs_f64())
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let (Some(low), Some(high)) = (ratios.first(), ratios.last()) else {
+        return;
+    };
     println!(
-        "ratio command / sqlite3             {:>8.2}x  (median of the {PAIRS} pairs; range {:.2}-{:.2})",
-        ratios[PAIRS / 2],
-        ratios[0],
-        ratios[PAIRS - 1]
+        "{label:<35}{:>8.2}x  (median of the {} side-by-side pairs; range {low:.2}-{high:.2})",
+        ratios[ratios.len() / 2],
+        ratios.len()
     );
 }
 

@@ -509,12 +509,7 @@ fn family(rng: &mut Rng, common_share: u64) -> String {
             .collect()
     };
     let ending = rng.pick(ENDING);
-    let root = if prefix.is_empty() || prefix.ends_with(' ') || prefix.ends_with('-') {
-        capitalise(&root)
-    } else {
-        root
-    };
-    format!("{prefix}{root}{ending}")
+    joined(prefix, &root, ending)
 }
 
 const ONSETS: &[&str] = &[
@@ -534,6 +529,12 @@ fn family_stress(rng: &mut Rng) -> String {
     let prefix = rng.pick(PREFIX);
     let root = rng.pick(&ROOT[..40]);
     let ending = rng.pick(&ENDING[..12]);
+    joined(prefix, root, ending)
+}
+
+/// A built family name: the root is capitalised when it starts a word ("Le Bois", "Saint-Val",
+/// "Bois") and glued on lower-case after "Du", "Mont"… ("Dubois").
+fn joined(prefix: &str, root: &str, ending: &str) -> String {
     let root = if prefix.is_empty() || prefix.ends_with(' ') || prefix.ends_with('-') {
         capitalise(root)
     } else {
