@@ -4,7 +4,8 @@
 //! - desk: tick-to-ready of the one-key issue (one attendee, one badge, from a prepared issuer
 //!   re-timed to now) on a 100,000-attendee event (`DESK_ISSUE_BENCH_SIZE`), p50/p99 over 200.
 //!
-//! `cargo bench --bench issue -- bulk` or `-- desk` runs one of them.
+//! `cargo bench --bench issue -- bulk` or `-- desk` runs one of them. The event goes under
+//! `TMPDIR`; `BADGEDESK_BENCH_KEEP=1` keeps the bulk run's event instead of deleting it.
 
 mod procstat;
 
@@ -135,6 +136,11 @@ fn bulk() {
         .map(|d| d.count())
         .unwrap_or(0);
     println!("  files under issued/: {files}");
+    if std::env::var_os("BADGEDESK_BENCH_KEEP").is_some() {
+        // Deleting 20,000 files slows the next run's file creations on ext4 without a journal
+        // (it skips inodes freed in the last minutes): keep the event, delete it later.
+        println!("  event kept in {}", dir.keep().display());
+    }
 }
 
 fn desk() {
