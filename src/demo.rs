@@ -6,7 +6,7 @@ use std::path::Path;
 use time::{Duration, OffsetDateTime};
 
 use crate::event::{EventDir, EventError};
-use crate::model::{AttendeeRecord, SourceRef};
+use crate::model::{AttendeeRecord, Extra, SourceRef};
 
 pub const DEFAULT_SEED: u64 = 2026;
 pub const DEFAULT_SIZE: usize = 300;
@@ -224,7 +224,7 @@ pub fn attendees(seed: u64, size: usize) -> Vec<AttendeeRecord> {
             email: email.clone(),
             contact_email: None,
             organisation: Some(school.clone()),
-            extra: [("Niveau".to_string(), level.clone())].into(),
+            extra: Extra::from_iter([("Niveau".to_string(), level.clone())]),
             source: SourceRef {
                 file: "demo".into(),
                 line: index as u64 + 2,

@@ -2,7 +2,6 @@
 //! column's, the activities with their dates) and expiry land in the signed credential; the
 //! desk's one-key issue; re-issuing; checking revocation against the signed status list file.
 
-use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
 
 use badgedesk::credential::builder::Randomness;
@@ -12,7 +11,7 @@ use badgedesk::event::EventDir;
 use badgedesk::issue::revoke::STATUS_LIST_FILE;
 use badgedesk::issue::status_check::{StatusFileError, StatusListFile};
 use badgedesk::issue::{Choice, IssueError, IssueReport, Issuer, reissue};
-use badgedesk::model::{AttendeeRecord, SourceRef};
+use badgedesk::model::{AttendeeRecord, Extra, SourceRef};
 use badgedesk::store::Store;
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -82,7 +81,7 @@ impl Randomness for Counter {
 }
 
 fn record(given: &str, email: Option<&str>, project: Option<&str>) -> AttendeeRecord {
-    let mut extra = BTreeMap::new();
+    let mut extra = Extra::new();
     if let Some(p) = project {
         extra.insert("Project".to_string(), p.to_string());
     }

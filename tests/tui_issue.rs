@@ -3,13 +3,12 @@
 //! decoded with rqrr to the exact claim URL), the issue screen's preview, progress and summary,
 //! the prompts; and every badge overlay at tiny and huge sizes without panicking.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use badgedesk::event::AwardRule;
 use badgedesk::i18n::Lang;
-use badgedesk::model::Attendee;
+use badgedesk::model::{Attendee, Extra};
 use badgedesk::qr::{self, QrMatrix};
 use badgedesk::search::SearchIndex;
 use badgedesk::tui::action::{Action, Command};
@@ -38,7 +37,7 @@ fn person(id: i64, given: &str, family: &str) -> Attendee {
         email: None,
         contact_email: None,
         organisation: Some("Lycée Curie".into()),
-        extra: BTreeMap::new(),
+        extra: Extra::new(),
         source: None,
     }
 }

@@ -2,11 +2,10 @@
 //! the cells that carry meaning), in French and English, with hostile names, and at tiny and
 //! huge sizes without panicking.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use badgedesk::i18n::Lang;
-use badgedesk::model::Attendee;
+use badgedesk::model::{Attendee, Extra};
 use badgedesk::search::SearchIndex;
 use badgedesk::tui::action::{Action, Command};
 use badgedesk::tui::app::{ActivityItem, App, Loaded, Phase};
@@ -29,7 +28,7 @@ fn person(id: i64, given: &str, family: &str, org: &str) -> Attendee {
         email: Some(format!("p{id}@example.org")),
         contact_email: None,
         organisation: Some(org.into()),
-        extra: BTreeMap::new(),
+        extra: Extra::new(),
         source: None,
     }
 }

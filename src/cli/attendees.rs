@@ -30,7 +30,7 @@ struct AttendeeJson<'a> {
     contact_email: Option<&'a str>,
     organisation: Option<&'a str>,
     checked_in: &'a [String],
-    extra: &'a BTreeMap<String, String>,
+    extra: &'a badgedesk::model::Extra,
     source: Option<String>,
 }
 

@@ -3,9 +3,8 @@
 //! problem is reported and left out; the others become [`AttendeeRecord`]s.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
-use crate::model::{AttendeeRecord, Cells, SourceRef};
+use crate::model::{AttendeeRecord, Cells, Extra, SourceRef};
 
 use super::decode::Decoded;
 use super::mapping::{self, Field, Mapping};
@@ -198,7 +197,7 @@ impl RowContext<'_> {
             return None;
         }
         let optional = |field: Field| Some(text(field)).filter(|s| !s.is_empty());
-        let mut extra = BTreeMap::new();
+        let mut extra = Extra::new();
         for (col, name) in &self.mapping.extras {
             if let Some(cell) = row.cells.get(*col) {
                 let value = clean_cell(cell);

@@ -4,9 +4,8 @@
 //! time, which keeps a re-import of 100,000 people well inside its memory budget.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
-use crate::model::{Attendee, SourceRef};
+use crate::model::{Attendee, Extra, SourceRef};
 
 use super::keys::Parts;
 
@@ -188,8 +187,7 @@ impl Stored for StoredAttendees {
         let p = self.people.get(i)?;
         let owned = |k: usize| p.field(k).map(str::to_owned);
         // The store checked this JSON when it loaded the row.
-        let extra: BTreeMap<String, String> =
-            serde_json::from_str(p.text(EXTRA)).unwrap_or_default();
+        let extra: Extra = serde_json::from_str(p.text(EXTRA)).unwrap_or_default();
         Some(Cow::Owned(Attendee {
             id: p.id,
             ticket: owned(TICKET),

@@ -1,5 +1,5 @@
 use super::*;
-use std::collections::BTreeMap;
+use crate::model::Extra;
 
 fn person(id: i64, given: &str, family: &str, org: &str, email: &str, ticket: &str) -> Attendee {
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
@@ -11,7 +11,7 @@ fn person(id: i64, given: &str, family: &str, org: &str, email: &str, ticket: &s
         email: opt(email),
         contact_email: None,
         organisation: opt(org),
-        extra: BTreeMap::new(),
+        extra: Extra::new(),
         source: None,
     }
 }

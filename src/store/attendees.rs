@@ -4,15 +4,13 @@ mod original;
 pub(super) use original::compact_all as compact_originals;
 mod write;
 
-use std::collections::BTreeMap;
-
 use rusqlite::{OptionalExtension, Row, params};
 use time::OffsetDateTime;
 
 use super::{Store, StoreError};
 use crate::clock::rfc3339;
 use crate::import::{StoredAttendees, StoredRow};
-use crate::model::{Attendee, SourceRef};
+use crate::model::{Attendee, Extra, SourceRef};
 
 /// A person added at the desk, not from a file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -45,7 +43,7 @@ pub fn ticket_key(ticket: &str) -> String {
 
 fn attendee_from_row(row: &Row<'_>) -> rusqlite::Result<Attendee> {
     let extra: String = row.get(7)?;
-    let extra: BTreeMap<String, String> = serde_json::from_str(&extra).map_err(|e| {
+    let extra: Extra = serde_json::from_str(&extra).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, Box::new(e))
     })?;
     let source_file: Option<String> = row.get(8)?;

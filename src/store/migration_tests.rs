@@ -1,12 +1,10 @@
 //! Migration 005 (compact attendee rows): a database written with the schema before it, with
 //! imported people, a walk-in, check-ins and a credential, reads back exactly the same after.
 
-use std::collections::BTreeMap;
-
 use time::macros::datetime;
 
 use super::*;
-use crate::model::{Attendee, SourceRef};
+use crate::model::{Attendee, Extra, SourceRef};
 
 /// Schema version before migration 005.
 const BEFORE: usize = COMPACT_MIGRATION;
@@ -26,11 +24,10 @@ fn old_rows() -> Vec<OldRow> {
             email: Some(format!("p{id}@exemple.fr")),
             contact_email: None,
             organisation: Some("Collège \"Camille\" Claudel".into()),
-            extra: [
+            extra: Extra::from_iter([
                 ("Niveau".to_string(), "6e".to_string()),
                 ("Remarques".to_string(), "l1\nl2".to_string()),
-            ]
-            .into(),
+            ]),
             source: Some(SourceRef {
                 file: file.into(),
                 line,
@@ -44,7 +41,7 @@ fn old_rows() -> Vec<OldRow> {
         email: None,
         contact_email: None,
         organisation: None,
-        extra: BTreeMap::new(),
+        extra: Extra::new(),
         source: None,
     };
     vec![
@@ -213,7 +210,7 @@ fn imports_after_migration_point_rows_at_one_import_row() {
         email: None,
         contact_email: None,
         organisation: None,
-        extra: BTreeMap::new(),
+        extra: Extra::new(),
         source: SourceRef {
             file: file.into(),
             line: 2,

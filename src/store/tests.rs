@@ -1,7 +1,7 @@
 use time::macros::datetime;
 
 use super::*;
-use crate::model::{AttendeeRecord, SourceRef};
+use crate::model::{AttendeeRecord, Extra, SourceRef};
 
 fn record(ticket: &str, given: &str, family: &str, line: u64) -> AttendeeRecord {
     AttendeeRecord {
@@ -11,7 +11,7 @@ fn record(ticket: &str, given: &str, family: &str, line: u64) -> AttendeeRecord 
         email: None,
         contact_email: None,
         organisation: Some("Collège Camille Claudel".into()),
-        extra: [("Niveau".to_string(), "6e".to_string())].into(),
+        extra: Extra::from_iter([("Niveau".to_string(), "6e".to_string())]),
         source: SourceRef {
             file: "inscriptions.csv".into(),
             line,

@@ -3,11 +3,10 @@
 //! a second copy of its text (in a typical file nearly every cell is: ticket, names, e-mail,
 //! organisation, extra columns), so the row is kept whole at a fraction of the space.
 
-use std::collections::BTreeMap;
-
 use rusqlite::{Transaction, params};
 
 use super::write::json_str;
+use crate::model::Extra;
 use crate::store::StoreError;
 
 /// Number of fixed values before the extra ones (see [`Values`]).
@@ -17,7 +16,7 @@ const FIXED: usize = 6;
 /// 3 email, 4 contact_email, 5 organisation, then the extra values in key order.
 pub(super) struct Values<'a> {
     pub fixed: [Option<&'a str>; FIXED],
-    pub extra: &'a BTreeMap<String, String>,
+    pub extra: &'a Extra,
 }
 
 impl Values<'_> {
@@ -92,7 +91,7 @@ pub(super) const VALUE_COLUMNS: &str =
 /// One row's value columns as read (see [`VALUE_COLUMNS`], starting at column `first`).
 pub(super) struct RowValues {
     fixed: [Option<String>; FIXED],
-    extra: BTreeMap<String, String>,
+    extra: Extra,
     pub original: Option<String>,
 }
 
@@ -159,11 +158,10 @@ mod tests {
 
     #[test]
     fn cells_round_trip_through_references_and_text() {
-        let extra: BTreeMap<String, String> = [
+        let extra = Extra::from_iter([
             ("Niveau".to_string(), "6e".to_string()),
             ("Remarques".to_string(), "l1\nl2 \"q\"".to_string()),
-        ]
-        .into();
+        ]);
         let values = Values {
             fixed: [
                 Some("FR-1"),

@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use super::super::{Store, StoreError};
 use super::{ImportSummary, original, ticket_key};
 use crate::clock::rfc3339;
-use crate::model::AttendeeRecord;
+use crate::model::{AttendeeRecord, Extra};
 
 /// Both statements take the record's columns as ?1..?12 in the same order (see [`bind`]).
 const INSERT: &str = "INSERT INTO attendees (ticket, ticket_key, given_name, family_name, email,
@@ -285,7 +285,7 @@ fn json_array(out: &mut String, items: &[String]) {
     out.push(']');
 }
 
-fn json_object(out: &mut String, map: &std::collections::BTreeMap<String, String>) {
+fn json_object(out: &mut String, map: &Extra) {
     out.push('{');
     for (i, (k, v)) in map.iter().enumerate() {
         if i > 0 {
@@ -328,7 +328,6 @@ fn ticket_conflict(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::*;
 
@@ -350,7 +349,7 @@ mod tests {
         let mut out = String::new();
         json_array(&mut out, &tricky);
         assert_eq!(out, serde_json::to_string(&tricky).unwrap());
-        let map: BTreeMap<String, String> = tricky
+        let map: Extra = tricky
             .iter()
             .enumerate()
             .map(|(i, s)| (format!("k{i}{s}"), s.clone()))
@@ -359,7 +358,7 @@ mod tests {
         json_object(&mut out, &map);
         assert_eq!(out, serde_json::to_string(&map).unwrap());
         out.clear();
-        json_object(&mut out, &BTreeMap::new());
+        json_object(&mut out, &Extra::new());
         json_array(&mut out, &[]);
         assert_eq!(out, "{}[]");
     }
@@ -372,7 +371,7 @@ mod tests {
             email: Some(email.into()),
             contact_email: None,
             organisation: None,
-            extra: [("Niveau".to_string(), "6e".to_string())].into(),
+            extra: Extra::from_iter([("Niveau".to_string(), "6e".to_string())]),
             source: crate::model::SourceRef {
                 file: "big.csv".into(),
                 line,

@@ -1,7 +1,6 @@
 //! `update` tests for the desk actions: state in, action, state and effects out. No terminal,
 //! no database.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use time::UtcOffset;
@@ -9,7 +8,7 @@ use time::macros::datetime;
 
 use super::*;
 use crate::i18n::Lang;
-use crate::model::Attendee;
+use crate::model::{Attendee, Extra};
 use crate::search::SearchIndex;
 use crate::tui::action::Undone;
 use crate::tui::app::{ActivityItem, Filter, HistoryLine, Loaded};
@@ -24,7 +23,7 @@ pub fn person(id: i64, given: &str, family: &str, ticket: &str) -> Attendee {
         email: None,
         contact_email: None,
         organisation: Some("Lycée Curie".into()),
-        extra: BTreeMap::new(),
+        extra: Extra::new(),
         source: None,
     }
 }
