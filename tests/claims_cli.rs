@@ -63,6 +63,11 @@ fn publish_writes_every_claim_alone_and_again_writes_nothing() {
     let (edited_token, edited) = &creds[2];
     let signed = std::fs::read(issued_json(edited)).unwrap();
     std::fs::write(issued_json(edited), b"{}").unwrap();
+    // A baked image a power cut left short: baked again from the database, never published short.
+    let (short_token, short) = &creds[3];
+    let short_png = issued_json(short).with_extension("png");
+    let whole_png = std::fs::read(&short_png).unwrap();
+    std::fs::write(&short_png, &whole_png[..whole_png.len() / 2]).unwrap();
     let out = badgedesk(&dir).arg("publish").arg(&site).output().unwrap();
     assert!(
         out.status.success(),
@@ -75,6 +80,10 @@ fn publish_writes_every_claim_alone_and_again_writes_nothing() {
         signed
     );
     std::fs::write(issued_json(edited), &signed).unwrap();
+    assert_eq!(
+        std::fs::read(published(short_token, "badge.png")).unwrap(),
+        whole_png
+    );
     // Unchanged issued files are hard-linked into the site, not copied.
     #[cfg(unix)]
     {

@@ -274,7 +274,8 @@ impl EventSite {
     }
 
     /// The baked image from `issued/` (true), or baked again from the JSON when the file is
-    /// missing (false).
+    /// missing or cut short (false): a power cut can leave a short image that the next
+    /// `badgedesk issue` would repair, and the site must not publish (or hard-link) it meanwhile.
     fn baked_image(
         &self,
         c: &IssuedCredential,
@@ -282,25 +283,27 @@ impl EventSite {
         path: &Path,
     ) -> Result<(Vec<u8>, bool), ClaimError> {
         match std::fs::read(path) {
-            Ok(bytes) => Ok((bytes, true)),
+            Ok(bytes) if files::ends_like_a_whole_image(&bytes) => Ok((bytes, true)),
+            Ok(_) => Ok((self.bake_again(c, a)?, false)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let payload = Payload::new(Version::Ob3, c.json.as_str()).map_err(|e| {
-                    ClaimError::Credential {
-                        id: c.id.clone(),
-                        reason: e.to_string(),
-                    }
-                })?;
-                let bytes = bake::bake(&a.image, &payload).map_err(|e| ClaimError::Credential {
-                    id: c.id.clone(),
-                    reason: e.to_string(),
-                })?;
-                Ok((bytes, false))
+                Ok((self.bake_again(c, a)?, false))
             }
             Err(source) => Err(ClaimError::Read {
                 path: path.to_path_buf(),
                 source,
             }),
         }
+    }
+
+    /// The credential's baked image, made again from its JSON and the badge image.
+    fn bake_again(&self, c: &IssuedCredential, a: &Achievement) -> Result<Vec<u8>, ClaimError> {
+        let corrupt = |reason: String| ClaimError::Credential {
+            id: c.id.clone(),
+            reason,
+        };
+        let payload =
+            Payload::new(Version::Ob3, c.json.as_str()).map_err(|e| corrupt(e.to_string()))?;
+        bake::bake(&a.image, &payload).map_err(|e| corrupt(e.to_string()))
     }
 
     /// The OB 2.0 assertion: only for an https site, a recipient with an e-mail and a

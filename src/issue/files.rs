@@ -101,9 +101,14 @@ pub fn is_complete(path: &Path, json_len: Option<u64>) -> bool {
     if file.seek(SeekFrom::Start(start)).is_err() || file.read_to_end(&mut tail).is_err() {
         return false;
     }
+    ends_like_a_whole_image(&tail)
+}
+
+/// Do these bytes (an image file's end, or all of it) end as a whole PNG (its `IEND` chunk) or
+/// SVG (`svg>`) does? A file cut short by a power cut does not.
+pub fn ends_like_a_whole_image(tail: &[u8]) -> bool {
     const IEND: &[u8] = &[0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82];
-    let trimmed = tail.trim_ascii_end();
-    tail.ends_with(IEND) || trimmed.ends_with(b"svg>")
+    tail.ends_with(IEND) || tail.trim_ascii_end().ends_with(b"svg>")
 }
 
 /// Remove temporaries a killed run left behind. Returns how many were removed.
