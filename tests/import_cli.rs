@@ -3,6 +3,7 @@
 mod cli_support;
 
 use cli_support::{badgedesk, json_list};
+use predicates::prelude::PredicateBooleanExt as _;
 use predicates::str::contains;
 
 fn fixture(name: &str) -> std::path::PathBuf {
@@ -161,4 +162,29 @@ fn options_reach_the_reader() {
         .assert()
         .code(1)
         .stdout(contains("bytes not valid in UTF-8"));
+}
+
+#[test]
+fn whole_file_errors_speak_the_interface_language() {
+    let (tmp, dir) = event();
+    let empty = tmp.path().join("inscrits.csv");
+    std::fs::write(&empty, "").unwrap();
+    badgedesk(&dir)
+        .args(["--lang", "fr", "import"])
+        .arg(&empty)
+        .assert()
+        .code(1)
+        .stderr(contains("erreur: ").and(contains("le fichier est vide (pas de ligne d’en-tête)")));
+    badgedesk(&dir)
+        .args(["--lang", "fr", "import"])
+        .arg(fixture("pretix.csv"))
+        .args(["--map", "email=Pointure"])
+        .assert()
+        .code(1)
+        .stderr(contains("pas de colonne « Pointure » dans l’en-tête"));
+    badgedesk(&tmp.path().join("nowhere"))
+        .args(["--lang", "fr", "attendees"])
+        .assert()
+        .code(1)
+        .stderr(contains("n’est pas un dossier d’évènement"));
 }

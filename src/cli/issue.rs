@@ -154,7 +154,7 @@ pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
                 "{stored} of {total} credential(s) were stored before the error; fix it and run the same command again: it issues the rest and rewrites missing files, never issuing twice."
             )
         };
-        anyhow::anyhow!("{}\n{advice}", super::error_text(&e.into()))
+        anyhow::anyhow!("{}\n{advice}", super::error_text(&e.into(), ctx.lang))
     })?;
     println!(
         "{} {} ({:.2} s){}",

@@ -166,18 +166,23 @@ pub fn main() -> ExitCode {
         // A closed pipe (`badgedesk attendees | head`) is the reader's choice, not a failure.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{}: {}", ctx.tr("erreur", "error"), error_text(&e));
+            eprintln!(
+                "{}: {}",
+                ctx.tr("erreur", "error"),
+                error_text(&e, ctx.lang)
+            );
             ExitCode::from(1)
         }
     }
 }
 
-/// The error and its causes, "a: b: c", leaving out a cause the text already ends with (many
-/// library errors name their source in their own message as well).
-pub(crate) fn error_text(e: &anyhow::Error) -> String {
+/// The error and its causes, "a: b: c", in the interface language where the library has the
+/// words (`message(lang)`), leaving out a cause the text already ends with (many library errors
+/// name their source in their own message as well).
+pub(crate) fn error_text(e: &anyhow::Error, lang: Lang) -> String {
     let mut text = String::new();
     for cause in e.chain() {
-        let cause = cause.to_string();
+        let cause = localized(cause, lang);
         if text.is_empty() {
             text = cause;
         } else if !text.ends_with(&cause) {
@@ -186,6 +191,16 @@ pub(crate) fn error_text(e: &anyhow::Error) -> String {
         }
     }
     text
+}
+
+fn localized(e: &(dyn std::error::Error + 'static), lang: Lang) -> String {
+    if let Some(e) = e.downcast_ref::<badgedesk::import::ImportError>() {
+        e.message(lang)
+    } else if let Some(e) = e.downcast_ref::<badgedesk::event::EventError>() {
+        e.message(lang)
+    } else {
+        e.to_string()
+    }
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -229,7 +244,7 @@ fn run(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
 
 #[cfg(test)]
 mod tests {
-    use super::error_text;
+    use super::{Lang, error_text};
 
     /// Names its source in its message and also returns it as its source.
     #[derive(Debug, thiserror::Error)]
@@ -250,10 +265,39 @@ mod tests {
         .context("opening the desk");
         assert_eq!(named.chain().count(), 3);
         assert_eq!(
-            error_text(&named),
+            error_text(&named, Lang::En),
             "opening the desk: cannot write 'x': no such file"
         );
         let chained = anyhow::Error::new(not_found()).context("cannot read 'x'");
-        assert_eq!(error_text(&chained), "cannot read 'x': no such file");
+        assert_eq!(
+            error_text(&chained, Lang::En),
+            "cannot read 'x': no such file"
+        );
+    }
+
+    #[test]
+    fn library_errors_with_words_for_it_speak_the_interface_language() {
+        let empty = || {
+            anyhow::Error::new(badgedesk::import::ImportError::Empty {
+                file: "inscrits.csv".into(),
+            })
+        };
+        assert_eq!(
+            error_text(&empty(), Lang::Fr),
+            "inscrits.csv : le fichier est vide (pas de ligne d’en-tête)"
+        );
+        assert_eq!(
+            error_text(&empty(), Lang::En),
+            "inscrits.csv: the file is empty (no header row)"
+        );
+        let not_event = anyhow::Error::new(badgedesk::event::EventError::NotAnEvent {
+            dir: "/tmp/x".into(),
+        })
+        .context("ouverture du bureau");
+        let text = error_text(&not_event, Lang::Fr);
+        assert!(
+            text.starts_with("ouverture du bureau: « /tmp/x » n’est pas un dossier d’évènement"),
+            "{text}"
+        );
     }
 }

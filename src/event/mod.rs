@@ -58,6 +58,24 @@ pub enum EventError {
     Key(#[from] crate::credential::keys::KeyError),
 }
 
+impl EventError {
+    /// The message in the interface language (`Display` is the English one). Only the errors
+    /// an organiser meets first are translated; the others name a file or key and say why.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (EventError::NotAnEvent { dir }, Lang::Fr) => format!(
+                "« {} » n’est pas un dossier d’évènement (pas de {CONFIG_FILE}) : lancez `badgedesk init DOSSIER` ou passez --event DOSSIER",
+                dir.display()
+            ),
+            (EventError::AlreadyExists { dir }, Lang::Fr) => format!(
+                "« {} » contient déjà un évènement ({CONFIG_FILE} ou {DB_FILE} existe) ; choisissez un autre dossier, rien n’a été modifié",
+                dir.display()
+            ),
+            _ => self.to_string(),
+        }
+    }
+}
+
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> EventError + '_ {
     move |source| EventError::Io {
         path: path.to_path_buf(),

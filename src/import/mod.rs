@@ -53,6 +53,7 @@ pub use plan::{ChangedField, Duplicate, ImportPlan, SameBy, Unchanged, Update, p
 pub use problems::{ColumnRef, Problem, ProblemKind};
 pub use stored::{StoredAttendees, StoredRow};
 
+use crate::i18n::Lang;
 use crate::model::AttendeeRecord;
 
 /// What the user told the import; everything is detected when left empty.
@@ -127,6 +128,42 @@ pub enum ImportError {
         "the separator must be one ASCII character such as ',' ';' '|' or 'tab', not '{given}'"
     )]
     BadDelimiter { given: String },
+}
+
+impl ImportError {
+    /// The message in the interface language (`Display` is the English one).
+    pub fn message(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            ImportError::Empty { file } => {
+                format!("{file} : le fichier est vide (pas de ligne d’en-tête)")
+            }
+            ImportError::UnknownEncoding { label } => format!(
+                "encodage inconnu « {label} » : essayez utf-8, windows-1252, iso-8859-1, utf-16le ou utf-16be"
+            ),
+            ImportError::NoNameColumn { file, headers } => format!(
+                "{file} : aucune colonne ne contient de nom (en-têtes : {headers}) ; indiquez laquelle avec --map name=COLONNE ou --map family_name=COLONNE"
+            ),
+            ImportError::UnknownField { field } => format!(
+                "champ inconnu « {field} » dans --map : utilisez ticket, given_name, family_name, name, email, contact_email ou organisation"
+            ),
+            ImportError::BadMapSyntax { arg } => format!(
+                "« {arg} » n’est pas de la forme CHAMP=COLONNE (par exemple --map email=Courriel)"
+            ),
+            ImportError::UnknownColumn { column, headers } => format!(
+                "pas de colonne « {column} » dans l’en-tête ({})",
+                headers.join(" | ")
+            ),
+            ImportError::AmbiguousColumn { column } => format!(
+                "plusieurs colonnes s’appellent « {column} » : donnez plutôt son numéro (1 = la première)"
+            ),
+            ImportError::BadDelimiter { given } => format!(
+                "le séparateur doit être un seul caractère ASCII comme ',' ';' '|' ou 'tab', pas « {given} »"
+            ),
+        }
+    }
 }
 
 /// Parse a `--delimiter` value: one ASCII character, or `tab` / `\t`.

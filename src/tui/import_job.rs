@@ -66,7 +66,7 @@ fn read(
     };
     let parsed = match import::read(&bytes, &file, &options) {
         Ok(p) => p,
-        Err(e) => return ImportMsg::Failed(e.to_string()),
+        Err(e) => return ImportMsg::Failed(e.message(cat.lang())),
     };
     let mut columns = vec![None; parsed.headers.len()];
     for f in &parsed.mapping.fields {
