@@ -165,7 +165,7 @@ fn options_reach_the_reader() {
 }
 
 #[test]
-fn whole_file_errors_speak_the_interface_language() {
+fn errors_speak_the_interface_language() {
     let (tmp, dir) = event();
     let empty = tmp.path().join("inscrits.csv");
     std::fs::write(&empty, "").unwrap();
@@ -182,6 +182,18 @@ fn whole_file_errors_speak_the_interface_language() {
         .assert()
         .code(1)
         .stderr(contains("pas de colonne « Pointure » dans l’en-tête"));
+    badgedesk(&dir)
+        .args([
+            "--lang",
+            "fr",
+            "revoke",
+            "urn:uuid:inconnu",
+            "--reason",
+            "test",
+        ])
+        .assert()
+        .code(1)
+        .stderr(contains("aucun badge « urn:uuid:inconnu »"));
     badgedesk(&tmp.path().join("nowhere"))
         .args(["--lang", "fr", "attendees"])
         .assert()

@@ -194,9 +194,17 @@ pub(crate) fn error_text(e: &anyhow::Error, lang: Lang) -> String {
 }
 
 fn localized(e: &(dyn std::error::Error + 'static), lang: Lang) -> String {
+    use badgedesk::{claim::ClaimError, issue::engine::IssueError, store::StoreError};
     if let Some(e) = e.downcast_ref::<badgedesk::import::ImportError>() {
         e.message(lang)
     } else if let Some(e) = e.downcast_ref::<badgedesk::event::EventError>() {
+        e.message(lang)
+    } else if let Some(e) = e.downcast_ref::<StoreError>() {
+        e.message(lang)
+    // Transparent wrappers: the store error is their message, not a cause in the chain.
+    } else if let Some(IssueError::Store(e)) = e.downcast_ref::<IssueError>() {
+        e.message(lang)
+    } else if let Some(ClaimError::Store(e)) = e.downcast_ref::<ClaimError>() {
         e.message(lang)
     } else {
         e.to_string()

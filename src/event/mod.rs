@@ -71,6 +71,7 @@ impl EventError {
                 "« {} » contient déjà un évènement ({CONFIG_FILE} ou {DB_FILE} existe) ; choisissez un autre dossier, rien n’a été modifié",
                 dir.display()
             ),
+            (EventError::Store(e), lang) => e.message(lang),
             _ => self.to_string(),
         }
     }

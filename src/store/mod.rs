@@ -12,6 +12,8 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
 
+use crate::i18n::Lang;
+
 pub use attendees::{ImportSummary, WalkIn};
 pub use checkins::{CheckInAction, CheckInEvent, CheckInOutcome, Presence, UndoneCheckIn};
 pub use credentials::{IssuedCredential, NewCredential};
@@ -69,6 +71,38 @@ pub enum StoreError {
     Sql(rusqlite::Error),
     #[error("corrupt value in the database ({what}): {message}")]
     Corrupt { what: &'static str, message: String },
+}
+
+impl StoreError {
+    /// The message in the interface language (`Display` is the English one): the errors a
+    /// person at the desk or an organiser can meet and act on are translated.
+    pub fn message(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            StoreError::Busy => {
+                "la base de l’évènement est occupée (un autre badgedesk y écrit) ; réessayez".into()
+            }
+            StoreError::DiskFull => {
+                "le disque est plein : rien n’a été enregistré ; libérez de la place puis réessayez"
+                    .into()
+            }
+            StoreError::NoSuchAttendee(id) => format!("aucun participant n° {id}"),
+            StoreError::NoSuchCredential(id) => {
+                format!("aucun badge « {id} » (voir `badgedesk credentials`)")
+            }
+            StoreError::NoSuchActivity(key) => format!(
+                "aucune activité « {key} » dans cet évènement (voir [[activities]] dans event.toml)"
+            ),
+            StoreError::TicketTaken {
+                ticket,
+                attendee_id,
+            } => format!("le billet « {ticket} » appartient déjà au participant {attendee_id}"),
+            StoreError::Empty { field } => format!("{field} ne doit pas être vide"),
+            other => other.to_string(),
+        }
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {

@@ -45,7 +45,7 @@ impl Worker {
         let (ev, who, out) = (event.clone(), actor.clone(), events.clone());
         let handle = thread::Builder::new()
             .name("desk-store".into())
-            .spawn(move || run(&ev, &who, clock.as_ref(), &rx, &out))
+            .spawn(move || run(&ev, &who, lang, clock.as_ref(), &rx, &out))
             .ok();
         let issue = super::issue_job::IssueWorker::spawn(
             event.clone(),
@@ -104,6 +104,7 @@ fn send(events: &Sender<Event>, action: Action) {
 fn run(
     event: &EventDir,
     actor: &str,
+    lang: Lang,
     clock: &dyn Clock,
     rx: &Receiver<Effect>,
     events: &Sender<Event>,
@@ -123,10 +124,10 @@ fn run(
         if let Effect::LoadHistory(_) = effect
             && let Ok(next) = rx.try_recv()
         {
-            perform(&mut store, next, actor, clock, events);
+            perform(&mut store, next, actor, lang, clock, events);
             continue;
         }
-        perform(&mut store, effect, actor, clock, events);
+        perform(&mut store, effect, actor, lang, clock, events);
     }
 }
 
@@ -192,11 +193,12 @@ fn outcome(o: CheckInOutcome) -> TickOutcome {
     }
 }
 
-/// Performs one effect against the store and reports the result.
+/// Performs one effect against the store and reports the result (errors in `lang`).
 pub fn perform(
     store: &mut Store,
     effect: Effect,
     actor: &str,
+    lang: Lang,
     clock: &dyn Clock,
     events: &Sender<Event>,
 ) {
@@ -215,7 +217,7 @@ pub fn perform(
             Err(e) => Action::TickFailed {
                 attendee_id,
                 activity_key,
-                error: e.to_string(),
+                error: e.message(lang),
             },
         },
         Effect::Undo { activity_key } => {
@@ -224,7 +226,7 @@ pub fn perform(
                     attendee_id: u.attendee_id,
                     activity_key: u.activity_key,
                 })),
-                Err(e) => Action::UndoFailed(e.to_string()),
+                Err(e) => Action::UndoFailed(e.message(lang)),
             }
         }
         Effect::LoadHistory(id) => Action::HistoryLoaded {
@@ -256,7 +258,7 @@ pub fn perform(
                                 Action::TickFailed {
                                     attendee_id: attendee.id,
                                     activity_key: key,
-                                    error: e.to_string(),
+                                    error: e.message(lang),
                                 },
                             );
                             None
@@ -269,7 +271,7 @@ pub fn perform(
                     tick,
                 }
             }
-            Err(e) => Action::WalkInFailed(e.to_string()),
+            Err(e) => Action::WalkInFailed(e.message(lang)),
         },
         Effect::ListCsv(dir) => Action::Import(ImportMsg::Files(list_csv(&dir))),
         // `Worker::send` starts import jobs and hands issue work over; nothing reaches here.
@@ -290,4 +292,35 @@ pub fn list_csv(dir: &Path) -> Vec<String> {
         .collect();
     files.sort();
     files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+
+    /// A tick the store refuses comes back with its reason in the desk's language.
+    #[test]
+    fn a_refused_tick_says_why_in_the_desk_language() {
+        let mut store = Store::open_in_memory().unwrap();
+        let clock = FixedClock(time::OffsetDateTime::UNIX_EPOCH);
+        let (tx, rx) = mpsc::channel();
+        for (lang, expected) in [
+            (Lang::Fr, "aucune activité « atelier » dans cet évènement"),
+            (Lang::En, "no activity 'atelier' in this event"),
+        ] {
+            let tick = Effect::CheckIn {
+                attendee_id: 1,
+                activity_key: "atelier".into(),
+                scanned: false,
+            };
+            perform(&mut store, tick, "desk", lang, &clock, &tx);
+            match rx.try_recv() {
+                Ok(Event::App(Action::TickFailed { error, .. })) => {
+                    assert!(error.starts_with(expected), "{error}")
+                }
+                _ => panic!("expected a refused tick"),
+            }
+        }
+    }
 }
