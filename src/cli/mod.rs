@@ -202,7 +202,7 @@ fn localized(e: &(dyn std::error::Error + 'static), lang: Lang) -> String {
     } else if let Some(e) = e.downcast_ref::<StoreError>() {
         e.message(lang)
     // Transparent wrappers: the store error is their message, not a cause in the chain.
-    } else if let Some(IssueError::Store(e)) = e.downcast_ref::<IssueError>() {
+    } else if let Some(e) = e.downcast_ref::<IssueError>() {
         e.message(lang)
     } else if let Some(ClaimError::Store(e)) = e.downcast_ref::<ClaimError>() {
         e.message(lang)

@@ -68,6 +68,17 @@ pub enum IssueError {
     Collisions { attendee: i64, achievement: String },
 }
 
+impl IssueError {
+    /// The message in the interface language where the store has the words for it
+    /// (`Display` is English).
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            IssueError::Store(e) => e.message(lang),
+            other => other.to_string(),
+        }
+    }
+}
+
 /// One achievement, ready to go into credentials.
 pub(super) struct Prepared {
     pub(super) info: AchievementInfo,

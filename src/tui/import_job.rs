@@ -81,7 +81,7 @@ fn read(
     );
     let existing = match event.store().and_then(|s| Ok(s.attendees()?)) {
         Ok(a) => a,
-        Err(e) => return ImportMsg::Failed(e.to_string()),
+        Err(e) => return ImportMsg::Failed(e.message(cat.lang())),
     };
     let plan = import::plan(parsed, &existing);
     ImportMsg::Preview(Box::new(Preview {
@@ -111,7 +111,7 @@ fn apply(
     );
     let mut store = match event.store() {
         Ok(s) => s,
-        Err(e) => return ImportMsg::Failed(e.to_string()),
+        Err(e) => return ImportMsg::Failed(e.message(cat.lang())),
     };
     let updates: Vec<(i64, AttendeeRecord)> = plan
         .to_update
@@ -120,7 +120,7 @@ fn apply(
         .collect();
     let summary = match store.write_import(&plan.to_add, &updates, &plan.file, actor, now) {
         Ok(s) => s,
-        Err(e) => return ImportMsg::Failed(e.to_string()),
+        Err(e) => return ImportMsg::Failed(e.message(cat.lang())),
     };
     say(
         events,
@@ -131,7 +131,7 @@ fn apply(
     );
     let attendees = match store.attendee_summaries() {
         Ok(a) => a,
-        Err(e) => return ImportMsg::Failed(e.to_string()),
+        Err(e) => return ImportMsg::Failed(e.message(cat.lang())),
     };
     let index = SearchIndex::build(&attendees, &mut |_, _| {});
     ImportMsg::Done(Box::new(Imported {

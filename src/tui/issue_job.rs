@@ -164,7 +164,8 @@ impl Job {
 
     fn store(&mut self) -> Result<&mut Store, String> {
         if self.store.is_none() {
-            self.store = Some(self.event.store().map_err(|e| e.to_string())?);
+            let lang = self.cat.lang();
+            self.store = Some(self.event.store().map_err(|e| e.message(lang))?);
         }
         self.store.as_mut().ok_or_else(String::new)
     }
@@ -419,11 +420,12 @@ impl Job {
             }
         };
         self.cancel.store(false, Ordering::Relaxed);
-        let (event, actor, events, cancel) = (
+        let (event, actor, events, cancel, lang) = (
             self.event.clone(),
             self.actor.clone(),
             self.events.clone(),
             self.cancel.clone(),
+            self.cat.lang(),
         );
         let spawned = thread::Builder::new()
             .name("desk-bulk-issue".into())
@@ -431,7 +433,7 @@ impl Job {
                 let started = Instant::now();
                 let result = event
                     .store()
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| e.message(lang))
                     .and_then(|mut store| {
                         let issuer = Issuer::new(&event, key, SystemClock.now())
                             .map_err(|e| e.to_string())?;
@@ -453,7 +455,7 @@ impl Job {
                                     )
                                 },
                             )
-                            .map_err(|e| e.to_string())
+                            .map_err(|e| e.message(lang))
                     });
                 say(
                     &events,
@@ -487,7 +489,7 @@ impl Job {
 
     fn revoke(&mut self, credential_id: &str, reason: &str) -> Result<bool, String> {
         let key = self.key()?;
-        let (event, actor) = (self.event.clone(), self.actor.clone());
+        let (event, actor, lang) = (self.event.clone(), self.actor.clone(), self.cat.lang());
         let store = self.store()?;
         revoke::revoke(
             &event,
@@ -498,7 +500,7 @@ impl Job {
             &actor,
             SystemClock.now(),
         )
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.message(lang))
     }
 }
 
