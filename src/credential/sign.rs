@@ -3,7 +3,7 @@
 //! first credential of every batch also goes through the general JSON-LD path and the batch
 //! stops on any difference, so a fast-path bug can never ship a signature other verifiers reject.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::canon;
 use super::fast;
@@ -201,7 +201,10 @@ impl BatchSigner {
     }
 }
 
-/// Map `f` over `items` on `threads` scoped threads, keeping the order.
+/// Map `f` over `items` on `threads` threads (the calling one included), keeping the order.
+/// Threads take the next item as they become free, not a fixed share: on a machine that also
+/// runs the store and file writers, a thread that gets less CPU does fewer items instead of
+/// keeping the others waiting at the end.
 pub fn parallel_map<T: Sync, R: Send>(
     items: &[T],
     threads: usize,
@@ -211,20 +214,55 @@ pub fn parallel_map<T: Sync, R: Send>(
     if threads == 1 {
         return items.iter().map(&f).collect();
     }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
-            .collect();
-        let mut out = Vec::with_capacity(items.len());
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return done;
+            };
+            done.push((i, f(item)));
+        }
+    };
+    let parts = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut parts = vec![work()];
         for h in handles {
             match h.join() {
-                Ok(part) => out.extend(part),
+                Ok(part) => parts.push(part),
                 // A panic in f is a bug; re-raise it on the caller's thread.
                 Err(p) => std::panic::resume_unwind(p),
             }
         }
-        out
-    })
+        parts
+    });
+    // Every index was taken exactly once: put each result back in its place.
+    let mut slots: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    for (i, r) in parts.into_iter().flatten() {
+        if let Some(slot) = slots.get_mut(i) {
+            *slot = Some(r);
+        }
+    }
+    slots.into_iter().flatten().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parallel_map;
+
+    #[test]
+    fn parallel_map_keeps_the_order_whatever_each_item_costs() {
+        let items: Vec<u64> = (0..500).collect();
+        let out = parallel_map(&items, 3, |&i| {
+            // Uneven work: early items are slow, so threads take different numbers of items.
+            if i < 10 {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            i * 2
+        });
+        assert_eq!(out, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+        assert_eq!(parallel_map(&[7u8], 4, |&x| x + 1), vec![8]);
+        assert!(parallel_map(&[] as &[u8], 4, |&x| x).is_empty());
+    }
 }
