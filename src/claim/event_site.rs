@@ -15,8 +15,8 @@ use crate::claim::manifest::PublishManifest;
 use crate::claim::ob2::{self, Ob2Assertion, Ob2BadgeClass, Ob2Issuer};
 use crate::claim::site::{SiteFile, hosted_path, publish_claim, publish_site};
 use crate::claim::{
-    ClaimError, ClaimInput, ClaimPage, ClaimToken, HostedJson, ImageKind, Ob2Site, PublishReport,
-    SameBytesOnDisk, SiteMeta,
+    BakedImage, ClaimError, ClaimInput, ClaimPage, ClaimToken, HostedJson, ImageKind, IssuedImage,
+    Ob2Site, PublishReport, SameBytesOnDisk, SiteMeta,
 };
 use crate::credential::didkey;
 use crate::credential::sign::parallel_map;
@@ -254,44 +254,39 @@ impl EventSite {
         })
     }
 
-    /// The baked image, and which `issued/` files hold exactly the claim's bytes (the JSON file
-    /// only when it equals the database's, which is the truth).
+    /// The baked image, and whether the `issued/` JSON file holds exactly the claim's bytes (only
+    /// when it equals the database's, which is the truth).
     fn issued_files(
         &self,
         c: &IssuedCredential,
         a: &Achievement,
-    ) -> Result<(Vec<u8>, SameBytesOnDisk), ClaimError> {
+    ) -> Result<(BakedImage, SameBytesOnDisk), ClaimError> {
         let (json_path, image_path) = files::paths(&self.issued_dir, &c.id, a.kind.extension());
-        let (baked_image, from_file) = self.baked_image(c, a, &image_path)?;
         let json_matches = std::fs::read(&json_path).is_ok_and(|b| b == c.json.as_bytes());
         Ok((
-            baked_image,
+            self.baked_image(c, a, image_path)?,
             SameBytesOnDisk {
-                baked_image: from_file.then_some(image_path),
                 credential_json: json_matches.then_some(json_path),
             },
         ))
     }
 
-    /// The baked image from `issued/` (true), or baked again from the JSON when the file is
-    /// missing or cut short (false): a power cut can leave a short image that the next
-    /// `badgedesk issue` would repair, and the site must not publish (or hard-link) it meanwhile.
+    /// The baked image in `issued/`, or baked again from the JSON when the file is missing,
+    /// unreadable or cut short: a power cut can leave a short image that the next `badgedesk
+    /// issue` would repair, and the site must not publish (or hard-link) it meanwhile.
     fn baked_image(
         &self,
         c: &IssuedCredential,
         a: &Achievement,
-        path: &Path,
-    ) -> Result<(Vec<u8>, bool), ClaimError> {
-        match std::fs::read(path) {
-            Ok(bytes) if files::ends_like_a_whole_image(&bytes) => Ok((bytes, true)),
-            Ok(_) => Ok((self.bake_again(c, a)?, false)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Ok((self.bake_again(c, a)?, false))
-            }
-            Err(source) => Err(ClaimError::Read {
-                path: path.to_path_buf(),
-                source,
-            }),
+        path: PathBuf,
+    ) -> Result<BakedImage, ClaimError> {
+        match files::whole_image(&path) {
+            Some((len, modified)) => Ok(BakedImage::Issued(IssuedImage {
+                path,
+                len,
+                modified,
+            })),
+            None => Ok(BakedImage::Bytes(self.bake_again(c, a)?)),
         }
     }
 

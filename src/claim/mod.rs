@@ -17,8 +17,8 @@ use std::path::PathBuf;
 pub use event_site::EventSite;
 pub use page::{ClaimPage, ImageKind, claim_url};
 pub use site::{
-    ClaimInput, HostedJson, Ob2Site, PublishReport, SameBytesOnDisk, SiteFile, SiteInput, SiteMeta,
-    publish, publish_claim, publish_claims, publish_site,
+    BakedImage, ClaimInput, HostedJson, IssuedImage, Ob2Site, PublishReport, SameBytesOnDisk,
+    SiteFile, SiteInput, SiteMeta, publish, publish_claim, publish_claims, publish_site,
 };
 pub use token::{ClaimToken, TokenError};
 

@@ -59,18 +59,50 @@ pub struct ClaimInput {
     /// The signed OB 3.0 credential.
     pub credential_json: String,
     /// The baked image, in the format `page.image` says.
-    pub baked_image: Vec<u8>,
+    pub baked_image: BakedImage,
     pub ob2: Option<Ob2Assertion>,
     /// Files that already hold exactly some of these bytes (the event's `issued/` copies).
     pub on_disk: SameBytesOnDisk,
 }
 
-/// Files on disk with exactly the bytes of a claim's baked image or credential JSON: a new
-/// claim folder hard-links them instead of writing the bytes again (publishing then allocates
-/// fewer files and writes less; any failure, e.g. another drive, falls back to writing).
+/// A claim's baked image: its bytes, or the event's `issued/` file that holds exactly them. A
+/// new claim folder hard-links that file, so publishing neither reads nor hashes its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BakedImage {
+    Bytes(Vec<u8>),
+    Issued(IssuedImage),
+}
+
+/// A whole baked image under `issued/`, with what identifies its bytes between runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedImage {
+    pub path: PathBuf,
+    pub len: u64,
+    pub modified: Option<std::time::SystemTime>,
+}
+
+impl BakedImage {
+    /// The bytes (read from `issued/` when that is where they are).
+    pub fn bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>, ClaimError> {
+        match self {
+            BakedImage::Bytes(bytes) => Ok(bytes.as_slice().into()),
+            BakedImage::Issued(file) => {
+                std::fs::read(&file.path)
+                    .map(Into::into)
+                    .map_err(|source| ClaimError::Read {
+                        path: file.path.clone(),
+                        source,
+                    })
+            }
+        }
+    }
+}
+
+/// Files on disk with exactly the bytes of a claim's credential JSON: a new claim folder
+/// hard-links them instead of writing the bytes again (publishing then allocates fewer files
+/// and writes less; any failure, e.g. another drive, falls back to writing).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SameBytesOnDisk {
-    pub baked_image: Option<PathBuf>,
     pub credential_json: Option<PathBuf>,
 }
 
@@ -174,6 +206,19 @@ pub fn site_files(meta: &SiteMeta) -> Result<Vec<SiteFile>, ClaimError> {
 
 /// Files in `c/<token>/`.
 pub fn claim_files(meta: &SiteMeta, claim: &ClaimInput) -> Result<Vec<SiteFile>, ClaimError> {
+    let mut files = claim_files_but_the_image(meta, claim)?;
+    files.push(file(
+        format!("c/{}/{}", claim.page.token, claim.page.image.file_name()),
+        claim.baked_image.bytes()?.into_owned(),
+    ));
+    Ok(files)
+}
+
+/// Files in `c/<token>/` except the baked image (see [`claim_files`]).
+fn claim_files_but_the_image(
+    meta: &SiteMeta,
+    claim: &ClaimInput,
+) -> Result<Vec<SiteFile>, ClaimError> {
     let dir = format!("c/{}/", claim.page.token);
     let ob2 = claim.ob2.as_ref().filter(|_| meta.ob2_enabled());
     let ob2_image = ob2.and_then(|a| a.baked_png.as_ref());
@@ -181,10 +226,6 @@ pub fn claim_files(meta: &SiteMeta, claim: &ClaimInput) -> Result<Vec<SiteFile>,
     for (name, page) in html::claim_pages(&claim.page, ob2_image.is_some())? {
         files.push(file(format!("{dir}{name}"), page));
     }
-    files.push(file(
-        format!("{dir}{}", claim.page.image.file_name()),
-        claim.baked_image.clone(),
-    ));
     files.push(file(
         format!("{dir}{CREDENTIAL_FILE}"),
         claim.credential_json.clone(),
@@ -316,7 +357,20 @@ fn claim_digest(meta: &SiteMeta, c: &ClaimInput) -> String {
         .as_bytes());
     put(&[u8::from(p.revoked), u8::from(meta.ob2_enabled())]);
     put(c.credential_json.as_bytes());
-    put(&c.baked_image);
+    match &c.baked_image {
+        BakedImage::Bytes(bytes) => put(bytes),
+        // The issued file's identity stands for its bytes: it is only ever replaced whole (a
+        // new name, then a rename), which changes its modification time.
+        BakedImage::Issued(file) => {
+            put(file.path.as_os_str().as_encoded_bytes());
+            put(&file.len.to_le_bytes());
+            let modified = file
+                .modified
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            put(&modified.to_le_bytes());
+        }
+    }
     if let Some(a) = &c.ob2 {
         for s in [&a.badge_key, &a.recipient_email, &a.salt, &a.issued_on] {
             put(s.as_bytes());
@@ -383,33 +437,49 @@ fn publish_new_claim(dir: &Path, meta: &SiteMeta, claim: &ClaimInput) -> Result<
     };
     let parent = dir.parent().unwrap_or(dir);
     let tmp = parent.join(format!(".new-{}-{}", claim.page.token, std::process::id()));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
-    }
-    std::fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
+    fresh_dir(&tmp).map_err(|e| io(&tmp, e))?;
     let result = (|| {
-        let files = claim_files(meta, claim)?;
+        let files = claim_files_but_the_image(meta, claim)?;
         for f in &files {
             let name = f.path.rsplit('/').next().unwrap_or(&f.path);
             let target = tmp.join(name);
-            let same = if name == CREDENTIAL_FILE {
-                claim.on_disk.credential_json.as_ref()
-            } else if name == claim.page.image.file_name() {
-                claim.on_disk.baked_image.as_ref()
-            } else {
-                None
-            };
+            let same = claim
+                .on_disk
+                .credential_json
+                .as_ref()
+                .filter(|_| name == CREDENTIAL_FILE);
             if same.is_none_or(|source| std::fs::hard_link(source, &target).is_err()) {
                 std::fs::write(&target, &f.bytes).map_err(|e| io(&target, e))?;
             }
         }
+        let image = tmp.join(claim.page.image.file_name());
+        let linked = match &claim.baked_image {
+            BakedImage::Issued(file) => std::fs::hard_link(&file.path, &image).is_ok(),
+            BakedImage::Bytes(_) => false,
+        };
+        if !linked {
+            let bytes = claim.baked_image.bytes()?;
+            std::fs::write(&image, bytes).map_err(|e| io(&image, e))?;
+        }
         std::fs::rename(&tmp, dir).map_err(|e| io(dir, e))?;
-        Ok(files.len())
+        Ok(files.len() + 1)
     })();
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);
     }
     result
+}
+
+/// An empty folder at `path`: created (with its parents), or emptied when a killed run left it.
+fn fresh_dir(path: &Path) -> std::io::Result<()> {
+    match std::fs::create_dir(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_dir_all(path)?;
+            std::fs::create_dir(path)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(path),
+        other => other,
+    }
 }
 
 fn claim_file_count(meta: &SiteMeta, c: &ClaimInput) -> usize {

@@ -5,6 +5,7 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 /// Suffix of files being written; anything with it is left over from a crash.
 pub const TMP_SUFFIX: &str = ".partial";
@@ -85,23 +86,25 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
 /// Is the file at `path` whole? JSON: exactly `json_len` bytes when given. Images: they end as
 /// a PNG (the `IEND` chunk) or an SVG (`</svg>`, or `</x:svg>` with a prefix) must. Missing → false.
 pub fn is_complete(path: &Path, json_len: Option<u64>) -> bool {
+    match json_len {
+        Some(expected) => fs::metadata(path).is_ok_and(|m| m.len() == expected),
+        None => whole_image(path).is_some(),
+    }
+}
+
+/// The image file at `path`, if it is whole (see [`is_complete`]): its length and modification
+/// time, which tell a later run whether it was rewritten without reading it again. `None` when
+/// it is missing, unreadable or cut short.
+pub fn whole_image(path: &Path) -> Option<(u64, Option<SystemTime>)> {
     use std::io::{Read, Seek, SeekFrom};
-    let Ok(mut file) = fs::File::open(path) else {
-        return false;
-    };
-    let Ok(len) = file.metadata().map(|m| m.len()) else {
-        return false;
-    };
-    if let Some(expected) = json_len {
-        return len == expected;
-    }
+    let mut file = fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
     const TAIL: u64 = 64;
-    let start = len.saturating_sub(TAIL);
+    let start = meta.len().saturating_sub(TAIL);
     let mut tail = Vec::with_capacity(TAIL as usize);
-    if file.seek(SeekFrom::Start(start)).is_err() || file.read_to_end(&mut tail).is_err() {
-        return false;
-    }
-    ends_like_a_whole_image(&tail)
+    file.seek(SeekFrom::Start(start)).ok()?;
+    file.read_to_end(&mut tail).ok()?;
+    ends_like_a_whole_image(&tail).then(|| (meta.len(), meta.modified().ok()))
 }
 
 /// Do these bytes (an image file's end, or all of it) end as a whole PNG (its `IEND` chunk) or

@@ -6,7 +6,8 @@ pub mod pdf;
 
 use badgedesk::claim::ob2::{Ob2Assertion, Ob2BadgeClass, Ob2Issuer};
 use badgedesk::claim::{
-    ClaimInput, ClaimPage, ClaimToken, HostedJson, ImageKind, Ob2Site, SiteInput, SiteMeta,
+    BakedImage, ClaimInput, ClaimPage, ClaimToken, HostedJson, ImageKind, Ob2Site, SiteInput,
+    SiteMeta,
 };
 use badgedesk::i18n::Lang;
 use rand::SeedableRng;
@@ -94,7 +95,7 @@ pub fn claim(base_url: &str, lang: Lang, token: ClaimToken, i: usize) -> ClaimIn
         credential_json: format!(
             "{{\"id\":\"urn:uuid:00000000-0000-4000-8000-{i:012}\",\"name\":\"{token}\"}}"
         ),
-        baked_image: tiny_png((i % 200) as u8),
+        baked_image: BakedImage::Bytes(tiny_png((i % 200) as u8)),
         ob2: Some(Ob2Assertion {
             badge_key: "sumo".into(),
             recipient_email: format!("attendee{i}@example.org"),
