@@ -51,6 +51,7 @@ fn bench_publish(n: usize) {
     }
     .expect("temp dir");
     println!("publishing into {}", dir.path().display());
+    procstat::settle_disk();
     let (t, cpu0) = (Instant::now(), procstat::cpu_time());
     let first = publish(dir.path(), &site).expect("publish");
     let d1 = t.elapsed();
@@ -232,6 +233,7 @@ fn bench_event(n: usize) {
     }
     .expect("temp dir");
     println!("load average before: {}", load());
+    procstat::settle_disk();
     let (t, cpu0) = (Instant::now(), procstat::cpu_time());
     let first = site.publish(out.path(), &store).expect("publish");
     let d1 = t.elapsed();

@@ -172,6 +172,7 @@ impl Phases {
 /// The whole import as `badgedesk import` does it: open, load stored, read, plan, write, close.
 fn full_import(event: &EventDir, path: &Path) -> (usize, usize, Phases) {
     let mut ph = Phases::default();
+    procstat::settle_disk();
     let t = Instant::now();
     let mut store = event.store().expect("open store");
     let existing = store.attendees_for_import().expect("attendees");
@@ -442,6 +443,7 @@ fn command_line_pairs(csv: &Path, dir: &Path) {
             .output()
             .expect("badgedesk init");
         assert!(init.status.success(), "badgedesk init failed");
+        procstat::settle_disk();
         let start = Instant::now();
         let out = std::process::Command::new(exe)
             .args(["--lang", "en", "--event"])
@@ -502,6 +504,7 @@ fn sqlite_import(csv: &Path, dir: &Path, run: usize) -> Option<(Duration, Option
         ".mode csv\n.separator ;\n.import '{}' attendees\n",
         csv.display()
     );
+    procstat::settle_disk();
     let start = Instant::now();
     let cpu = children_cpu_time();
     let mut child = std::process::Command::new("sqlite3")

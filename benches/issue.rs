@@ -71,6 +71,7 @@ fn bulk() {
         .map(|a| (a.id, "participation".to_string()))
         .collect();
 
+    procstat::settle_disk();
     let (start, cpu0) = (Instant::now(), procstat::cpu_time());
     let key = keys::load(event.root(), None).expect("key");
     let issuer = Issuer::new(&event, key, SystemClock.now()).expect("issuer");

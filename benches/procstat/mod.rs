@@ -44,3 +44,11 @@ pub fn status_kb(name: &str) -> Option<u64> {
         .parse()
         .ok()
 }
+
+/// Write the page cache's dirty data out before a timed part (Unix `sync`; nothing elsewhere):
+/// the kernel writing back an untimed setup's or an earlier run's hundreds of megabytes would
+/// otherwise compete with the run for this machine's two cores.
+pub fn settle_disk() {
+    #[cfg(unix)]
+    let _ = std::process::Command::new("sync").status();
+}
