@@ -193,6 +193,8 @@ pub(crate) fn error_text(e: &anyhow::Error, lang: Lang) -> String {
     text
 }
 
+/// `e`'s message in `lang` where the library has the words for it. Issue and claim errors wrap a
+/// store error transparently (it is their message, not a cause in the chain), so they are asked.
 fn localized(e: &(dyn std::error::Error + 'static), lang: Lang) -> String {
     use badgedesk::{claim::ClaimError, issue::engine::IssueError, store::StoreError};
     if let Some(e) = e.downcast_ref::<badgedesk::import::ImportError>() {
@@ -201,7 +203,6 @@ fn localized(e: &(dyn std::error::Error + 'static), lang: Lang) -> String {
         e.message(lang)
     } else if let Some(e) = e.downcast_ref::<StoreError>() {
         e.message(lang)
-    // Transparent wrappers: the store error is their message, not a cause in the chain.
     } else if let Some(e) = e.downcast_ref::<IssueError>() {
         e.message(lang)
     } else if let Some(ClaimError::Store(e)) = e.downcast_ref::<ClaimError>() {
