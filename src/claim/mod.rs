@@ -47,3 +47,14 @@ pub enum ClaimError {
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
 }
+
+impl ClaimError {
+    /// The message in the interface language where the store has the words for it
+    /// (`Display` is English), as `IssueError::message`.
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            ClaimError::Store(e) => e.message(lang),
+            other => other.to_string(),
+        }
+    }
+}

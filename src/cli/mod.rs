@@ -205,7 +205,7 @@ fn localized(e: &(dyn std::error::Error + 'static), lang: Lang) -> String {
         e.message(lang)
     } else if let Some(e) = e.downcast_ref::<IssueError>() {
         e.message(lang)
-    } else if let Some(ClaimError::Store(e)) = e.downcast_ref::<ClaimError>() {
+    } else if let Some(e) = e.downcast_ref::<ClaimError>() {
         e.message(lang)
     } else {
         e.to_string()
