@@ -328,7 +328,6 @@ fn ticket_conflict(
 
 #[cfg(test)]
 mod tests {
-
     use super::*;
 
     #[test]
