@@ -4,7 +4,9 @@
 
 use std::fmt::Write as _;
 
-use fast_qr::{ECL, QRBuilder};
+use qrcode::types::EcLevel;
+
+mod mask;
 
 /// Light modules around the code, as ISO/IEC 18004 asks (4 modules).
 pub const QUIET_ZONE: usize = 4;
@@ -29,25 +31,30 @@ pub struct QrMatrix {
     modules: Vec<bool>,
 }
 
-/// Encode `data` (usually a claim URL) with error correction M.
+/// Encode `data` (usually a claim URL) with error correction M, in the smallest version
+/// (segments chosen by the qrcode crate).
 pub fn encode(data: &str) -> Result<QrMatrix, QrError> {
-    let code = QRBuilder::new(data.as_bytes())
-        .ecl(ECL::M)
-        .build()
-        .map_err(|e| QrError::Encode {
-            len: data.len(),
-            reason: e.to_string(),
-        })?;
-    let inner = code.size;
+    let encode_error = |e: qrcode::types::QrError| QrError::Encode {
+        len: data.len(),
+        reason: e.to_string(),
+    };
+    let bits = qrcode::bits::encode_auto(data.as_bytes(), EcLevel::M).map_err(encode_error)?;
+    let symbol = mask::symbol(bits, EcLevel::M).map_err(encode_error)?;
+    Ok(with_quiet_zone(&symbol))
+}
+
+fn with_quiet_zone(symbol: &mask::Symbol) -> QrMatrix {
+    let inner = symbol.width();
     let width = inner + 2 * QUIET_ZONE;
     let mut modules = vec![false; width * width];
-    for (i, module) in code.data.iter().take(inner * inner).enumerate() {
-        let (x, y) = (i % inner + QUIET_ZONE, i / inner + QUIET_ZONE);
-        if let Some(m) = modules.get_mut(y * width + x) {
-            *m = module.value();
+    for y in 0..inner {
+        for x in 0..inner {
+            if let Some(m) = modules.get_mut((y + QUIET_ZONE) * width + x + QUIET_ZONE) {
+                *m = symbol.is_dark(x, y);
+            }
         }
     }
-    Ok(QrMatrix { width, modules })
+    QrMatrix { width, modules }
 }
 
 impl QrMatrix {
