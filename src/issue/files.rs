@@ -1,6 +1,6 @@
-//! The derived files of issued credentials under `issued/`: names, atomic writes (temporary
-//! name, then rename), directory syncs, telling a complete file from one a power cut truncated,
-//! and clearing temporaries left by a crash.
+//! The derived files of issued credentials under `issued/`: names, atomic writes (an unnamed
+//! file then linked, or a temporary name then renamed), directory syncs, telling a complete
+//! file from one a power cut truncated, and clearing temporaries left by a crash.
 
 use std::fs;
 use std::io::{self, Write};
@@ -67,6 +67,51 @@ pub fn write_replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Write a file that should not exist yet (a new credential's) so that readers see no file or
+/// the whole file. On Linux the bytes go to an unnamed file (`O_TMPFILE`) that then gets its
+/// name (`linkat`): one directory update instead of two (create, rename), which matters when
+/// two threads write thousands of files into one directory, and a killed process leaves
+/// nothing behind. Where that is not available, or the file exists after all: `write_replace`.
+pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    if let Some(result) = unnamed::write_then_link(path, bytes) {
+        return result;
+    }
+    write_replace(path, bytes)
+}
+
+#[cfg(target_os = "linux")]
+mod unnamed {
+    use std::io::{self, Write};
+    use std::os::fd::AsRawFd;
+    use std::path::Path;
+
+    use rustix::fs::{AtFlags, CWD, Mode, OFlags, linkat, openat};
+
+    /// `None` when this way is unavailable here (no `O_TMPFILE` on this filesystem, no
+    /// `/proc`, the name already taken, or any other refusal): the caller writes the usual
+    /// way, which reports real problems (missing folder, permissions) with the path.
+    pub fn write_then_link(path: &Path, bytes: &[u8]) -> Option<io::Result<()>> {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let flags = OFlags::WRONLY | OFlags::TMPFILE | OFlags::CLOEXEC;
+        let fd = openat(CWD, dir, flags, Mode::from_raw_mode(0o666)).ok()?;
+        let mut file = std::fs::File::from(fd);
+        if let Err(e) = file.write_all(bytes) {
+            // Out of space while writing: the usual way would fail the same.
+            return Some(Err(e));
+        }
+        // The unnamed file is reachable by name only through /proc (linking it with
+        // AT_EMPTY_PATH needs a capability).
+        let fd_path = format!("/proc/self/fd/{}", file.as_raw_fd());
+        linkat(CWD, fd_path.as_str(), CWD, path, AtFlags::SYMLINK_FOLLOW)
+            .ok()
+            .map(Ok)
+    }
 }
 
 /// Make the renames in `dir` durable (Unix; on Windows a rename is durable once it returns on
@@ -153,6 +198,50 @@ mod tests {
         assert_eq!(remove_partials(dir.path()).unwrap(), 1);
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
         assert_eq!(remove_partials(&dir.path().join("missing")).unwrap(), 0);
+    }
+
+    #[test]
+    fn new_files_appear_whole_and_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let (json, png) = paths(dir.path(), "urn:uuid:abc", "png");
+        let image = crate::event::DEFAULT_BADGES[0].1;
+        write_new(&json, b"{\"a\":1}").unwrap();
+        write_new(&png, image).unwrap();
+        assert_eq!(fs::read(&json).unwrap(), b"{\"a\":1}");
+        assert_eq!(fs::read(&png).unwrap(), image);
+        // No temporary is left beside them, whichever way they were written.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+        // Already there after all (e.g. a rerun): replaced, not an error.
+        write_new(&json, b"{\"a\":2}").unwrap();
+        assert_eq!(fs::read(&json).unwrap(), b"{\"a\":2}");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+        // A missing folder is the usual error.
+        let missing = dir.path().join("missing").join("x.json");
+        let err = write_new(&missing, b"{}").unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+    }
+
+    /// The Linux way itself (not the fallback), where the temp folder's filesystem has
+    /// O_TMPFILE (ext4, xfs, btrfs, tmpfs do).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn unnamed_then_linked_on_linux() {
+        use rustix::fs::{CWD, Mode, OFlags, openat};
+        let dir = tempfile::tempdir().unwrap();
+        let flags = OFlags::WRONLY | OFlags::TMPFILE | OFlags::CLOEXEC;
+        if openat(CWD, dir.path(), flags, Mode::from_raw_mode(0o600)).is_err() {
+            eprintln!(
+                "no O_TMPFILE in {}: only the fallback is tested",
+                dir.path().display()
+            );
+            return;
+        }
+        let path = dir.path().join("a.json");
+        assert!(unnamed::write_then_link(&path, b"{}").unwrap().is_ok());
+        assert_eq!(fs::read(&path).unwrap(), b"{}");
+        // The name is taken: not this way (the caller replaces the usual way).
+        assert!(unnamed::write_then_link(&path, b"[]").is_none());
+        assert_eq!(fs::read(&path).unwrap(), b"{}");
     }
 
     #[test]

@@ -519,7 +519,14 @@ impl Issuer {
         })?;
         let written = parallel_map(items, threads(), |b| {
             let b = b.borrow();
-            write_pair(&dir, &b.row.id, &b.row.json, b.ext, &b.image)
+            write_pair(
+                &dir,
+                &b.row.id,
+                &b.row.json,
+                b.ext,
+                &b.image,
+                files::write_new,
+            )
         });
         for w in written {
             w?;
@@ -528,17 +535,19 @@ impl Issuer {
     }
 }
 
-/// Write one credential's JSON and baked image under `dir`, each atomically.
+/// Write one credential's JSON and baked image under `dir`, each atomically, with `write`
+/// (`files::write_new` for a new credential, `files::write_replace` to rewrite one).
 pub(super) fn write_pair(
     dir: &std::path::Path,
     id: &str,
     json: &str,
     ext: &str,
     image: &[u8],
+    write: fn(&std::path::Path, &[u8]) -> std::io::Result<()>,
 ) -> Result<(), IssueError> {
     let (json_path, image_path) = files::paths(dir, id, ext);
     for (path, bytes) in [(json_path, json.as_bytes()), (image_path, image)] {
-        files::write_replace(&path, bytes).map_err(|source| IssueError::Write { path, source })?;
+        write(&path, bytes).map_err(|source| IssueError::Write { path, source })?;
     }
     Ok(())
 }

@@ -50,7 +50,7 @@ impl Issuer {
             }
             let written = parallel_map(&rows, threads(), |row| {
                 let (ext, image) = self.baked_image(&row.achievement_key, &row.json)?;
-                write_pair(&dir, &row.id, &row.json, ext, &image)
+                write_pair(&dir, &row.id, &row.json, ext, &image, files::write_replace)
             });
             for w in written {
                 w?;
