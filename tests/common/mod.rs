@@ -137,11 +137,13 @@ pub fn decode_gray(w: usize, h: usize, px: &[u8]) -> Vec<String> {
         .collect()
 }
 
-/// Read back the inline QR SVG of a page (our own `M{x} {y}h{n}v1h-{n}z` runs) and decode it.
+/// Read back the inline QR SVG of a page and decode it: the path's `M`/`m` moves and `h`
+/// strokes (1 module wide, along the middle of a row), drawn as a renderer would.
 pub fn decode_inline_svg(html: &str) -> Vec<String> {
     let svg = html.split("<svg").nth(1).expect("page has an inline svg");
     let vb = svg.split("viewBox=\"0 0 ").nth(1).unwrap();
     let w: usize = vb.split(' ').next().unwrap().parse().unwrap();
+    assert!(svg.contains("<path fill=\"none\" stroke=\"#000\" d=\""));
     let d = svg
         .split(" d=\"")
         .nth(1)
@@ -152,16 +154,35 @@ pub fn decode_inline_svg(html: &str) -> Vec<String> {
     let scale = 4;
     let side = w * scale;
     let mut px = vec![255u8; side * side];
-    for run in d.split('M').filter(|s| !s.is_empty()) {
-        let (xy, rest) = run.split_once('h').unwrap();
-        let n: usize = rest.split('v').next().unwrap().parse().unwrap();
-        let (x, y) = xy.split_once(' ').unwrap();
-        let (x, y): (usize, usize) = (x.parse().unwrap(), y.parse().unwrap());
-        for dy in 0..scale {
-            for dx in 0..n * scale {
-                px[(y * scale + dy) * side + x * scale + dx] = 0;
+    let (mut x, mut y) = (0.0f64, 0.0f64);
+    let mut rest = d;
+    while let Some(command) = rest.chars().next() {
+        let end = rest[1..]
+            .find(|c: char| c.is_ascii_alphabetic())
+            .map_or(rest.len(), |i| i + 1);
+        let args: Vec<f64> = rest[1..end]
+            .split(' ')
+            .map(|a| a.parse().unwrap())
+            .collect();
+        match (command, args.as_slice()) {
+            ('M', [ax, ay]) => (x, y) = (*ax, *ay),
+            ('m', [dx, dy]) => (x, y) = (x + dx, y + dy),
+            ('h', [n]) => {
+                // The stroke covers y − 0.5 .. y + 0.5 and x .. x + n.
+                let (top, left) = (
+                    ((y - 0.5) * scale as f64) as usize,
+                    (x * scale as f64) as usize,
+                );
+                for row in top..top + scale {
+                    for col in left..left + (n * scale as f64) as usize {
+                        px[row * side + col] = 0;
+                    }
+                }
+                x += n;
             }
+            other => panic!("unexpected path command {other:?}"),
         }
+        rest = &rest[end..];
     }
     decode_gray(side, side, &px)
 }
