@@ -130,6 +130,49 @@ impl QrMatrix {
         QrMatrix::from_rows(&rows)
     }
 
+    /// Read an SVG written by [`Self::to_svg`] back into modules, drawing its path's `M`/`m`
+    /// moves and `h` strokes as a renderer would (for tests and self-checks). `None` when it is
+    /// not such an SVG.
+    pub fn from_svg(svg: &str) -> Option<QrMatrix> {
+        let width: usize = svg
+            .split("viewBox=\"0 0 ")
+            .nth(1)?
+            .split(' ')
+            .next()?
+            .parse()
+            .ok()?;
+        let path = svg
+            .split("<path fill=\"none\" stroke=\"#000\" d=\"")
+            .nth(1)?
+            .split('"')
+            .next()?;
+        let mut rows = vec![vec![false; width]; width];
+        let (mut x, mut y) = (0usize, 0usize);
+        let mut rest = path;
+        while let Some(command) = rest.chars().next() {
+            let args_end = rest
+                .get(1..)?
+                .find(|c: char| c.is_ascii_alphabetic())
+                .map_or(rest.len(), |i| i + 1);
+            let args: Vec<&str> = rest.get(1..args_end)?.split(' ').collect();
+            match (command, args.as_slice()) {
+                // Strokes run along the middle of a row: y is always "{row}.5".
+                ('M', [ax, ay]) => {
+                    (x, y) = (ax.parse().ok()?, ay.strip_suffix(".5")?.parse().ok()?)
+                }
+                ('m', [dx, "0"]) => x += dx.parse::<usize>().ok()?,
+                ('h', [n]) => {
+                    let end = x + n.parse::<usize>().ok()?;
+                    rows.get_mut(y)?.get_mut(x..end)?.fill(true);
+                    x = end;
+                }
+                _ => return None,
+            }
+            rest = rest.get(args_end..)?;
+        }
+        Some(QrMatrix::from_rows(&rows))
+    }
+
     /// A 1-bit greyscale PNG, `scale` pixels per module (at least 1).
     pub fn to_png(&self, scale: u32) -> Result<Vec<u8>, QrError> {
         let scale = scale.max(1) as usize;
@@ -296,49 +339,6 @@ pub(crate) mod tests {
         decode_pixels(w, h, |x, y| buf[y * info.line_size + x * channels] < 128)
     }
 
-    /// Read our own SVG back as an SVG renderer would: the path's `M`/`m` moves and `h`
-    /// strokes, each stroke covering the modules it passes over in the row the pen is in.
-    pub(crate) fn svg_to_matrix(svg: &str) -> QrMatrix {
-        let vb = svg.split("viewBox=\"0 0 ").nth(1).unwrap();
-        let w: usize = vb.split(' ').next().unwrap().parse().unwrap();
-        assert!(
-            svg.contains("<path fill=\"none\" stroke=\"#000\" d=\""),
-            "{svg}"
-        );
-        let d = svg
-            .split(" d=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap();
-        let mut rows = vec![vec![false; w]; w];
-        let (mut x, mut y) = (0.0f64, 0.0f64);
-        let mut rest = d;
-        while let Some(command) = rest.chars().next() {
-            let end = rest[1..]
-                .find(|c: char| c.is_ascii_alphabetic())
-                .map_or(rest.len(), |i| i + 1);
-            let args: Vec<f64> = rest[1..end]
-                .split(' ')
-                .map(|a| a.parse().unwrap())
-                .collect();
-            match (command, args.as_slice()) {
-                ('M', [ax, ay]) => (x, y) = (*ax, *ay),
-                ('m', [dx, dy]) => (x, y) = (x + dx, y + dy),
-                ('h', [n]) => {
-                    // A stroke of width 1 centred on y covers row floor(y) exactly.
-                    assert_eq!(y.fract(), 0.5, "strokes run along module centres: {d}");
-                    rows[y as usize][x as usize..(x + n) as usize].fill(true);
-                    x += n;
-                }
-                other => panic!("unexpected path command {other:?} in {d}"),
-            }
-            rest = &rest[end..];
-        }
-        QrMatrix::from_rows(&rows)
-    }
-
     const URLS: &[&str] = &[
         "https://badges.example.org/c/mfzwizltmfzwizltmfzwizltmf",
         "http://192.168.1.23:8080/c/abcdefghijklmnopqrstuvwxyz",
@@ -364,9 +364,25 @@ pub(crate) mod tests {
                 vec![url.to_string()],
                 "half blocks"
             );
-            let from_svg = svg_to_matrix(&m.to_svg());
+            let from_svg = QrMatrix::from_svg(&m.to_svg()).expect("our own SVG");
             assert_eq!(from_svg, m, "svg read back");
             assert_eq!(decode_matrix(&from_svg, 5), vec![url.to_string()], "svg");
+        }
+    }
+
+    #[test]
+    fn svg_reader_refuses_what_to_svg_does_not_write() {
+        let svg = encode("https://a.b/c/x").unwrap().to_svg();
+        assert!(QrMatrix::from_svg(&svg).is_some());
+        for bad in [
+            String::new(),
+            "<svg viewBox=\"0 0 x 3\">".to_string(),
+            svg.replace(".5h", "h"),
+            svg.replace(" 0h", " 1h"),
+            svg.replace("h1", "h999"),
+            svg.replace("h", "v"),
+        ] {
+            assert_eq!(QrMatrix::from_svg(&bad), None, "{bad}");
         }
     }
 

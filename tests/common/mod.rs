@@ -137,52 +137,20 @@ pub fn decode_gray(w: usize, h: usize, px: &[u8]) -> Vec<String> {
         .collect()
 }
 
-/// Read back the inline QR SVG of a page and decode it: the path's `M`/`m` moves and `h`
-/// strokes (1 module wide, along the middle of a row), drawn as a renderer would.
+/// Read back the inline QR SVG of a page (`QrMatrix::from_svg`) and decode it.
 pub fn decode_inline_svg(html: &str) -> Vec<String> {
     let svg = html.split("<svg").nth(1).expect("page has an inline svg");
-    let vb = svg.split("viewBox=\"0 0 ").nth(1).unwrap();
-    let w: usize = vb.split(' ').next().unwrap().parse().unwrap();
-    assert!(svg.contains("<path fill=\"none\" stroke=\"#000\" d=\""));
-    let d = svg
-        .split(" d=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap();
+    let m = badgedesk::qr::QrMatrix::from_svg(svg).expect("our QR SVG");
     let scale = 4;
-    let side = w * scale;
-    let mut px = vec![255u8; side * side];
-    let (mut x, mut y) = (0.0f64, 0.0f64);
-    let mut rest = d;
-    while let Some(command) = rest.chars().next() {
-        let end = rest[1..]
-            .find(|c: char| c.is_ascii_alphabetic())
-            .map_or(rest.len(), |i| i + 1);
-        let args: Vec<f64> = rest[1..end]
-            .split(' ')
-            .map(|a| a.parse().unwrap())
-            .collect();
-        match (command, args.as_slice()) {
-            ('M', [ax, ay]) => (x, y) = (*ax, *ay),
-            ('m', [dx, dy]) => (x, y) = (x + dx, y + dy),
-            ('h', [n]) => {
-                // The stroke covers y − 0.5 .. y + 0.5 and x .. x + n.
-                let (top, left) = (
-                    ((y - 0.5) * scale as f64) as usize,
-                    (x * scale as f64) as usize,
-                );
-                for row in top..top + scale {
-                    for col in left..left + (n * scale as f64) as usize {
-                        px[row * side + col] = 0;
-                    }
-                }
-                x += n;
+    let side = m.width() * scale;
+    let px: Vec<u8> = (0..side * side)
+        .map(|i| {
+            if m.is_dark(i % side / scale, i / side / scale) {
+                0
+            } else {
+                255
             }
-            other => panic!("unexpected path command {other:?}"),
-        }
-        rest = &rest[end..];
-    }
+        })
+        .collect();
     decode_gray(side, side, &px)
 }
