@@ -3,8 +3,8 @@
 //! masks by the ISO/IEC 18004 penalty (rules N1–N4, scored exactly as the reference
 //! implementation qrcodegen scores them) is done here, on bit rows and columns. The QR crates
 //! score module by module, which was nine tenths of the time to make a claim page's QR code
-//! (fast_qr ~135 µs per claim URL, qrcode more; this ~50 µs). Tests compare whole symbols with
-//! qrcodegen's.
+//! (fast_qr took 135–200 µs per claim URL; this about a third of that). Tests compare whole
+//! symbols with qrcodegen's.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
