@@ -424,7 +424,7 @@ fn main() {
         println!("sqlite3 .import                    skipped (sqlite3 not installed)");
     }
     println!(
-        "peak RSS of this process: {}",
+        "peak RSS of this bench process: {} (the generated file and every run above; the import's own peak is the command's)",
         peak_rss().unwrap_or_else(|| "n/a".into())
     );
 }
@@ -477,6 +477,44 @@ fn command_line_pairs(csv: &Path, dir: &Path) {
         ms(theirs[PAIRS / 2])
     );
     print_ratio("ratio command / sqlite3", &pairs);
+    if let Some(kb) = command_peak_kb(exe, csv, &dir.join("cli-peak")) {
+        println!(
+            "peak RSS of a `badgedesk import`     {:>5.0} MB  (one more run, not timed; its VmHWM read every 2 ms)  [target < 200 MB]",
+            kb as f64 / 1024.0
+        );
+    }
+}
+
+/// The peak resident memory of one `badgedesk import FILE` into a fresh event: the child's
+/// high-water mark (`VmHWM`, Linux), read until it exits.
+fn command_peak_kb(exe: &str, csv: &Path, event: &Path) -> Option<u64> {
+    let init = std::process::Command::new(exe)
+        .args(["--lang", "en", "init"])
+        .arg(event)
+        .output()
+        .ok()?;
+    assert!(init.status.success(), "badgedesk init failed");
+    let mut child = std::process::Command::new(exe)
+        .args(["--lang", "en", "--event"])
+        .arg(event)
+        .arg("import")
+        .arg(csv)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("badgedesk import");
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = None;
+    while child
+        .try_wait()
+        .expect("wait for badgedesk import")
+        .is_none()
+    {
+        if let Some(kb) = procstat::status_kb_in(&status, "VmHWM") {
+            peak = peak.max(Some(kb));
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    peak
 }
 
 /// The median and range of ours / theirs over side-by-side (ours, theirs) runs.

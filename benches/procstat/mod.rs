@@ -35,7 +35,12 @@ fn stat_ticks(first: usize) -> Option<Duration> {
 
 /// A memory figure of /proc/self/status in kB, by its name (`VmRSS`, `VmHWM` for the peak).
 pub fn status_kb(name: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status_kb_in("/proc/self/status", name)
+}
+
+/// The same from another process's status file (`/proc/<pid>/status`).
+pub fn status_kb_in(path: &str, name: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(path).ok()?;
     status
         .lines()
         .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))?
