@@ -132,7 +132,7 @@ impl QrMatrix {
 
     /// Read an SVG written by [`Self::to_svg`] back into modules, drawing its path's `M`/`m`
     /// moves and `h` strokes as a renderer would (for tests and self-checks). `None` when it is
-    /// not such an SVG.
+    /// not such an SVG (or wider than any QR code).
     pub fn from_svg(svg: &str) -> Option<QrMatrix> {
         let width: usize = svg
             .split("viewBox=\"0 0 ")
@@ -140,7 +140,8 @@ impl QrMatrix {
             .split(' ')
             .next()?
             .parse()
-            .ok()?;
+            .ok()
+            .filter(|w| *w <= mask::MAX_WIDTH + 2 * QUIET_ZONE)?;
         let path = svg
             .split("<path fill=\"none\" stroke=\"#000\" d=\"")
             .nth(1)?
@@ -160,9 +161,9 @@ impl QrMatrix {
                 ('M', [ax, ay]) => {
                     (x, y) = (ax.parse().ok()?, ay.strip_suffix(".5")?.parse().ok()?)
                 }
-                ('m', [dx, "0"]) => x += dx.parse::<usize>().ok()?,
+                ('m', [dx, "0"]) => x = x.checked_add(dx.parse().ok()?)?,
                 ('h', [n]) => {
-                    let end = x + n.parse::<usize>().ok()?;
+                    let end = x.checked_add(n.parse().ok()?)?;
                     rows.get_mut(y)?.get_mut(x..end)?.fill(true);
                     x = end;
                 }
@@ -381,6 +382,13 @@ pub(crate) mod tests {
             svg.replace(" 0h", " 1h"),
             svg.replace("h1", "h999"),
             svg.replace("h", "v"),
+            svg.replace("viewBox=\"0 0 ", "viewBox=\"0 0 99999"),
+            svg.replace(".5h", &format!(".5h{}", usize::MAX)),
+            // Runs past the end of a row, by overflow.
+            format!(
+                "<svg viewBox=\"0 0 25 25\"><path fill=\"none\" stroke=\"#000\" d=\"M4 4.5h1m{} 0h1\"/></svg>",
+                usize::MAX
+            ),
         ] {
             assert_eq!(QrMatrix::from_svg(&bad), None, "{bad}");
         }

@@ -14,12 +14,15 @@ use qrcode::bits::Bits;
 use qrcode::canvas::{Canvas, MaskPattern, Module};
 use qrcode::types::{Color, EcLevel, QrResult, Version};
 
-/// Widest symbol (version 40, 177 modules) in 64-bit words.
-const WORDS: usize = 3;
+/// Widest symbol: version 40, 177 modules.
+pub const MAX_WIDTH: usize = 177;
+
+/// [`MAX_WIDTH`] in 64-bit words.
+const WORDS: usize = MAX_WIDTH.div_ceil(64);
 type Line = [u64; WORDS];
 
 /// Most runs in one line: one per module, a leading light run of none and the light border.
-const MAX_RUNS: usize = 177 + 2;
+const MAX_RUNS: usize = MAX_WIDTH + 2;
 
 const MASKS: [MaskPattern; 8] = [
     MaskPattern::Checkerboard,
@@ -33,7 +36,6 @@ const MASKS: [MaskPattern; 8] = [
 ];
 
 /// A symbol as bits, by rows and by columns (bit x of `rows[y]` = bit y of `cols[x]` = dark).
-#[derive(Clone)]
 struct Board {
     width: usize,
     rows: Vec<Line>,
@@ -272,7 +274,11 @@ impl Symbol {
 /// penalty (the first one on a tie, as qrcodegen).
 pub fn symbol(bits: Bits, ec: EcLevel) -> QrResult<Symbol> {
     let version = bits.version();
-    let width = version.width() as usize;
+    let width = usize::try_from(version.width()).unwrap_or(usize::MAX);
+    if !(1..=MAX_WIDTH).contains(&width) {
+        // Every index below relies on this bound (qrcode's versions stay within it).
+        return Err(qrcode::types::QrError::InvalidVersion);
+    }
     let (data, ec_codewords) = qrcode::ec::construct_codewords(&bits.into_bytes(), version, ec)?;
     let mut canvas = Canvas::new(version, ec);
     canvas.draw_all_functional_patterns();
