@@ -284,8 +284,11 @@ fn serve_event(args: &[String]) {
         .map(|c| format!("/c/{}/\n", c.claim_token))
         .collect();
     std::fs::write(std::path::Path::new(site_dir).join("paths.txt"), paths).expect("paths");
-    let source =
-        Arc::new(server::StoreSource::new(site, store, Arc::new(SystemClock)).expect("source"));
+    let source = server::StoreSource::new(site, store, Arc::new(SystemClock))
+        .expect("source")
+        .record_visits_with(event.store().expect("second store"))
+        .expect("visit recorder");
+    let source = Arc::new(source);
     let config = ServerConfig {
         bind: ([127, 0, 0, 1], port).into(),
         rate_per_sec: 1e9,

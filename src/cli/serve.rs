@@ -35,7 +35,10 @@ pub fn run(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     };
     let site = EventSite::new(&event, &url, key.as_ref())?;
     let count = store.credentials()?.len();
-    let source = Arc::new(StoreSource::new(site, store, Arc::new(SystemClock))?);
+    // First visits are written through a second connection, off the request path.
+    let source =
+        StoreSource::new(site, store, Arc::new(SystemClock))?.record_visits_with(event.store()?)?;
+    let source = Arc::new(source);
     println!(
         "{} {count} {}",
         ctx.tr("Pages de réception de", "Claim pages of"),

@@ -4,8 +4,12 @@
 //! first visit of a claim is written at once so the desk sees it.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
+
+use time::OffsetDateTime;
 
 use crate::claim::{ClaimInput, ClaimToken, EventSite, SiteMeta};
 use crate::clock::Clock;
@@ -37,8 +41,75 @@ pub struct StoreSource {
     clock: Arc<dyn Clock>,
     meta: Mutex<CachedMeta>,
     claims: Mutex<HashMap<[u8; 32], CachedClaim>>,
-    /// Tokens whose first visit is already in the database: no write per request.
-    claimed: Mutex<HashSet<[u8; 32]>>,
+    /// Tokens whose first visit is in the database or queued for it: no write per request.
+    claimed: Arc<Mutex<HashSet<[u8; 32]>>>,
+    /// Writes first visits off the request path, when started.
+    visits: Option<VisitRecorder>,
+}
+
+/// A first visit waiting to be written.
+struct Visit {
+    key: [u8; 32],
+    token: ClaimToken,
+    at: OffsetDateTime,
+}
+
+/// A thread with its own database connection that writes first visits: a request never waits
+/// for a write (nor for the WAL checkpoint a commit may run), and the visits that queue up
+/// meanwhile share one transaction.
+struct VisitRecorder {
+    queue: Option<mpsc::Sender<Visit>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Drop for VisitRecorder {
+    /// Closing the queue lets the thread write what is left, then it ends.
+    fn drop(&mut self) {
+        drop(self.queue.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// At most this many visits per transaction.
+const VISITS_PER_WRITE: usize = 512;
+/// How long the first visit of a write waits for others: short beside the second within which
+/// the desk shows a claim.
+const GATHER: Duration = Duration::from_millis(100);
+
+fn record_visits(
+    mut store: Store,
+    queue: mpsc::Receiver<Visit>,
+    claimed: Arc<Mutex<HashSet<[u8; 32]>>>,
+) {
+    while let Ok(first) = queue.recv() {
+        // Gather what arrives shortly after: each commit makes the serving connection drop its
+        // page cache, so fewer, larger writes keep reads fast under a rush of first visits.
+        let until = Instant::now() + GATHER;
+        let mut batch = vec![first];
+        while batch.len() < VISITS_PER_WRITE {
+            let left = until.saturating_duration_since(Instant::now());
+            match queue.recv_timeout(left) {
+                Ok(visit) => batch.push(visit),
+                Err(_) => break,
+            }
+        }
+        let rows: Vec<(&str, OffsetDateTime)> =
+            batch.iter().map(|v| (v.token.as_str(), v.at)).collect();
+        if let Err(e) = store.mark_claimed_all(&rows) {
+            eprintln!(
+                "badgedesk serve: could not record {} claim visit(s), will retry at the next visit: {e}",
+                batch.len()
+            );
+            // Forgotten, so the next visit of these claims tries again.
+            if let Ok(mut claimed) = claimed.lock() {
+                for v in &batch {
+                    claimed.remove(&v.key);
+                }
+            }
+        }
+    }
 }
 
 fn file_stamp(site: &EventSite) -> Option<(SystemTime, u64)> {
@@ -63,8 +134,24 @@ impl StoreSource {
             clock,
             meta: Mutex::new(meta),
             claims: Mutex::new(HashMap::new()),
-            claimed: Mutex::new(HashSet::new()),
+            claimed: Arc::new(Mutex::new(HashSet::new())),
+            visits: None,
         })
+    }
+
+    /// Write first visits on a thread through `writer` (another connection to the same event
+    /// database) instead of on the request's thread. Dropping the source writes what is queued.
+    pub fn record_visits_with(mut self, writer: Store) -> Result<StoreSource, std::io::Error> {
+        let (queue, incoming) = mpsc::channel();
+        let claimed = self.claimed.clone();
+        let thread = std::thread::Builder::new()
+            .name("claim-visits".into())
+            .spawn(move || record_visits(writer, incoming, claimed))?;
+        self.visits = Some(VisitRecorder {
+            queue: Some(queue),
+            thread: Some(thread),
+        });
+        Ok(self)
     }
 
     fn load(&self, token: &ClaimToken) -> Option<Arc<ClaimInput>> {
@@ -160,20 +247,137 @@ impl ClaimSource for StoreSource {
 
     fn mark_claimed(&self, token: &ClaimToken) -> Result<(), String> {
         let key = token_key(token);
-        if self.claimed.lock().is_ok_and(|c| c.contains(&key)) {
+        let first = self
+            .claimed
+            .lock()
+            .map_err(|_| "the set of claimed tokens is poisoned".to_string())?
+            .insert(key);
+        if !first {
             return Ok(());
         }
-        let mut store = self
+        let at = self.clock.now();
+        if let Some(queue) = self.visits.as_ref().and_then(|v| v.queue.as_ref()) {
+            let visit = Visit {
+                key,
+                token: token.clone(),
+                at,
+            };
+            if queue.send(visit).is_ok() {
+                return Ok(());
+            }
+        }
+        // No recorder (or it stopped): write here.
+        let written = self
             .store
             .lock()
-            .map_err(|_| "the database handle is poisoned".to_string())?;
-        store
-            .mark_claimed(token.as_str(), self.clock.now())
-            .map_err(|e| e.to_string())?;
-        drop(store);
-        if let Ok(mut c) = self.claimed.lock() {
-            c.insert(key);
+            .map_err(|_| "the database handle is poisoned".to_string())
+            .and_then(|mut store| {
+                store
+                    .mark_claimed(token.as_str(), at)
+                    .map_err(|e| e.to_string())
+            });
+        if written.is_err()
+            && let Ok(mut claimed) = self.claimed.lock()
+        {
+            claimed.remove(&key);
         }
-        Ok(())
+        written.map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+    use crate::credential::builder::OsRandomness;
+    use crate::issue::engine::Issuer;
+    use time::macros::datetime;
+
+    /// A demo event with 3 participation badges issued, and a source over it.
+    fn served_event(dir: &std::path::Path) -> (crate::event::EventDir, StoreSource, Vec<String>) {
+        let now = datetime!(2026-05-16 09:00 UTC);
+        let event = crate::demo::create(&dir.join("event"), 7, 3, now).unwrap();
+        let mut store = event.store().unwrap();
+        let key = crate::credential::keys::load(event.root(), None).unwrap();
+        let awards: Vec<(i64, String)> = store
+            .attendees()
+            .unwrap()
+            .iter()
+            .map(|a| (a.id, "participation".to_string()))
+            .collect();
+        Issuer::new(&event, key, now)
+            .unwrap()
+            .issue(
+                &mut store,
+                &awards,
+                &mut OsRandomness,
+                "test",
+                &std::sync::atomic::AtomicBool::new(false),
+                &mut |_| {},
+            )
+            .unwrap();
+        let tokens = store
+            .credentials()
+            .unwrap()
+            .into_iter()
+            .map(|c| c.claim_token)
+            .collect();
+        let key = crate::claim::event_site::issuer_public_key(&store.credentials().unwrap());
+        let site = EventSite::new(&event, "http://192.168.1.20:8080", key.as_ref()).unwrap();
+        let clock = Arc::new(FixedClock(datetime!(2026-05-16 10:30 UTC)));
+        let source = StoreSource::new(site, store, clock).unwrap();
+        (event, source, tokens)
+    }
+
+    fn claimed_at(event: &crate::event::EventDir, token: &str) -> Option<OffsetDateTime> {
+        event
+            .store()
+            .unwrap()
+            .credential_by_token(token)
+            .unwrap()
+            .unwrap()
+            .claimed_at
+    }
+
+    #[test]
+    fn first_visits_are_written_by_the_recorder_and_flushed_when_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let (event, source, tokens) = served_event(dir.path());
+        let source = source.record_visits_with(event.store().unwrap()).unwrap();
+        let visited = ClaimToken::parse(&tokens[0]).unwrap();
+        for _ in 0..3 {
+            source.mark_claimed(&visited).unwrap();
+        }
+        drop(source);
+        let at = datetime!(2026-05-16 10:30 UTC);
+        assert_eq!(claimed_at(&event, &tokens[0]), Some(at));
+        assert_eq!(claimed_at(&event, &tokens[1]), None, "not visited");
+    }
+
+    #[test]
+    fn a_recorded_visit_is_written_while_the_server_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let (event, source, tokens) = served_event(dir.path());
+        let source = source.record_visits_with(event.store().unwrap()).unwrap();
+        source
+            .mark_claimed(&ClaimToken::parse(&tokens[1]).unwrap())
+            .unwrap();
+        // Written after GATHER (well within the second the desk allows); 5 s for slow machines.
+        let start = Instant::now();
+        while claimed_at(&event, &tokens[1]).is_none() {
+            assert!(start.elapsed() < Duration::from_secs(5), "never written");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        drop(source);
+    }
+
+    #[test]
+    fn without_a_recorder_the_visit_is_written_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let (event, source, tokens) = served_event(dir.path());
+        source
+            .mark_claimed(&ClaimToken::parse(&tokens[2]).unwrap())
+            .unwrap();
+        assert!(claimed_at(&event, &tokens[2]).is_some());
     }
 }

@@ -54,6 +54,28 @@ type RawRow = (
     Option<String>,
 );
 
+/// Set `claimed_at` unless already set; whether the token is known.
+fn mark_claimed_in(
+    conn: &rusqlite::Connection,
+    claim_token: &str,
+    at: OffsetDateTime,
+) -> Result<bool, StoreError> {
+    let key = lookup_key(claim_token);
+    let n = conn
+        .prepare_cached(
+            "UPDATE credentials SET claimed_at = ?2 WHERE token_key = ?1 AND claimed_at IS NULL",
+        )?
+        .execute(params![key, rfc3339(at)])?;
+    if n == 1 {
+        return Ok(true);
+    }
+    let known: Option<i64> = conn
+        .prepare_cached("SELECT 1 FROM credentials WHERE token_key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?;
+    Ok(known.is_some())
+}
+
 fn raw(row: &Row<'_>) -> rusqlite::Result<RawRow> {
     Ok((
         row.get(0)?,
@@ -257,23 +279,22 @@ impl Store {
         claim_token: &str,
         at: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        let key = lookup_key(claim_token);
-        let n = self.conn.execute(
-            "UPDATE credentials SET claimed_at = ?2 WHERE token_key = ?1 AND claimed_at IS NULL",
-            params![key, rfc3339(at)],
-        )?;
-        if n == 1 {
-            return Ok(true);
+        mark_claimed_in(&self.conn, claim_token, at)
+    }
+
+    /// [`Store::mark_claimed`] for many visits in one transaction (the claim server queues the
+    /// visits that arrive while it writes). Returns how many tokens were known.
+    pub fn mark_claimed_all(
+        &mut self,
+        visits: &[(&str, OffsetDateTime)],
+    ) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut known = 0;
+        for (token, at) in visits {
+            known += usize::from(mark_claimed_in(&tx, token, *at)?);
         }
-        let known: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT 1 FROM credentials WHERE token_key = ?1",
-                [key],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(known.is_some())
+        tx.commit()?;
+        Ok(known)
     }
 
     /// Every credential, oldest first.

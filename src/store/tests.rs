@@ -286,6 +286,36 @@ fn credentials_are_idempotent_per_attendee_and_achievement() {
 }
 
 #[test]
+fn many_claim_visits_in_one_write_keep_the_first_time() {
+    let mut store = store_with_people();
+    let (first, later) = (
+        datetime!(2026-05-16 17:00 UTC),
+        datetime!(2026-05-16 17:05 UTC),
+    );
+    store
+        .insert_credentials(
+            &[new_credential("a", 1, "p"), new_credential("b", 2, "p")],
+            "t",
+            first,
+        )
+        .unwrap();
+    assert!(store.mark_claimed("token-a", first).unwrap());
+    let known = store
+        .mark_claimed_all(&[("token-a", later), ("nope", later), ("token-b", later)])
+        .unwrap();
+    assert_eq!(known, 2, "the unknown token is not counted");
+    assert_eq!(
+        store.credential("a").unwrap().unwrap().claimed_at,
+        Some(first)
+    );
+    assert_eq!(
+        store.credential("b").unwrap().unwrap().claimed_at,
+        Some(later)
+    );
+    assert_eq!(store.mark_claimed_all(&[]).unwrap(), 0);
+}
+
+#[test]
 fn revoke_reissue_claim() {
     let mut store = store_with_people();
     let at = datetime!(2026-05-16 17:00 UTC);
