@@ -151,6 +151,15 @@ fn claim_page_files_and_claimed_state() {
     assert_eq!(json.status, 200);
     assert_eq!(json.header("access-control-allow-origin"), Some("*"));
     assert_eq!(json.body, r.site.claims[0].credential_json.as_bytes());
+    let image = get(r.addr, &format!("/c/{token}/badge.png"));
+    assert_eq!(
+        (image.status, image.header("content-type")),
+        (200, Some("image/png"))
+    );
+    assert_eq!(
+        image.body,
+        r.site.claims[0].baked_image.bytes().unwrap().as_ref()
+    );
     let redirect = get(r.addr, &format!("/c/{token}"));
     assert_eq!(
         (redirect.status, redirect.header("location")),

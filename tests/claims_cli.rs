@@ -346,6 +346,17 @@ fn serve_answers_claims_hides_everything_else_and_records_the_first_visit() {
         json,
         std::fs::read(dir.join("issued").join(format!("{stem}.json"))).unwrap()
     );
+    // The baked image is read from issued/ when asked for (not held in the page cache).
+    let (status, head, png) = http_get(server.addr, &format!("/c/{token}/badge.png"));
+    assert_eq!(status, 200, "{head}");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: image/png")
+    );
+    assert_eq!(
+        png,
+        std::fs::read(dir.join("issued").join(format!("{stem}.png"))).unwrap()
+    );
 
     // The desk (another process, same database) sees the claim within a second.
     let deadline = Instant::now() + Duration::from_secs(1);

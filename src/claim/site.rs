@@ -214,8 +214,9 @@ pub fn claim_files(meta: &SiteMeta, claim: &ClaimInput) -> Result<Vec<SiteFile>,
     Ok(files)
 }
 
-/// Files in `c/<token>/` except the baked image (see [`claim_files`]).
-fn claim_files_but_the_image(
+/// Files in `c/<token>/` except the baked image (see [`claim_files`]; the claim server reads
+/// the image from `issued/` when asked for it instead of holding it in memory).
+pub fn claim_files_but_the_image(
     meta: &SiteMeta,
     claim: &ClaimInput,
 ) -> Result<Vec<SiteFile>, ClaimError> {

@@ -24,8 +24,10 @@ pub struct Reply {
 }
 
 type FileMap = HashMap<String, Bytes>;
-/// Rendered claim files by token hash, with the source's `Arc` they were rendered from.
-type ClaimCache = HashMap<[u8; 32], (Arc<ClaimInput>, Arc<FileMap>)>;
+/// A claim's files but its baked image, rendered from the source's `Arc`.
+type ClaimFiles = (Arc<ClaimInput>, Arc<FileMap>);
+/// Rendered claim files by token hash.
+type ClaimCache = HashMap<[u8; 32], ClaimFiles>;
 
 /// Rendered files, cached per `Arc` handed out by the source.
 pub struct Router {
@@ -65,18 +67,21 @@ impl Router {
         files
     }
 
-    fn claim(&self, token: &ClaimToken) -> Option<Arc<FileMap>> {
+    /// A claim's pages and JSON, rendered once per `Arc` the source hands out. Baked images
+    /// (tens of KB each) stay on disk until asked for: a cache of thousands of claims holds
+    /// only pages.
+    fn claim(&self, token: &ClaimToken) -> Option<ClaimFiles> {
         let claim = self.source.claim(token)?;
         let key = token_key(token);
         if let Ok(cache) = self.claims.lock()
             && let Some((c, files)) = cache.get(&key)
             && Arc::ptr_eq(c, &claim)
         {
-            return Some(files.clone());
+            return Some((claim, files.clone()));
         }
         let meta = self.source.meta();
         let prefix = format!("c/{token}/");
-        let files: FileMap = site::claim_files(&meta, &claim)
+        let files: FileMap = site::claim_files_but_the_image(&meta, &claim)
             .ok()?
             .into_iter()
             .map(|f| {
@@ -91,9 +96,23 @@ impl Router {
             if cache.len() >= CACHE_MAX {
                 cache.clear();
             }
-            cache.insert(key, (claim, files.clone()));
+            cache.insert(key, (claim.clone(), files.clone()));
         }
-        Some(files)
+        Some((claim, files))
+    }
+
+    /// The body of one of a claim's files.
+    fn claim_file(claim: &ClaimInput, files: &FileMap, name: &str) -> Option<Bytes> {
+        if name == claim.page.image.file_name() {
+            return match claim.baked_image.bytes() {
+                Ok(bytes) => Some(Bytes::from(bytes.into_owned())),
+                Err(e) => {
+                    eprintln!("badgedesk serve: {e}");
+                    None
+                }
+            };
+        }
+        files.get(name).cloned()
     }
 
     fn not_found(&self) -> Reply {
@@ -135,7 +154,7 @@ impl Router {
             let Ok(token) = ClaimToken::parse(token) else {
                 return self.not_found();
             };
-            let Some(files) = self.claim(&token) else {
+            let Some((claim, files)) = self.claim(&token) else {
                 return self.not_found();
             };
             if !rest.contains('/') {
@@ -150,12 +169,12 @@ impl Router {
                 };
             }
             let file = if file.is_empty() { "index.html" } else { file };
-            return match files.get(file) {
+            return match Router::claim_file(&claim, &files, file) {
                 Some(body) => {
                     if mark && let Err(e) = self.source.mark_claimed(&token) {
                         eprintln!("badgedesk serve: could not record a claim: {e}");
                     }
-                    Router::ok(file, body.clone(), true)
+                    Router::ok(file, body, true)
                 }
                 None => self.not_found(),
             };
