@@ -58,7 +58,7 @@ fn main() {
         let root = root.clone();
         move || {
             let event = EventDir::open(&root).expect("open event");
-            let (store, loaded) = jobs::load(&event, &tx).expect("load");
+            let (store, loaded) = jobs::load(&event, badgedesk::i18n::Lang::En, &tx).expect("load");
             let _ = tx.send(Event::App(Action::Loaded(Box::new(loaded))));
             store
         }

@@ -100,7 +100,18 @@ impl StoreError {
                 attendee_id,
             } => format!("le billet « {ticket} » appartient déjà au participant {attendee_id}"),
             StoreError::Empty { field } => format!("{field} ne doit pas être vide"),
-            other => other.to_string(),
+            StoreError::Open { path, source } => format!(
+                "impossible d’ouvrir la base de l’évènement « {} » : {source}",
+                path.display()
+            ),
+            StoreError::TooNew { path, found, known } => format!(
+                "la base de l’évènement « {} » a été écrite par un badgedesk plus récent (schéma {found}, celui-ci connaît {known}) ; mettez badgedesk à jour",
+                path.display()
+            ),
+            StoreError::Sql(e) => format!("erreur de la base de données : {e}"),
+            StoreError::Corrupt { what, message } => {
+                format!("valeur illisible dans la base ({what}) : {message}")
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 use time::macros::datetime;
 
 use super::*;
+use crate::i18n::Lang;
 use crate::model::{AttendeeRecord, Extra, SourceRef};
 
 fn record(ticket: &str, given: &str, family: &str, line: u64) -> AttendeeRecord {
@@ -66,6 +67,47 @@ fn migrations_set_user_version_and_refuse_newer() {
     let err = Store::open(&path).unwrap_err();
     assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
     assert!(err.to_string().contains("newer badgedesk"));
+    let french = err.message(Lang::Fr);
+    assert!(
+        french.contains("badgedesk plus récent") && french.contains("schéma 99"),
+        "{french}"
+    );
+    assert_eq!(err.message(Lang::En), err.to_string());
+}
+
+#[test]
+fn every_store_error_has_a_french_message() {
+    let errors = [
+        StoreError::Open {
+            path: "/x/event.db".into(),
+            source: rusqlite::Error::InvalidQuery,
+        },
+        StoreError::TooNew {
+            path: "/x/event.db".into(),
+            found: 9,
+            known: 4,
+        },
+        StoreError::Busy,
+        StoreError::DiskFull,
+        StoreError::NoSuchAttendee(3),
+        StoreError::NoSuchCredential("urn:uuid:1".into()),
+        StoreError::NoSuchActivity("robots".into()),
+        StoreError::TicketTaken {
+            ticket: "T1".into(),
+            attendee_id: 2,
+        },
+        StoreError::Empty {
+            field: "given_name",
+        },
+        StoreError::Sql(rusqlite::Error::InvalidQuery),
+        StoreError::Corrupt {
+            what: "time",
+            message: "bad".into(),
+        },
+    ];
+    for e in &errors {
+        assert_ne!(e.message(Lang::Fr), e.to_string(), "untranslated: {e}");
+    }
 }
 
 #[test]

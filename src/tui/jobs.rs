@@ -109,7 +109,7 @@ fn run(
     rx: &Receiver<Effect>,
     events: &Sender<Event>,
 ) {
-    let mut store = match load(event, events) {
+    let mut store = match load(event, lang, events) {
         Ok((store, loaded)) => {
             send(events, Action::Loaded(Box::new(loaded)));
             store
@@ -135,12 +135,17 @@ fn run(
 const FIRST_PAGE: usize = 100;
 
 /// Opens the store, sends the first page of the roster for the first frame, then reads
-/// everything and builds the index, reporting progress.
-pub fn load(event: &EventDir, events: &Sender<Event>) -> Result<(Store, Loaded), String> {
-    let store = event.store().map_err(|e| e.to_string())?;
+/// everything and builds the index, reporting progress. Errors come in the interface language.
+pub fn load(
+    event: &EventDir,
+    lang: Lang,
+    events: &Sender<Event>,
+) -> Result<(Store, Loaded), String> {
+    let store = event.store().map_err(|e| e.message(lang))?;
+    let failed = |e: crate::store::StoreError| e.message(lang);
     let activities: Vec<ActivityItem> = store
         .activities()
-        .map_err(|e| e.to_string())?
+        .map_err(failed)?
         .into_iter()
         .map(|a| ActivityItem {
             key: a.key,
@@ -149,13 +154,13 @@ pub fn load(event: &EventDir, events: &Sender<Event>) -> Result<(Store, Loaded),
         .collect();
     let presence: Vec<_> = store
         .presence()
-        .map_err(|e| e.to_string())?
+        .map_err(failed)?
         .into_iter()
         .map(|p| (p.attendee_id, p.activity_key, p.since))
         .collect();
-    let total = usize::try_from(store.attendee_count().map_err(|e| e.to_string())?).unwrap_or(0);
+    let total = usize::try_from(store.attendee_count().map_err(failed)?).unwrap_or(0);
     // The first frame shows the top of the list while the rest is read and indexed.
-    let page = store.attendee_page(FIRST_PAGE).map_err(|e| e.to_string())?;
+    let page = store.attendee_page(FIRST_PAGE).map_err(failed)?;
     let page_index = SearchIndex::build(&page, &mut |_, _| {});
     send(
         events,
@@ -169,7 +174,7 @@ pub fn load(event: &EventDir, events: &Sender<Event>) -> Result<(Store, Loaded),
         })),
     );
     send(events, Action::LoadProgress { done: 0, total });
-    let attendees = store.attendee_summaries().map_err(|e| e.to_string())?;
+    let attendees = store.attendee_summaries().map_err(failed)?;
     let index = SearchIndex::build(&attendees, &mut |done, total| {
         send(events, Action::LoadProgress { done, total });
     });
@@ -320,6 +325,27 @@ mod tests {
                     assert!(error.starts_with(expected), "{error}")
                 }
                 _ => panic!("expected a refused tick"),
+            }
+        }
+    }
+
+    /// A database the desk cannot read is explained in the desk's language.
+    #[test]
+    fn a_first_load_failure_says_why_in_the_desk_language() {
+        let dir = tempfile::tempdir().unwrap();
+        let start = time::macros::datetime!(2026-05-16 09:00 UTC);
+        let event = crate::demo::create(&dir.path().join("event"), 7, 3, start).unwrap();
+        let conn = rusqlite::Connection::open(event.root().join(crate::event::DB_FILE)).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(conn);
+        let (tx, _rx) = mpsc::channel();
+        for (lang, expected) in [
+            (Lang::Fr, "a été écrite par un badgedesk plus récent"),
+            (Lang::En, "was written by a newer badgedesk"),
+        ] {
+            match load(&event, lang, &tx) {
+                Err(msg) => assert!(msg.contains(expected), "{msg}"),
+                Ok(_) => panic!("a too new database loaded"),
             }
         }
     }
