@@ -1,7 +1,7 @@
 //! The claim server's data straight from the event: claims looked up in the event database by
 //! the token's hash, pages built from event.toml and `issued/`. Another process (the desk) may
 //! write the same database: revocations and a new status list show within [`REFRESH`], and the
-//! first visit of a claim is written at once so the desk sees it.
+//! first visit of a claim is written within a fraction of a second so the desk sees it.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::mpsc;

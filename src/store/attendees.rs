@@ -143,9 +143,11 @@ impl Store {
 
     pub fn attendee(&self, id: i64) -> Result<Option<Attendee>, StoreError> {
         let sql = format!("SELECT {ATTENDEE_COLUMNS} FROM {ATTENDEE_FROM} WHERE a.id = ?1");
+        // Cached: the desk's detail pane and every first visit of a claim page ask for one.
         Ok(self
             .conn
-            .query_row(&sql, [id], attendee_from_row)
+            .prepare_cached(&sql)?
+            .query_row([id], attendee_from_row)
             .optional()?)
     }
 
