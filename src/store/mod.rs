@@ -74,8 +74,8 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// The message in the interface language (`Display` is the English one): the errors a
-    /// person at the desk or an organiser can meet and act on are translated.
+    /// The message in the interface language (`Display` is the English one). Every variant has
+    /// its French (no catch-all arm), so a new one cannot be left in English by accident.
     pub fn message(&self, lang: Lang) -> String {
         if lang == Lang::En {
             return self.to_string();
