@@ -49,9 +49,21 @@ pub struct StoreSource {
 
 /// A first visit waiting to be written.
 struct Visit {
-    key: [u8; 32],
     token: ClaimToken,
     at: OffsetDateTime,
+}
+
+/// Drop tokens whose visit could not be written from the claimed set, so their next visit
+/// tries again.
+fn forget<'a>(
+    claimed: &Mutex<HashSet<[u8; 32]>>,
+    tokens: impl IntoIterator<Item = &'a ClaimToken>,
+) {
+    if let Ok(mut claimed) = claimed.lock() {
+        for token in tokens {
+            claimed.remove(&token_key(token));
+        }
+    }
 }
 
 /// A thread with its own database connection that writes first visits: a request never waits
@@ -102,12 +114,7 @@ fn record_visits(
                 "badgedesk serve: could not record {} claim visit(s), will retry at the next visit: {e}",
                 batch.len()
             );
-            // Forgotten, so the next visit of these claims tries again.
-            if let Ok(mut claimed) = claimed.lock() {
-                for v in &batch {
-                    claimed.remove(&v.key);
-                }
-            }
+            forget(&claimed, batch.iter().map(|v| &v.token));
         }
     }
 }
@@ -246,19 +253,17 @@ impl ClaimSource for StoreSource {
     }
 
     fn mark_claimed(&self, token: &ClaimToken) -> Result<(), String> {
-        let key = token_key(token);
         let first = self
             .claimed
             .lock()
             .map_err(|_| "the set of claimed tokens is poisoned".to_string())?
-            .insert(key);
+            .insert(token_key(token));
         if !first {
             return Ok(());
         }
         let at = self.clock.now();
         if let Some(queue) = self.visits.as_ref().and_then(|v| v.queue.as_ref()) {
             let visit = Visit {
-                key,
                 token: token.clone(),
                 at,
             };
@@ -276,10 +281,8 @@ impl ClaimSource for StoreSource {
                     .mark_claimed(token.as_str(), at)
                     .map_err(|e| e.to_string())
             });
-        if written.is_err()
-            && let Ok(mut claimed) = self.claimed.lock()
-        {
-            claimed.remove(&key);
+        if written.is_err() {
+            forget(&self.claimed, [token]);
         }
         written.map(|_| ())
     }
