@@ -75,6 +75,7 @@ pub mod model;
 pub mod nquads;
 pub mod proof;
 pub mod sign;
+pub mod triples;
 pub mod verify;
 
 pub use builder::{AchievementInfo, CredentialInputs, EvidenceInfo, IssuerInfo};

@@ -74,14 +74,14 @@ fn push(text: &mut String, term: impl std::fmt::Display) {
 // `Display`, without its formatter's per-character writes (tested against it).
 
 /// `<iri>`, as oxrdf writes a named node.
-fn push_iri(text: &mut String, iri: NamedNodeRef<'_>) {
+pub(super) fn push_iri(text: &mut String, iri: NamedNodeRef<'_>) {
     text.push('<');
     text.push_str(iri.as_str());
     text.push('>');
 }
 
 /// A literal as oxrdf writes it; values with a character oxrdf escapes go through oxrdf.
-fn push_literal(text: &mut String, literal: LiteralRef<'_>) {
+pub(super) fn push_literal(text: &mut String, literal: LiteralRef<'_>) {
     let value = literal.value();
     if value.bytes().any(maybe_escaped) {
         push(text, literal);
