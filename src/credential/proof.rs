@@ -60,7 +60,14 @@ pub fn hash_data(proof_config_hash: &[u8; 32], document_hash: &[u8; 32]) -> [u8;
 }
 
 pub fn encode_proof_value(signature: &Signature) -> String {
-    format!("z{}", bs58::encode(signature.to_bytes()).into_string())
+    // five8: fixed-size 64-byte base58, ~30x faster than bs58's general algorithm (bs58 was
+    // 3 % of the time to issue a credential).
+    let mut digits = [0u8; five8::BASE58_ENCODED_64_MAX_LEN];
+    let len = usize::from(five8::encode_64(&signature.to_bytes(), &mut digits));
+    let mut value = String::with_capacity(1 + len);
+    value.push('z');
+    value.extend(digits.iter().take(len).map(|&d| char::from(d)));
+    value
 }
 
 pub fn decode_proof_value(value: &str) -> Result<Signature, ProofError> {
@@ -123,4 +130,36 @@ pub fn sign_general(
         proof: vec![proof],
         ..unsecured
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proof_values_are_bs58s_and_decode_back() {
+        // Leading zero bytes (leading '1's), all-ones, and pseudo-random signatures.
+        let mut cases: Vec<[u8; 64]> = vec![[0; 64], [0xFF; 64]];
+        let mut leading = [0x5Au8; 64];
+        leading[..3].fill(0);
+        cases.push(leading);
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..2000 {
+            cases.push(std::array::from_fn(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            }));
+        }
+        for bytes in cases {
+            let signature = Signature::from_bytes(&bytes);
+            let value = encode_proof_value(&signature);
+            assert_eq!(value, format!("z{}", bs58::encode(bytes).into_string()));
+            assert_eq!(
+                decode_proof_value(&value).map(|s| s.to_bytes()).ok(),
+                Some(bytes)
+            );
+        }
+    }
 }
