@@ -29,9 +29,11 @@ pub struct ImportSummary {
 }
 
 /// The columns [`attendee_from_row`] reads, from [`ATTENDEE_FROM`] (the source file name is
-/// kept once per import, see migration 005).
-const ATTENDEE_COLUMNS: &str = "a.id, a.ticket, a.given_name, a.family_name, a.email, a.contact_email, a.organisation, a.extra, i.file, a.source_line";
-const ATTENDEE_FROM: &str = "attendees a LEFT JOIN imports i ON i.id = a.import_id";
+/// kept once per import, see migration 005). A subquery, not a join: SQLite re-prepares a
+/// cached join statement whenever its `a.id = ?1` is bound again, which cost every first visit
+/// of a claim page a parse of the query.
+pub(super) const ATTENDEE_COLUMNS: &str = "a.id, a.ticket, a.given_name, a.family_name, a.email, a.contact_email, a.organisation, a.extra, (SELECT file FROM imports WHERE id = a.import_id), a.source_line";
+pub(super) const ATTENDEE_FROM: &str = "attendees a";
 /// The columns of a roster row, from `attendees a`: no extra fields and no source (read as
 /// empty).
 const SUMMARY_COLUMNS: &str = "a.id, a.ticket, a.given_name, a.family_name, a.email, a.contact_email, a.organisation, '{}', NULL, NULL";
@@ -185,7 +187,8 @@ impl Store {
         let sql = format!("SELECT {ATTENDEE_COLUMNS} FROM {ATTENDEE_FROM} WHERE a.ticket_key = ?1");
         Ok(self
             .conn
-            .query_row(&sql, [key], attendee_from_row)
+            .prepare_cached(&sql)?
+            .query_row([key], attendee_from_row)
             .optional()?)
     }
 

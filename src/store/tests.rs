@@ -397,3 +397,36 @@ fn revoke_reissue_claim() {
     );
     assert!(store.conn.execute("DELETE FROM credentials", []).is_err());
 }
+
+#[test]
+fn looking_attendees_up_again_reuses_the_prepared_statements() {
+    let store = store_with_people();
+    for _ in 0..5 {
+        for id in [1, 2, 3] {
+            store.attendee(id).unwrap();
+        }
+        store.find_by_ticket(" fr-2 ").unwrap();
+    }
+    let person = store.attendee(1).unwrap().unwrap();
+    assert_eq!(
+        person.source.map(|s| s.file).as_deref(),
+        Some("inscriptions.csv")
+    );
+    assert_eq!(
+        store.find_by_ticket(" fr-2 ").unwrap().map(|p| p.id),
+        Some(2)
+    );
+    for key in ["a.id = ?1", "a.ticket_key = ?1"] {
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {key}",
+            attendees::ATTENDEE_COLUMNS,
+            attendees::ATTENDEE_FROM
+        );
+        let stmt = store.conn.prepare_cached(&sql).unwrap();
+        assert_eq!(
+            stmt.get_status(rusqlite::StatementStatus::RePrepare),
+            0,
+            "{key}"
+        );
+    }
+}
