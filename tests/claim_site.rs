@@ -266,3 +266,46 @@ fn html_snapshots_in_both_languages() {
         assert_ne!(html, other_html);
     }
 }
+
+#[test]
+fn each_file_rendered_alone_is_the_published_one() {
+    use badgedesk::claim::site::{claim_files_but_the_image, claim_page_or_json};
+    for (base, lang) in [
+        (HTTPS, Lang::Fr),
+        (HTTPS, Lang::En),
+        ("http://192.168.1.20:8080", Lang::Fr),
+    ] {
+        let site = common::site(base, lang, 3);
+        for claim in &site.claims {
+            let dir = format!("c/{}/", claim.page.token);
+            let folder = claim_files_but_the_image(&site.meta, claim).unwrap();
+            let mut names = Vec::new();
+            for f in &folder {
+                let name = f.path.strip_prefix(&dir).unwrap();
+                names.push(name.to_string());
+                let alone = claim_page_or_json(&site.meta, claim, name).unwrap();
+                if name == "badge-ob2.png" {
+                    assert_eq!(alone, None, "images are not rendered as pages");
+                } else {
+                    assert_eq!(alone.as_deref(), Some(&f.bytes[..]), "{base} {name}");
+                }
+            }
+            let other = if lang == Lang::Fr {
+                "en.html"
+            } else {
+                "fr.html"
+            };
+            for expected in ["index.html", other, "credential.json"] {
+                assert!(names.iter().any(|n| n == expected), "{names:?}");
+            }
+            assert_eq!(names.iter().any(|n| n == "assertion.json"), base == HTTPS);
+            for unknown in ["", "index.htm", "../index.html", "badge.png", "x.json"] {
+                assert_eq!(
+                    claim_page_or_json(&site.meta, claim, unknown).unwrap(),
+                    None,
+                    "{unknown}"
+                );
+            }
+        }
+    }
+}

@@ -288,6 +288,11 @@ impl Drop for Serving {
 }
 
 fn serve(dir: &Path) -> Serving {
+    serve_at(dir, None)
+}
+
+/// `serve` on a free loopback port; `base_url` as `--base-url` (what phones use).
+fn serve_at(dir: &Path, base_url: Option<&str>) -> Serving {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -297,6 +302,12 @@ fn serve(dir: &Path) -> Serving {
     cmd.arg("--event")
         .arg(dir)
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .args(
+            base_url
+                .map(|url| ["--base-url", url])
+                .into_iter()
+                .flatten(),
+        )
         .env("LANG", "en_GB.UTF-8")
         .env_remove("BADGEDESK_EVENT")
         .stdout(Stdio::piped())
@@ -304,7 +315,7 @@ fn serve(dir: &Path) -> Serving {
     let mut child = cmd.spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
-    let url = format!("http://127.0.0.1:{port}");
+    let url = base_url.map_or_else(|| format!("http://127.0.0.1:{port}"), str::to_string);
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let line = lines.next().expect("serve printed its address").unwrap();
@@ -396,4 +407,56 @@ fn serve_answers_claims_hides_everything_else_and_records_the_first_visit() {
     }
     let (s5, _, _) = http_get(server.addr, "/status/1.json");
     assert_eq!(s5, 200, "the status list is served");
+}
+
+#[test]
+fn serve_behind_https_answers_with_the_published_bytes_and_bakes_2_0_images_on_request() {
+    let (tmp, dir) = issued_demo(80);
+    let site = tmp.path().join("site");
+    let out = badgedesk(&dir)
+        .args(["publish", site.to_str().unwrap(), "--base-url", BASE])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    // Three claims with a 2.0 image (recipient with an e-mail) and one without: few enough
+    // requests for the per-client rate limit.
+    let has_2_0 = |token: &String| site.join(format!("c/{token}/badge-ob2.png")).exists();
+    let (with, without): (Vec<_>, Vec<_>) =
+        tokens(&dir).into_iter().map(|(t, _)| t).partition(has_2_0);
+    assert!(
+        with.len() >= 3 && !without.is_empty(),
+        "{with:?} {without:?}"
+    );
+    let server = serve_at(&dir, Some(BASE));
+    let (mut with_2_0, mut without_2_0) = (0, 0);
+    for token in with.iter().take(3).chain(without.iter().take(1)) {
+        let published = site.join(format!("c/{token}"));
+        for name in ["index.html", "en.html", "credential.json", "assertion.json"] {
+            let (status, _, body) = http_get(server.addr, &format!("/c/{token}/{name}"));
+            match std::fs::read(published.join(name)) {
+                Ok(bytes) => assert_eq!((status, body), (200, bytes), "{token}/{name}"),
+                Err(_) => assert_eq!(status, 404, "{token}/{name} is not published"),
+            }
+        }
+        // The 2.0-baked image is baked per request: the same bytes as the published one.
+        let (status, head, png) = http_get(server.addr, &format!("/c/{token}/badge-ob2.png"));
+        match std::fs::read(published.join("badge-ob2.png")) {
+            Ok(bytes) => {
+                with_2_0 += 1;
+                assert_eq!(status, 200, "{head}");
+                assert!(
+                    head.to_ascii_lowercase()
+                        .contains("content-type: image/png")
+                );
+                assert_eq!(png, bytes);
+                let baked = badgedesk::bake::unbake(&png).unwrap();
+                assert_eq!(baked.payload, format!("{BASE}/c/{token}/assertion.json"));
+            }
+            Err(_) => {
+                without_2_0 += 1;
+                assert_eq!(status, 404);
+            }
+        }
+    }
+    assert_eq!((with_2_0, without_2_0), (3, 1));
 }

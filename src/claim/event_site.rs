@@ -12,7 +12,7 @@ use time::Date;
 
 use crate::bake::{self, ImageFormat, Payload, Version};
 use crate::claim::manifest::PublishManifest;
-use crate::claim::ob2::{self, Ob2Assertion, Ob2BadgeClass, Ob2Issuer};
+use crate::claim::ob2::{self, Ob2Assertion, Ob2BadgeClass, Ob2Issuer, Ob2Png};
 use crate::claim::site::{SiteFile, hosted_path, publish_claim, publish_site};
 use crate::claim::{
     BakedImage, ClaimError, ClaimInput, ClaimPage, ClaimToken, HostedJson, ImageKind, IssuedImage,
@@ -32,6 +32,13 @@ use crate::store::{IssuedCredential, Store};
 pub const ISSUER_PROFILE_PATH: &str = "issuer.json";
 
 /// One achievement as the claim pages show it.
+/// What a claim is built for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Publish,
+    Serve,
+}
+
 #[derive(Debug, Clone)]
 struct Achievement {
     name: String,
@@ -203,12 +210,32 @@ impl EventSite {
         })
     }
 
-    /// The claim of one stored credential. `attendee` gives the name shown on the page (when
-    /// the event shows names) and the e-mail of the OB 2.0 assertion.
+    /// The claim of one stored credential, to publish. `attendee` gives the name shown on the
+    /// page (when the event shows names) and the e-mail of the OB 2.0 assertion.
     pub fn claim(
         &self,
         c: &IssuedCredential,
         attendee: Option<&Attendee>,
+    ) -> Result<ClaimInput, ClaimError> {
+        self.claim_for(c, attendee, Purpose::Publish)
+    }
+
+    /// The claim of one stored credential, for the claim server: the same pages, but nothing
+    /// only publishing needs (whether `issued/` holds the JSON's exact bytes, to hard-link it),
+    /// and the 2.0-baked image baked when asked for rather than held in memory.
+    pub fn claim_to_serve(
+        &self,
+        c: &IssuedCredential,
+        attendee: Option<&Attendee>,
+    ) -> Result<ClaimInput, ClaimError> {
+        self.claim_for(c, attendee, Purpose::Serve)
+    }
+
+    fn claim_for(
+        &self,
+        c: &IssuedCredential,
+        attendee: Option<&Attendee>,
+        purpose: Purpose,
     ) -> Result<ClaimInput, ClaimError> {
         let corrupt = |what: &str| ClaimError::Credential {
             id: c.id.clone(),
@@ -227,8 +254,8 @@ impl EventSite {
             .get("validUntil")
             .and_then(Value::as_str)
             .and_then(parse_date);
-        let (baked_image, on_disk) = self.issued_files(c, a)?;
-        let ob2 = self.ob2_assertion(c, a, &credential, &token, attendee)?;
+        let (baked_image, on_disk) = self.issued_files(c, a, purpose)?;
+        let ob2 = self.ob2_assertion(c, a, &credential, &token, attendee, purpose)?;
         Ok(ClaimInput {
             page: ClaimPage {
                 lang: self.lang,
@@ -260,9 +287,11 @@ impl EventSite {
         &self,
         c: &IssuedCredential,
         a: &Achievement,
+        purpose: Purpose,
     ) -> Result<(BakedImage, SameBytesOnDisk), ClaimError> {
         let (json_path, image_path) = files::paths(&self.issued_dir, &c.id, a.kind.extension());
-        let json_matches = std::fs::read(&json_path).is_ok_and(|b| b == c.json.as_bytes());
+        let json_matches = purpose == Purpose::Publish
+            && std::fs::read(&json_path).is_ok_and(|b| b == c.json.as_bytes());
         Ok((
             self.baked_image(c, a, image_path)?,
             SameBytesOnDisk {
@@ -311,6 +340,7 @@ impl EventSite {
         credential: &Value,
         token: &ClaimToken,
         attendee: Option<&Attendee>,
+        purpose: Purpose,
     ) -> Result<Option<Ob2Assertion>, ClaimError> {
         if self.ob2.is_none() || !self.base_url.starts_with("https://") {
             return Ok(None);
@@ -326,18 +356,20 @@ impl EventSite {
         };
         let baked_png = match a.kind {
             ImageKind::Png => {
-                let url = ob2::assertion_url(&self.base_url, token);
-                let payload =
-                    Payload::new(Version::Ob2, url).map_err(|e| ClaimError::Credential {
-                        id: c.id.clone(),
-                        reason: e.to_string(),
-                    })?;
-                Some(
-                    bake::bake(&a.image, &payload).map_err(|e| ClaimError::Credential {
-                        id: c.id.clone(),
-                        reason: e.to_string(),
-                    })?,
-                )
+                let later = Ob2Png::OnRequest {
+                    image: a.image.clone(),
+                    assertion_url: ob2::assertion_url(&self.base_url, token),
+                };
+                Some(match purpose {
+                    Purpose::Serve => later,
+                    Purpose::Publish => {
+                        let bytes = later.bytes().map_err(|e| ClaimError::Credential {
+                            id: c.id.clone(),
+                            reason: e.to_string(),
+                        })?;
+                        Ob2Png::Baked(bytes.into_owned())
+                    }
+                })
             }
             ImageKind::Svg => None,
         };

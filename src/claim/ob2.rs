@@ -3,8 +3,13 @@
 //! needs the files at their `id` URLs, so they are only published when the base URL is https.
 //! Layout: `ob2/issuer.json`, `ob2/badges/<key>.json|png|svg`, `c/<token>/assertion.json`.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+
+use crate::bake::{self, BakeError, Payload, Version};
 
 use crate::claim::page::{ImageKind, OB2_ASSERTION_FILE, OB2_IMAGE_FILE, claim_url, slug};
 use crate::claim::token::ClaimToken;
@@ -40,8 +45,35 @@ pub struct Ob2Assertion {
     pub issued_on: String,
     pub expires: Option<String>,
     pub revocation_reason: Option<String>,
-    /// The 2.0-baked PNG (baked by issuance with [`assertion_url`]'s JSON), if any.
-    pub baked_png: Option<Vec<u8>>,
+    /// The 2.0-baked PNG (the badge image with [`assertion_url`] baked in), if any.
+    pub baked_png: Option<Ob2Png>,
+}
+
+/// A claim's 2.0-baked PNG: baked already (publishing writes it), or baked when asked for (the
+/// claim server, so that its caches do not hold a copy of the badge image per claim).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ob2Png {
+    Baked(Vec<u8>),
+    OnRequest {
+        /// The plain badge image.
+        image: Arc<Vec<u8>>,
+        assertion_url: String,
+    },
+}
+
+impl Ob2Png {
+    pub fn bytes(&self) -> Result<Cow<'_, [u8]>, BakeError> {
+        match self {
+            Ob2Png::Baked(bytes) => Ok(Cow::Borrowed(bytes)),
+            Ob2Png::OnRequest {
+                image,
+                assertion_url,
+            } => {
+                let payload = Payload::new(Version::Ob2, assertion_url.as_str())?;
+                bake::bake(image, &payload).map(Cow::Owned)
+            }
+        }
+    }
 }
 
 fn base(b: &str) -> &str {
@@ -166,7 +198,7 @@ mod tests {
             issued_on: "2026-11-26T10:00:00Z".into(),
             expires: None,
             revocation_reason: None,
-            baked_png: Some(vec![1]),
+            baked_png: Some(Ob2Png::Baked(vec![1])),
         };
         let j = assertion_json("https://b.example.org/ev/", &t, &a);
         assert!(!j.contains("zoe@"));

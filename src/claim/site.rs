@@ -8,7 +8,7 @@ use crate::claim::ClaimError;
 use crate::claim::fsio::{WriteOutcome, write_if_changed};
 use crate::claim::html;
 use crate::claim::manifest::{ManifestEntry, PublishManifest};
-use crate::claim::ob2::{self, Ob2Assertion, Ob2BadgeClass, Ob2Issuer};
+use crate::claim::ob2::{self, Ob2Assertion, Ob2BadgeClass, Ob2Issuer, Ob2Png};
 use crate::claim::page::{CREDENTIAL_FILE, ClaimPage, OB2_ASSERTION_FILE, OB2_IMAGE_FILE};
 use crate::credential::sign::parallel_map;
 use crate::i18n::Lang;
@@ -214,17 +214,60 @@ pub fn claim_files(meta: &SiteMeta, claim: &ClaimInput) -> Result<Vec<SiteFile>,
     Ok(files)
 }
 
-/// Files in `c/<token>/` except the baked image (see [`claim_files`]; the claim server reads
-/// the image from `issued/` when asked for it instead of holding it in memory).
+/// Files in `c/<token>/` except the baked image (see [`claim_files`]; publishing hard-links
+/// the image from `issued/`).
 pub fn claim_files_but_the_image(
     meta: &SiteMeta,
     claim: &ClaimInput,
 ) -> Result<Vec<SiteFile>, ClaimError> {
+    let mut files = claim_pages_and_json(meta, claim)?;
+    if let Some(png) = ob2_image(meta, claim) {
+        let bytes = png.bytes().map_err(|e| ClaimError::Credential {
+            id: claim.page.token.to_string(),
+            reason: e.to_string(),
+        })?;
+        files.push(file(
+            format!("c/{}/{OB2_IMAGE_FILE}", claim.page.token),
+            bytes.into_owned(),
+        ));
+    }
+    Ok(files)
+}
+
+/// One file of `c/<token>/` but the baked images (see [`claim_files_but_the_image`]), by its
+/// name in the folder: the claim server renders what is asked for, not the whole folder.
+/// `None` when the claim has no such file.
+pub fn claim_page_or_json(
+    meta: &SiteMeta,
+    claim: &ClaimInput,
+    name: &str,
+) -> Result<Option<Vec<u8>>, ClaimError> {
+    let page = &claim.page;
+    if let Some(lang) = [Lang::Fr, Lang::En]
+        .into_iter()
+        .find(|&lang| html::page_file(page.lang, lang) == name)
+    {
+        let ob2_image = ob2_image(meta, claim).is_some();
+        return Ok(Some(html::claim_page(page, lang, ob2_image)?.into_bytes()));
+    }
+    Ok(match name {
+        CREDENTIAL_FILE => Some(claim.credential_json.clone().into_bytes()),
+        OB2_ASSERTION_FILE => claim
+            .ob2
+            .as_ref()
+            .filter(|_| meta.ob2_enabled())
+            .map(|a| ob2::assertion_json(&meta.base_url, &page.token, a).into_bytes()),
+        _ => None,
+    })
+}
+
+/// Files in `c/<token>/` but the baked images (3.0 and 2.0): its pages and JSON files.
+fn claim_pages_and_json(meta: &SiteMeta, claim: &ClaimInput) -> Result<Vec<SiteFile>, ClaimError> {
     let dir = format!("c/{}/", claim.page.token);
     let ob2 = claim.ob2.as_ref().filter(|_| meta.ob2_enabled());
-    let ob2_image = ob2.and_then(|a| a.baked_png.as_ref());
-    let mut files = Vec::with_capacity(6);
-    for (name, page) in html::claim_pages(&claim.page, ob2_image.is_some())? {
+    let has_ob2_image = ob2_image(meta, claim).is_some();
+    let mut files = Vec::with_capacity(5);
+    for (name, page) in html::claim_pages(&claim.page, has_ob2_image)? {
         files.push(file(format!("{dir}{name}"), page));
     }
     files.push(file(
@@ -236,11 +279,17 @@ pub fn claim_files_but_the_image(
             format!("{dir}{OB2_ASSERTION_FILE}"),
             ob2::assertion_json(&meta.base_url, &claim.page.token, a),
         ));
-        if let Some(png) = ob2_image {
-            files.push(file(format!("{dir}{OB2_IMAGE_FILE}"), png.clone()));
-        }
     }
     Ok(files)
+}
+
+/// The claim's 2.0-baked image, when the site publishes 2.0 files and the claim has one.
+pub fn ob2_image<'a>(meta: &SiteMeta, claim: &'a ClaimInput) -> Option<&'a Ob2Png> {
+    claim
+        .ob2
+        .as_ref()
+        .filter(|_| meta.ob2_enabled())
+        .and_then(|a| a.baked_png.as_ref())
 }
 
 /// The MIME type the server (and a well-configured host) sends for a site path.
@@ -379,7 +428,17 @@ fn claim_digest(meta: &SiteMeta, c: &ClaimInput) -> String {
         for s in [&a.expires, &a.revocation_reason] {
             put(s.as_deref().unwrap_or("\0none").as_bytes());
         }
-        put(a.baked_png.as_deref().unwrap_or(b"\0none"));
+        match &a.baked_png {
+            None => put(b"\0none"),
+            Some(Ob2Png::Baked(bytes)) => put(bytes),
+            Some(Ob2Png::OnRequest {
+                image,
+                assertion_url,
+            }) => {
+                put(image);
+                put(assertion_url.as_bytes());
+            }
+        }
     }
     // 128 bits are plenty to notice a change (the manifest holds one per claim).
     h.finalize()

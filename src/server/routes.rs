@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use hyper::body::Bytes;
 
 use crate::claim::html;
+use crate::claim::page::OB2_IMAGE_FILE;
 use crate::claim::site::{self, content_type};
 use crate::claim::{ClaimInput, ClaimToken, SiteMeta};
 use crate::server::source::{ClaimSource, token_key};
@@ -24,8 +25,9 @@ pub struct Reply {
 }
 
 type FileMap = HashMap<String, Bytes>;
-/// A claim's files but its baked image, rendered from the source's `Arc`.
-type ClaimFiles = (Arc<ClaimInput>, Arc<FileMap>);
+/// A claim's files rendered so far (pages and JSON, each when first asked for), for the
+/// source's `Arc` they were rendered from.
+type ClaimFiles = (Arc<ClaimInput>, Arc<Mutex<FileMap>>);
 /// Rendered claim files by token hash.
 type ClaimCache = HashMap<[u8; 32], ClaimFiles>;
 
@@ -67,42 +69,55 @@ impl Router {
         files
     }
 
-    /// A claim's pages and JSON, rendered once per `Arc` the source hands out. Baked images
-    /// (tens of KB each) stay on disk until asked for: a cache of thousands of claims holds
-    /// only pages.
+    /// A claim and the files of it rendered so far (kept while the source hands out the same
+    /// `Arc`). Most visitors open the page in one language and nothing else, so each file is
+    /// rendered when first asked for: a rush of first visits renders a page each, not a
+    /// folder each, and the cache holds what was asked for.
     fn claim(&self, token: &ClaimToken) -> Option<ClaimFiles> {
         let claim = self.source.claim(token)?;
         let key = token_key(token);
-        if let Ok(cache) = self.claims.lock()
-            && let Some((c, files)) = cache.get(&key)
+        let mut cache = self.claims.lock().ok()?;
+        if let Some((c, files)) = cache.get(&key)
             && Arc::ptr_eq(c, &claim)
         {
             return Some((claim, files.clone()));
         }
-        let meta = self.source.meta();
-        let prefix = format!("c/{token}/");
-        let files: FileMap = site::claim_files_but_the_image(&meta, &claim)
-            .ok()?
-            .into_iter()
-            .map(|f| {
-                (
-                    f.path.strip_prefix(&prefix).unwrap_or(&f.path).to_string(),
-                    Bytes::from(f.bytes),
-                )
-            })
-            .collect();
-        let files = Arc::new(files);
-        if let Ok(mut cache) = self.claims.lock() {
-            if cache.len() >= CACHE_MAX {
-                cache.clear();
-            }
-            cache.insert(key, (claim.clone(), files.clone()));
+        if cache.len() >= CACHE_MAX {
+            cache.clear();
         }
+        let files = Arc::new(Mutex::new(FileMap::new()));
+        cache.insert(key, (claim.clone(), files.clone()));
         Some((claim, files))
     }
 
+    /// A page or JSON file of a claim: from the cache, or rendered now (outside the lock).
+    fn page_or_json(
+        &self,
+        claim: &ClaimInput,
+        files: &Mutex<FileMap>,
+        name: &str,
+    ) -> Option<Bytes> {
+        if let Ok(files) = files.lock()
+            && let Some(body) = files.get(name)
+        {
+            return Some(body.clone());
+        }
+        let meta = self.source.meta();
+        let body = match site::claim_page_or_json(&meta, claim, name) {
+            Ok(body) => Bytes::from(body?),
+            Err(e) => {
+                eprintln!("badgedesk serve: claim {}: {e}", claim.page.token);
+                return None;
+            }
+        };
+        if let Ok(mut files) = files.lock() {
+            files.insert(name.to_string(), body.clone());
+        }
+        Some(body)
+    }
+
     /// The body of one of a claim's files.
-    fn claim_file(claim: &ClaimInput, files: &FileMap, name: &str) -> Option<Bytes> {
+    fn claim_file(&self, claim: &ClaimInput, files: &Mutex<FileMap>, name: &str) -> Option<Bytes> {
         if name == claim.page.image.file_name() {
             return match claim.baked_image.bytes() {
                 Ok(bytes) => Some(Bytes::from(bytes.into_owned())),
@@ -112,7 +127,17 @@ impl Router {
                 }
             };
         }
-        files.get(name).cloned()
+        if name == OB2_IMAGE_FILE {
+            let meta = self.source.meta();
+            return match site::ob2_image(&meta, claim)?.bytes() {
+                Ok(bytes) => Some(Bytes::from(bytes.into_owned())),
+                Err(e) => {
+                    eprintln!("badgedesk serve: claim {}: {e}", claim.page.token);
+                    None
+                }
+            };
+        }
+        self.page_or_json(claim, files, name)
     }
 
     fn not_found(&self) -> Reply {
@@ -169,7 +194,7 @@ impl Router {
                 };
             }
             let file = if file.is_empty() { "index.html" } else { file };
-            return match Router::claim_file(&claim, &files, file) {
+            return match self.claim_file(&claim, &files, file) {
                 Some(body) => {
                     if mark && let Err(e) = self.source.mark_claimed(&token) {
                         eprintln!("badgedesk serve: could not record a claim: {e}");

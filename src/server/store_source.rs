@@ -194,7 +194,7 @@ impl StoreSource {
         let attendee = store.attendee(credential.attendee_id).ok().flatten();
         drop(store);
         // Built without holding a lock: reading and baking images takes milliseconds.
-        let claim = match self.site.claim(&credential, attendee.as_ref()) {
+        let claim = match self.site.claim_to_serve(&credential, attendee.as_ref()) {
             Ok(c) => Arc::new(c),
             Err(e) => {
                 eprintln!("badgedesk serve: {e}");

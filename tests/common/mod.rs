@@ -4,7 +4,7 @@
 
 pub mod pdf;
 
-use badgedesk::claim::ob2::{Ob2Assertion, Ob2BadgeClass, Ob2Issuer};
+use badgedesk::claim::ob2::{Ob2Assertion, Ob2BadgeClass, Ob2Issuer, Ob2Png};
 use badgedesk::claim::{
     BakedImage, ClaimInput, ClaimPage, ClaimToken, HostedJson, ImageKind, Ob2Site, SiteInput,
     SiteMeta,
@@ -103,7 +103,7 @@ pub fn claim(base_url: &str, lang: Lang, token: ClaimToken, i: usize) -> ClaimIn
             issued_on: "2026-11-26T10:00:00Z".into(),
             expires: None,
             revocation_reason: None,
-            baked_png: Some(tiny_png(7)),
+            baked_png: Some(Ob2Png::Baked(tiny_png(7))),
         }),
         on_disk: Default::default(),
     }
