@@ -165,9 +165,29 @@ fn without_the_manifest_every_claim_is_checked_and_nothing_is_rewritten() {
     let t = site.claims[0].page.token.as_str();
     let legacy = dir.path().join(format!("c/{t}/.published"));
     fs::write(&legacy, "old").unwrap();
+    // A claim folder emptied by hand is filled again.
+    let t1 = site.claims[1].page.token.as_str();
+    let emptied = dir.path().join(format!("c/{t1}"));
+    let emptied_files: Vec<_> = fs::read_dir(&emptied)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    for f in &emptied_files {
+        fs::remove_file(f).unwrap();
+    }
     let again = publish(dir.path(), &site).unwrap();
-    assert_eq!((again.written, again.unchanged), (0, first.written));
+    assert_eq!(
+        (again.written, again.unchanged),
+        (emptied_files.len(), first.written - emptied_files.len())
+    );
     assert!(!legacy.exists());
+    assert!(emptied_files.iter().all(|f| f.is_file()));
+    let hidden: Vec<_> = fs::read_dir(dir.path().join("c"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(hidden.is_empty(), "left behind: {hidden:?}");
     assert_eq!(
         fs::read_to_string(dir.path().join(MANIFEST_FILE)).unwrap(),
         manifest

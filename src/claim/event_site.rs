@@ -19,7 +19,6 @@ use crate::claim::{
     Ob2Site, PublishReport, SameBytesOnDisk, SiteMeta,
 };
 use crate::credential::didkey;
-use crate::credential::sign::parallel_map;
 use crate::event::EventDir;
 use crate::i18n::Lang;
 use crate::issue::engine::status_list_url;
@@ -290,8 +289,8 @@ impl EventSite {
         purpose: Purpose,
     ) -> Result<(BakedImage, SameBytesOnDisk), ClaimError> {
         let (json_path, image_path) = files::paths(&self.issued_dir, &c.id, a.kind.extension());
-        let json_matches = purpose == Purpose::Publish
-            && std::fs::read(&json_path).is_ok_and(|b| b == c.json.as_bytes());
+        let json_matches =
+            purpose == Purpose::Publish && files::holds_exactly(&json_path, c.json.as_bytes());
         Ok((
             self.baked_image(c, a, image_path)?,
             SameBytesOnDisk {
@@ -394,25 +393,65 @@ impl EventSite {
 
 impl EventSite {
     /// Publish the whole site of the event into `out_dir`: site-wide files, then one folder per
-    /// stored credential, built and written on all cores (claims are built one at a time per
-    /// core, so memory stays flat for any number of claims). A credential that cannot be
-    /// published is listed in the report's `skipped`, the others are written.
+    /// stored credential, built and written on all cores while the next credentials are read
+    /// from the database (in chunks, so memory stays flat for any number of claims). A
+    /// credential that cannot be published is listed in the report's `skipped`, the others
+    /// are written.
     pub fn publish(&self, out_dir: &Path, store: &Store) -> Result<PublishReport, ClaimError> {
         let meta = self.meta()?;
         let mut report = publish_site(out_dir, &meta)?;
-        let credentials = store.credentials()?;
         let attendees: HashMap<i64, Attendee> =
             store.attendees()?.into_iter().map(|a| (a.id, a)).collect();
         let manifest = PublishManifest::load(out_dir);
         let threads = std::thread::available_parallelism().map_or(1, usize::from);
-        let results = parallel_map(&credentials, threads, |c| {
-            match self.claim(c, attendees.get(&c.attendee_id)) {
-                Ok(claim) => publish_claim(out_dir, &meta, &claim, &manifest).map(Ok),
-                Err(e) => Ok(Err(e.to_string())),
+        let publish_one = |c: &IssuedCredential| match self.claim(c, attendees.get(&c.attendee_id))
+        {
+            Ok(claim) => publish_claim(out_dir, &meta, &claim, &manifest).map(Ok),
+            Err(e) => Ok(Err(e.to_string())),
+        };
+        let (chunks, incoming) =
+            std::sync::mpsc::sync_channel::<(usize, Vec<IssuedCredential>)>(threads * 2);
+        let incoming: Chunks = std::sync::Mutex::new(incoming);
+        let (read, mut results) = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let _drain = DrainOnPanic(&incoming);
+                        let mut done = Vec::new();
+                        loop {
+                            let next = incoming.lock().ok().and_then(|rx| rx.recv().ok());
+                            let Some((first, chunk)) = next else {
+                                return done;
+                            };
+                            for (i, c) in chunk.iter().enumerate() {
+                                done.push((first + i, publish_one(c)));
+                            }
+                        }
+                    })
+                })
+                .collect();
+            let mut sent = 0;
+            let read = store.credentials_in_chunks(PUBLISH_CHUNK, |chunk| {
+                let first = sent;
+                sent += chunk.len();
+                chunks.send((first, chunk)).is_ok()
+            });
+            drop(chunks);
+            let mut results = Vec::new();
+            for w in workers {
+                match w.join() {
+                    Ok(done) => results.extend(done),
+                    // A panic while publishing is a bug; re-raise it here.
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
             }
+            (read, results)
         });
-        let mut entries = Vec::with_capacity(credentials.len());
-        for r in results {
+        read?;
+        // In the database's order, whichever thread published what.
+        results.sort_unstable_by_key(|(i, _)| *i);
+        let mut entries = Vec::with_capacity(results.len());
+        for (_, r) in results {
             match r? {
                 Ok((one, entry)) => {
                     report.claims += 1;
@@ -425,6 +464,28 @@ impl EventSite {
         }
         PublishManifest::save(out_dir, entries)?;
         Ok(report)
+    }
+}
+
+/// Credentials read from the database per hand-over to the publishing threads.
+const PUBLISH_CHUNK: usize = 64;
+
+/// Chunks of credentials to publish, numbered by the position of their first one.
+type Chunks = std::sync::Mutex<std::sync::mpsc::Receiver<(usize, Vec<IssuedCredential>)>>;
+
+/// A publishing thread that panics keeps taking chunks (and drops them) until the reader is
+/// done, so the reader never waits forever on a full channel; the panic is re-raised at join.
+struct DrainOnPanic<'a>(&'a Chunks);
+
+impl Drop for DrainOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let rx = self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            while rx.recv().is_ok() {}
+        }
     }
 }
 

@@ -52,6 +52,11 @@ impl PublishManifest {
             .to_string()
     }
 
+    /// Whether the manifest lists the claim at all.
+    pub fn knows(&self, key: &str) -> bool {
+        self.digests.contains_key(key)
+    }
+
     /// Whether the claim was last published with exactly this digest.
     pub fn is_current(&self, key: &str, digest: &str) -> bool {
         self.digests.get(key).is_some_and(|d| d == digest)

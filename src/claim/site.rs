@@ -468,11 +468,16 @@ pub fn publish_claim(
         report.unchanged += claim_file_count(meta, claim);
         return Ok((report, (key, digest)));
     }
-    if !dir.exists() {
-        // A new claim: fill a hidden folder, then rename it into place, so the claim appears
-        // whole at once and costs one rename instead of one per file.
-        report.written += publish_new_claim(&dir, meta, claim)?;
-        return Ok((report, (key, digest)));
+    // A claim the manifest does not list is new unless the folder turns out to exist (a site
+    // published before the manifest, or whose manifest was lost): no lookup for every claim of
+    // a first publish.
+    if !manifest.knows(&key) || !dir.exists() {
+        // Fill a hidden folder, then rename it into place, so the claim appears whole at once
+        // and costs one rename instead of one per file.
+        if let Some(written) = publish_new_claim(&dir, meta, claim)? {
+            report.written += written;
+            return Ok((report, (key, digest)));
+        }
     }
     for f in claim_files(meta, claim)? {
         match write_if_changed(&out_dir.join(&f.path), &f.bytes)? {
@@ -490,7 +495,13 @@ pub fn publish_claim(
     Ok((report, (key, digest)))
 }
 
-fn publish_new_claim(dir: &Path, meta: &SiteMeta, claim: &ClaimInput) -> Result<usize, ClaimError> {
+/// Write a new claim's folder. `None` when `dir` exists already and is not empty (nothing is
+/// changed then).
+fn publish_new_claim(
+    dir: &Path,
+    meta: &SiteMeta,
+    claim: &ClaimInput,
+) -> Result<Option<usize>, ClaimError> {
     let io = |path: &Path, source| ClaimError::Io {
         path: path.to_path_buf(),
         source,
@@ -521,10 +532,15 @@ fn publish_new_claim(dir: &Path, meta: &SiteMeta, claim: &ClaimInput) -> Result<
             let bytes = claim.baked_image.bytes()?;
             std::fs::write(&image, bytes).map_err(|e| io(&image, e))?;
         }
-        std::fs::rename(&tmp, dir).map_err(|e| io(dir, e))?;
-        Ok(files.len() + 1)
+        match std::fs::rename(&tmp, dir) {
+            Ok(()) => Ok(Some(files.len() + 1)),
+            // Renaming onto an existing folder fails (when it has files; on Windows always),
+            // whatever the platform calls it: the caller updates that folder file by file.
+            Err(_) if dir.is_dir() => Ok(None),
+            Err(e) => Err(io(dir, e)),
+        }
     })();
-    if result.is_err() {
+    if !matches!(result, Ok(Some(_))) {
         let _ = std::fs::remove_dir_all(&tmp);
     }
     result

@@ -152,6 +152,31 @@ pub fn whole_image(path: &Path) -> Option<(u64, Option<SystemTime>)> {
     ends_like_a_whole_image(&tail).then(|| (meta.len(), meta.modified().ok()))
 }
 
+/// Whether the file at `path` holds exactly `expected`: read into a buffer one byte longer,
+/// without asking for its size first (publishing checks every issued JSON file this way).
+pub fn holds_exactly(path: &Path, expected: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let mut buf = vec![0u8; expected.len() + 1];
+    let mut filled = 0;
+    loop {
+        match file.read(buf.get_mut(filled..).unwrap_or_default()) {
+            Ok(0) => break,
+            Ok(n) => {
+                filled += n;
+                if filled == buf.len() {
+                    return false;
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+    buf.get(..filled) == Some(expected)
+}
+
 /// Do these bytes (an image file's end, or all of it) end as a whole PNG (its `IEND` chunk) or
 /// SVG (`svg>`) does? A file cut short by a power cut does not.
 pub fn ends_like_a_whole_image(tail: &[u8]) -> bool {
@@ -180,6 +205,30 @@ pub fn remove_partials(dir: &Path) -> io::Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn holds_exactly_compares_every_byte_and_the_length() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.json");
+        let bytes = br#"{"id":"urn:uuid:1"}"#;
+        fs::write(&path, bytes).unwrap();
+        assert!(holds_exactly(&path, bytes));
+        assert!(
+            !holds_exactly(&path, &bytes[..bytes.len() - 1]),
+            "file longer"
+        );
+        assert!(
+            !holds_exactly(&path, b"{\"id\":\"urn:uuid:1\"} "),
+            "file shorter"
+        );
+        assert!(
+            !holds_exactly(&path, br#"{"id":"urn:uuid:2"}"#),
+            "one byte differs"
+        );
+        fs::write(&path, b"").unwrap();
+        assert!(holds_exactly(&path, b""));
+        assert!(!holds_exactly(&dir.path().join("missing.json"), b""));
+    }
 
     #[test]
     fn stems_are_portable_file_names() {

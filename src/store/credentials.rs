@@ -305,6 +305,33 @@ impl Store {
         rows.map(|r| cook(r?)).collect()
     }
 
+    /// Every credential, oldest first, handed to `each` in chunks of up to `chunk` as they are
+    /// read, so the caller can work on the first ones while the others are read. `each`
+    /// returns false to stop reading.
+    pub fn credentials_in_chunks(
+        &self,
+        chunk: usize,
+        mut each: impl FnMut(Vec<IssuedCredential>) -> bool,
+    ) -> Result<(), StoreError> {
+        let chunk = chunk.max(1);
+        let sql = format!("SELECT {COLUMNS} FROM credentials ORDER BY issued_at, id");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query_map([], raw)?;
+        loop {
+            let mut part = Vec::with_capacity(chunk);
+            for row in rows.by_ref().take(chunk) {
+                part.push(cook(row?)?);
+            }
+            if part.is_empty() {
+                return Ok(());
+            }
+            let last = part.len() < chunk;
+            if !each(part) || last {
+                return Ok(());
+            }
+        }
+    }
+
     pub fn credential(&self, id: &str) -> Result<Option<IssuedCredential>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM credentials WHERE id = ?1");
         self.conn

@@ -430,3 +430,42 @@ fn looking_attendees_up_again_reuses_the_prepared_statements() {
         );
     }
 }
+
+#[test]
+fn credentials_in_chunks_are_all_credentials_in_order() {
+    let mut store = store_with_people();
+    let at = datetime!(2026-05-16 17:00 UTC);
+    let rows: Vec<NewCredential> = (0..7)
+        .map(|i| new_credential(&format!("c{i}"), 1 + i % 2, &format!("a{i}")))
+        .collect();
+    store.insert_credentials(&rows, "t", at).unwrap();
+    let all: Vec<String> = store
+        .credentials()
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(all.len(), 7);
+    for chunk in [1, 3, 7, 10] {
+        let mut seen = Vec::new();
+        let mut sizes = Vec::new();
+        store
+            .credentials_in_chunks(chunk, |part| {
+                sizes.push(part.len());
+                seen.extend(part.into_iter().map(|c| c.id));
+                true
+            })
+            .unwrap();
+        assert_eq!(seen, all, "chunks of {chunk}");
+        assert!(sizes.iter().all(|&n| n >= 1 && n <= chunk), "{sizes:?}");
+    }
+    // Stopping early reads no further.
+    let mut calls = 0;
+    store
+        .credentials_in_chunks(2, |_| {
+            calls += 1;
+            false
+        })
+        .unwrap();
+    assert_eq!(calls, 1);
+}
