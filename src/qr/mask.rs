@@ -94,15 +94,15 @@ impl Board {
             .is_some_and(|row| row[x / 64] >> (x % 64) & 1 == 1)
     }
 
-    /// The ISO/IEC 18004 penalty of this symbol (lower is better).
-    fn penalty(&self) -> u32 {
+    /// N1, N2 and N4: the parts of the penalty computed on whole words (N3, finder-like
+    /// patterns, walks the runs of every line and costs more than the rest together).
+    fn penalty_but_finders(&self) -> u32 {
         let w = self.width;
-        let mut runs = [0i32; MAX_RUNS];
-        let lines: u32 = self
+        let runs: u32 = self
             .rows
             .iter()
             .chain(&self.cols)
-            .map(|line| line_penalty(line, w, &mut runs))
+            .map(|line| long_runs(line, w))
             .sum();
         let blocks: u32 = self
             .rows
@@ -118,7 +118,25 @@ impl Board {
         let total = (w * w) as i64;
         // Smallest k ≥ 0 with (45 − 5k)% ≤ dark/total ≤ (55 + 5k)%.
         let k = ((dark * 20 - total * 10).abs() + total - 1) / total - 1;
-        lines + 3 * blocks + 10 * k as u32
+        runs + 3 * blocks + 10 * k as u32
+    }
+
+    /// The whole penalty, given `but_finders` (see [`Board::penalty_but_finders`]), if it is
+    /// below `limit`; `None` as soon as the finder-like patterns bring it to `limit`.
+    fn penalty_below(
+        &self,
+        but_finders: u32,
+        limit: u32,
+        runs: &mut [i32; MAX_RUNS],
+    ) -> Option<u32> {
+        let mut total = but_finders;
+        for line in self.rows.iter().chain(&self.cols) {
+            if total >= limit {
+                return None;
+            }
+            total += 40 * finder_like(line, self.width, runs);
+        }
+        (total < limit).then_some(total)
     }
 }
 
@@ -158,9 +176,15 @@ fn shr(line: &Line, k: u32) -> Line {
 /// N1 (runs of five or more) and N3 (finder-like patterns, 40 each) of one row or column,
 /// counted as qrcodegen counts them: the light border outside the symbol extends the first
 /// and last light runs.
+#[cfg(test)]
 fn line_penalty(line: &Line, width: usize, runs: &mut [i32; MAX_RUNS]) -> u32 {
-    // N1: a run of L ≥ 5 modules scores L − 2, i.e. one per window of five equal modules
-    // plus two per run. Bit x of `same`: modules x and x + 1 have one colour.
+    long_runs(line, width) + 40 * finder_like(line, width, runs)
+}
+
+/// N1 of one line: a run of L ≥ 5 modules of one colour scores L − 2.
+fn long_runs(line: &Line, width: usize) -> u32 {
+    // One per window of five equal modules plus two per run. Bit x of `same`: modules x and
+    // x + 1 have one colour.
     let next = shr(line, 1);
     let valid = low_bits(width - 1);
     let same: Line = std::array::from_fn(|i| !(line[i] ^ next[i]) & valid[i]);
@@ -168,10 +192,9 @@ fn line_penalty(line: &Line, width: usize, runs: &mut [i32; MAX_RUNS]) -> u32 {
     let fives: Line = std::array::from_fn(|i| same[i] & s1[i] & s2[i] & s3[i]);
     let five_before: Line =
         std::array::from_fn(|i| fives[i] << 1 | if i > 0 { fives[i - 1] >> 63 } else { 0 });
-    let n1: u32 = (0..WORDS)
+    (0..WORDS)
         .map(|i| fives[i].count_ones() + 2 * (fives[i] & !five_before[i]).count_ones())
-        .sum();
-    n1 + 40 * finder_like(line, width, runs)
+        .sum()
 }
 
 /// Finder-like patterns of one line: dark, light, dark, light, dark runs of n, n, 3n, n, n
@@ -285,16 +308,37 @@ pub fn symbol(bits: Bits, ec: EcLevel) -> QrResult<Symbol> {
     canvas.draw_data(&data, &ec_codewords);
     let data_dark = Board::from_canvas(&canvas, width, |m| m == Module::Unmasked(Color::Dark));
     let templates = templates(version, ec, width);
-    let mut best: Option<(u32, Board)> = None;
-    for template in &templates.masked {
-        let board = template.xor(&data_dark);
-        let penalty = board.penalty();
-        if best.as_ref().is_none_or(|(p, _)| penalty < *p) {
-            best = Some((penalty, board));
+    let mut boards: Vec<Option<Board>> = templates
+        .masked
+        .iter()
+        .map(|template| Some(template.xor(&data_dark)))
+        .collect();
+    // Branch and bound: the cheap parts first, then finder-like patterns in order of promise,
+    // each stopped once it cannot beat the best so far. A mask beats another with a lower
+    // penalty, or the same one and a lower number (the first one on a tie).
+    let mut order: Vec<(u32, usize)> = boards
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| Some((b.as_ref()?.penalty_but_finders(), i)))
+        .collect();
+    order.sort_unstable();
+    let mut runs = [0i32; MAX_RUNS];
+    let mut best: Option<(u32, usize)> = None;
+    for (but_finders, i) in order {
+        // Below `limit` beats the best (on a tie, only a lower-numbered mask does).
+        let limit = best.map_or(
+            u32::MAX,
+            |(p, b)| if i < b { p.saturating_add(1) } else { p },
+        );
+        let Some(board) = boards.get(i).and_then(Option::as_ref) else {
+            continue;
+        };
+        if let Some(penalty) = board.penalty_below(but_finders, limit, &mut runs) {
+            best = Some((penalty, i));
         }
     }
-    match best {
-        Some((_, board)) => Ok(Symbol { board }),
+    match best.and_then(|(_, i)| boards.get_mut(i)?.take()) {
+        Some(board) => Ok(Symbol { board }),
         None => Err(qrcode::types::QrError::InvalidVersion),
     }
 }
