@@ -46,6 +46,7 @@ struct Achievement {
     kind: ImageKind,
     /// The plain (unbaked) badge image.
     image: Arc<Vec<u8>>,
+    image_digest: [u8; 32],
 }
 
 /// Everything about an event that claim pages need, read once.
@@ -101,6 +102,7 @@ impl EventSite {
                     description: a.description.clone(),
                     criteria: a.criteria.clone(),
                     kind,
+                    image_digest: *blake3::hash(&image.bytes).as_bytes(),
                     image: Arc::new(image.bytes),
                 },
             );
@@ -219,9 +221,8 @@ impl EventSite {
         self.claim_for(c, attendee, Purpose::Publish)
     }
 
-    /// The claim of one stored credential, for the claim server: the same pages, but nothing
-    /// only publishing needs (whether `issued/` holds the JSON's exact bytes, to hard-link it),
-    /// and the 2.0-baked image baked when asked for rather than held in memory.
+    /// The claim of one stored credential, for the claim server: the same pages, without what
+    /// only publishing needs (whether `issued/` holds the JSON's exact bytes, to hard-link it).
     pub fn claim_to_serve(
         &self,
         c: &IssuedCredential,
@@ -254,7 +255,7 @@ impl EventSite {
             .and_then(Value::as_str)
             .and_then(parse_date);
         let (baked_image, on_disk) = self.issued_files(c, a, purpose)?;
-        let ob2 = self.ob2_assertion(c, a, &credential, &token, attendee, purpose)?;
+        let ob2 = self.ob2_assertion(c, a, &credential, &token, attendee)?;
         Ok(ClaimInput {
             page: ClaimPage {
                 lang: self.lang,
@@ -339,7 +340,6 @@ impl EventSite {
         credential: &Value,
         token: &ClaimToken,
         attendee: Option<&Attendee>,
-        purpose: Purpose,
     ) -> Result<Option<Ob2Assertion>, ClaimError> {
         if self.ob2.is_none() || !self.base_url.starts_with("https://") {
             return Ok(None);
@@ -353,23 +353,13 @@ impl EventSite {
         let Some(salt) = email_salt(credential) else {
             return Ok(None);
         };
+        // Baked when written or served: an unchanged claim is never baked again.
         let baked_png = match a.kind {
-            ImageKind::Png => {
-                let later = Ob2Png::OnRequest {
-                    image: a.image.clone(),
-                    assertion_url: ob2::assertion_url(&self.base_url, token),
-                };
-                Some(match purpose {
-                    Purpose::Serve => later,
-                    Purpose::Publish => {
-                        let bytes = later.bytes().map_err(|e| ClaimError::Credential {
-                            id: c.id.clone(),
-                            reason: e.to_string(),
-                        })?;
-                        Ob2Png::Baked(bytes.into_owned())
-                    }
-                })
-            }
+            ImageKind::Png => Some(Ob2Png::OnRequest {
+                image: a.image.clone(),
+                image_digest: a.image_digest,
+                assertion_url: ob2::assertion_url(&self.base_url, token),
+            }),
             ImageKind::Svg => None,
         };
         Ok(Some(Ob2Assertion {

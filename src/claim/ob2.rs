@@ -57,6 +57,9 @@ pub enum Ob2Png {
     OnRequest {
         /// The plain badge image.
         image: Arc<Vec<u8>>,
+        /// BLAKE3 of `image` (computed once per badge): what publishing's change detection
+        /// hashes instead of the image, claim after claim.
+        image_digest: [u8; 32],
         assertion_url: String,
     },
 }
@@ -68,6 +71,7 @@ impl Ob2Png {
             Ob2Png::OnRequest {
                 image,
                 assertion_url,
+                ..
             } => {
                 let payload = Payload::new(Version::Ob2, assertion_url.as_str())?;
                 bake::bake(image, &payload).map(Cow::Owned)

@@ -432,10 +432,11 @@ fn claim_digest(meta: &SiteMeta, c: &ClaimInput) -> String {
             None => put(b"\0none"),
             Some(Ob2Png::Baked(bytes)) => put(bytes),
             Some(Ob2Png::OnRequest {
-                image,
+                image_digest,
                 assertion_url,
+                ..
             }) => {
-                put(image);
+                put(image_digest);
                 put(assertion_url.as_bytes());
             }
         }
