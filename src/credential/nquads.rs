@@ -55,6 +55,12 @@ pub fn canonical_nquads(dataset: &Dataset) -> String {
         text.push_str(" .\n");
         lines.push(start..text.len());
     }
+    sorted_unique_lines(&text, lines)
+}
+
+/// The `lines` of `text` (byte ranges, one N-Quads line each), sorted by code point and
+/// without repeats: the canonical document.
+pub(super) fn sorted_unique_lines(text: &str, mut lines: Vec<Range<usize>>) -> String {
     let line = |r: &Range<usize>| text.get(r.clone()).unwrap_or_default();
     lines.sort_unstable_by(|a, b| line(a).cmp(line(b)));
     lines.dedup_by(|a, b| line(a) == line(b));

@@ -13,7 +13,7 @@ use oxrdf::{
     TermRef,
 };
 
-use super::nquads::{push_iri, push_literal};
+use super::nquads::{push_iri, push_literal, sorted_unique_lines};
 
 /// A subject or an IRI/blank object: a checked IRI, or the n-th blank node (n ≥ 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,14 +114,7 @@ impl<'a> Triples<'a> {
             text.push_str(" .\n");
             lines.push(start..text.len());
         }
-        let line = |r: &Range<usize>| text.get(r.clone()).unwrap_or_default();
-        lines.sort_unstable_by(|a, b| line(a).cmp(line(b)));
-        lines.dedup_by(|a, b| line(a) == line(b));
-        let mut out = String::with_capacity(text.len());
-        for r in &lines {
-            out.push_str(line(r));
-        }
-        out
+        sorted_unique_lines(&text, lines)
     }
 
     /// The canonical label (`c14n…`) of each blank node, index 0 for blank node 1.
