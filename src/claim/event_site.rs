@@ -30,7 +30,6 @@ use crate::store::{IssuedCredential, Store};
 /// Where the OB 3.0 issuer profile is published, relative to the site root.
 pub const ISSUER_PROFILE_PATH: &str = "issuer.json";
 
-/// One achievement as the claim pages show it.
 /// What a claim is built for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Purpose {
@@ -38,6 +37,7 @@ enum Purpose {
     Serve,
 }
 
+/// One achievement as the claim pages show it.
 #[derive(Debug, Clone)]
 struct Achievement {
     name: String,

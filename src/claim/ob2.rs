@@ -49,8 +49,9 @@ pub struct Ob2Assertion {
     pub baked_png: Option<Ob2Png>,
 }
 
-/// A claim's 2.0-baked PNG: baked already (publishing writes it), or baked when asked for (the
-/// claim server, so that its caches do not hold a copy of the badge image per claim).
+/// A claim's 2.0-baked PNG: given baked, or baked when its file is written or served (what
+/// `EventSite` does: an unchanged claim is not baked again, and the claim server's caches do
+/// not hold a copy of the badge image per claim).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ob2Png {
     Baked(Vec<u8>),

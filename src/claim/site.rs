@@ -496,7 +496,7 @@ pub fn publish_claim(
     Ok((report, (key, digest)))
 }
 
-/// Write a new claim's folder. `None` when `dir` exists already and is not empty (nothing is
+/// Write a new claim's folder. `None` when `dir` turns out to exist already (nothing in it is
 /// changed then).
 fn publish_new_claim(
     dir: &Path,
