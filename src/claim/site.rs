@@ -220,16 +220,29 @@ pub fn claim_files_but_the_image(
     meta: &SiteMeta,
     claim: &ClaimInput,
 ) -> Result<Vec<SiteFile>, ClaimError> {
-    let mut files = claim_pages_and_json(meta, claim)?;
-    if let Some(png) = ob2_image(meta, claim) {
-        let bytes = png.bytes().map_err(|e| ClaimError::Credential {
-            id: claim.page.token.to_string(),
-            reason: e.to_string(),
+    let dir = format!("c/{}/", claim.page.token);
+    let mut files = Vec::with_capacity(6);
+    // Both pages at once: they share one encoding of the wallet QR.
+    for (name, page) in html::claim_pages(&claim.page, ob2_image(meta, claim).is_some())? {
+        files.push(file(format!("{dir}{name}"), page));
+    }
+    for name in [CREDENTIAL_FILE, OB2_ASSERTION_FILE] {
+        if let Some(bytes) = claim_page_or_json(meta, claim, name)? {
+            files.push(file(format!("{dir}{name}"), bytes));
+        }
+    }
+    if let Some(a) = ob2_assertion(meta, claim)
+        && let Some(png) = &a.baked_png
+    {
+        // The same badge image and an assertion URL for every claim of the badge: a failure
+        // is the badge's, not this credential's.
+        let bytes = png.bytes().map_err(|e| {
+            ClaimError::Event(format!(
+                "badge '{}': its image cannot be baked for Open Badges 2.0: {e}",
+                a.badge_key
+            ))
         })?;
-        files.push(file(
-            format!("c/{}/{OB2_IMAGE_FILE}", claim.page.token),
-            bytes.into_owned(),
-        ));
+        files.push(file(format!("{dir}{OB2_IMAGE_FILE}"), bytes.into_owned()));
     }
     Ok(files)
 }
@@ -252,44 +265,20 @@ pub fn claim_page_or_json(
     }
     Ok(match name {
         CREDENTIAL_FILE => Some(claim.credential_json.clone().into_bytes()),
-        OB2_ASSERTION_FILE => claim
-            .ob2
-            .as_ref()
-            .filter(|_| meta.ob2_enabled())
+        OB2_ASSERTION_FILE => ob2_assertion(meta, claim)
             .map(|a| ob2::assertion_json(&meta.base_url, &page.token, a).into_bytes()),
         _ => None,
     })
 }
 
-/// Files in `c/<token>/` but the baked images (3.0 and 2.0): its pages and JSON files.
-fn claim_pages_and_json(meta: &SiteMeta, claim: &ClaimInput) -> Result<Vec<SiteFile>, ClaimError> {
-    let dir = format!("c/{}/", claim.page.token);
-    let ob2 = claim.ob2.as_ref().filter(|_| meta.ob2_enabled());
-    let has_ob2_image = ob2_image(meta, claim).is_some();
-    let mut files = Vec::with_capacity(5);
-    for (name, page) in html::claim_pages(&claim.page, has_ob2_image)? {
-        files.push(file(format!("{dir}{name}"), page));
-    }
-    files.push(file(
-        format!("{dir}{CREDENTIAL_FILE}"),
-        claim.credential_json.clone(),
-    ));
-    if let Some(a) = ob2 {
-        files.push(file(
-            format!("{dir}{OB2_ASSERTION_FILE}"),
-            ob2::assertion_json(&meta.base_url, &claim.page.token, a),
-        ));
-    }
-    Ok(files)
+/// The claim's 2.0 assertion, when the site publishes 2.0 files and the claim has one.
+fn ob2_assertion<'a>(meta: &SiteMeta, claim: &'a ClaimInput) -> Option<&'a Ob2Assertion> {
+    claim.ob2.as_ref().filter(|_| meta.ob2_enabled())
 }
 
 /// The claim's 2.0-baked image, when the site publishes 2.0 files and the claim has one.
 pub fn ob2_image<'a>(meta: &SiteMeta, claim: &'a ClaimInput) -> Option<&'a Ob2Png> {
-    claim
-        .ob2
-        .as_ref()
-        .filter(|_| meta.ob2_enabled())
-        .and_then(|a| a.baked_png.as_ref())
+    ob2_assertion(meta, claim).and_then(|a| a.baked_png.as_ref())
 }
 
 /// The MIME type the server (and a well-configured host) sends for a site path.
@@ -560,8 +549,7 @@ fn fresh_dir(path: &Path) -> std::io::Result<()> {
 }
 
 fn claim_file_count(meta: &SiteMeta, c: &ClaimInput) -> usize {
-    let ob2 = c.ob2.as_ref().filter(|_| meta.ob2_enabled());
-    4 + usize::from(ob2.is_some()) + usize::from(ob2.is_some_and(|a| a.baked_png.is_some()))
+    4 + usize::from(ob2_assertion(meta, c).is_some()) + usize::from(ob2_image(meta, c).is_some())
 }
 
 /// Where a claim's folder is in a published site.
