@@ -299,10 +299,12 @@ impl Store {
 
     /// Every credential, oldest first.
     pub fn credentials(&self) -> Result<Vec<IssuedCredential>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM credentials ORDER BY issued_at, id");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([], raw)?;
-        rows.map(|r| cook(r?)).collect()
+        let mut all = Vec::new();
+        self.credentials_in_chunks(1024, |part| {
+            all.extend(part);
+            true
+        })?;
+        Ok(all)
     }
 
     /// Every credential, oldest first, handed to `each` in chunks of up to `chunk` as they are

@@ -446,6 +446,8 @@ fn credentials_in_chunks_are_all_credentials_in_order() {
         .map(|c| c.id)
         .collect();
     assert_eq!(all.len(), 7);
+    // Same issue time: by id.
+    assert_eq!(all, (0..7).map(|i| format!("c{i}")).collect::<Vec<_>>());
     for chunk in [1, 3, 7, 10] {
         let mut seen = Vec::new();
         let mut sizes = Vec::new();
