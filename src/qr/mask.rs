@@ -308,10 +308,10 @@ pub fn symbol(bits: Bits, ec: EcLevel) -> QrResult<Symbol> {
     canvas.draw_data(&data, &ec_codewords);
     let data_dark = Board::from_canvas(&canvas, width, |m| m == Module::Unmasked(Color::Dark));
     let templates = templates(version, ec, width);
-    let mut boards: Vec<Option<Board>> = templates
+    let boards: Vec<Board> = templates
         .masked
         .iter()
-        .map(|template| Some(template.xor(&data_dark)))
+        .map(|template| template.xor(&data_dark))
         .collect();
     // Branch and bound: the cheap parts first, then finder-like patterns in order of promise,
     // each stopped once it cannot beat the best so far. A mask beats another with a lower
@@ -319,7 +319,7 @@ pub fn symbol(bits: Bits, ec: EcLevel) -> QrResult<Symbol> {
     let mut order: Vec<(u32, usize)> = boards
         .iter()
         .enumerate()
-        .filter_map(|(i, b)| Some((b.as_ref()?.penalty_but_finders(), i)))
+        .map(|(i, b)| (b.penalty_but_finders(), i))
         .collect();
     order.sort_unstable();
     let mut runs = [0i32; MAX_RUNS];
@@ -330,14 +330,14 @@ pub fn symbol(bits: Bits, ec: EcLevel) -> QrResult<Symbol> {
             u32::MAX,
             |(p, b)| if i < b { p.saturating_add(1) } else { p },
         );
-        let Some(board) = boards.get(i).and_then(Option::as_ref) else {
+        let Some(board) = boards.get(i) else {
             continue;
         };
         if let Some(penalty) = board.penalty_below(but_finders, limit, &mut runs) {
             best = Some((penalty, i));
         }
     }
-    match best.and_then(|(_, i)| boards.get_mut(i)?.take()) {
+    match best.and_then(|(_, i)| boards.into_iter().nth(i)) {
         Some(board) => Ok(Symbol { board }),
         None => Err(qrcode::types::QrError::InvalidVersion),
     }
