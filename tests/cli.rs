@@ -55,6 +55,42 @@ fn commands_outside_an_event_say_how_to_start() {
 }
 
 #[test]
+fn the_event_folder_comes_from_the_flag_then_badgedesk_event_then_the_current_folder() {
+    let (tmp, dir) = demo();
+    let bare = || {
+        let mut cmd = assert_cmd::Command::cargo_bin("badgedesk").unwrap();
+        cmd.env("LANG", "en_GB.UTF-8").env_remove("BADGEDESK_EVENT");
+        cmd
+    };
+    // From the variable, anywhere.
+    bare()
+        .current_dir(tmp.path())
+        .env("BADGEDESK_EVENT", &dir)
+        .arg("attendees")
+        .assert()
+        .success()
+        .stdout(contains("FR26-"));
+    // Set but empty, as a script leaves it when its own variable is unset: the current folder.
+    bare()
+        .current_dir(&dir)
+        .env("BADGEDESK_EVENT", "")
+        .arg("attendees")
+        .assert()
+        .success()
+        .stdout(contains("FR26-"));
+    // The flag wins over the variable.
+    bare()
+        .current_dir(tmp.path())
+        .env("BADGEDESK_EVENT", tmp.path().join("elsewhere"))
+        .arg("--event")
+        .arg(&dir)
+        .arg("attendees")
+        .assert()
+        .success()
+        .stdout(contains("FR26-"));
+}
+
+#[test]
 fn bad_usage_exits_2() {
     let tmp = tempfile::tempdir().unwrap();
     badgedesk(tmp.path()).arg("checkin").assert().code(2);

@@ -36,8 +36,8 @@ use clap::{Parser, Subcommand};
     long_about = "Offline badge desk: check attendees in, issue signed Open Badges.\n\nWithout a command, opens the desk for the event folder."
 )]
 pub struct Cli {
-    /// The event folder (default: the current folder).
-    #[arg(long, global = true, env = "BADGEDESK_EVENT", value_name = "DIR")]
+    /// The event folder (default: $BADGEDESK_EVENT, else the current folder).
+    #[arg(long, global = true, value_name = "DIR")]
     pub event: Option<PathBuf>,
     /// Interface language (default: from LANG).
     #[arg(long, global = true, value_name = "fr|en")]
@@ -156,7 +156,11 @@ pub fn main() -> ExitCode {
         }
     };
     let ctx = Ctx {
-        event_dir: cli.event.clone().unwrap_or_else(|| PathBuf::from(".")),
+        event_dir: cli
+            .event
+            .clone()
+            .or_else(|| event_dir_from_env(std::env::var_os("BADGEDESK_EVENT")))
+            .unwrap_or_else(|| PathBuf::from(".")),
         lang: cli.lang.unwrap_or_else(Lang::from_env),
     };
     match run(cli.command, &ctx) {
@@ -210,6 +214,12 @@ fn localized(e: &(dyn std::error::Error + 'static), lang: Lang) -> String {
     } else {
         e.to_string()
     }
+}
+
+/// `BADGEDESK_EVENT` when it names a folder. Set but empty (`BADGEDESK_EVENT=` in a script
+/// whose variable was unset) counts as not set, rather than as a missing `--event` value.
+fn event_dir_from_env(value: Option<std::ffi::OsString>) -> Option<PathBuf> {
+    value.filter(|v| !v.is_empty()).map(PathBuf::from)
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
