@@ -152,29 +152,17 @@ pub fn whole_image(path: &Path) -> Option<(u64, Option<SystemTime>)> {
     ends_like_a_whole_image(&tail).then(|| (meta.len(), meta.modified().ok()))
 }
 
-/// Whether the file at `path` holds exactly `expected`: read into a buffer one byte longer,
-/// without asking for its size first (publishing checks every issued JSON file this way).
+/// Whether the file at `path` holds exactly `expected`: at most one byte more than `expected`
+/// is read, without asking for the file's size first (publishing checks every issued JSON
+/// file this way).
 pub fn holds_exactly(path: &Path, expected: &[u8]) -> bool {
     use std::io::Read;
-    let Ok(mut file) = fs::File::open(path) else {
+    let Ok(file) = fs::File::open(path) else {
         return false;
     };
-    let mut buf = vec![0u8; expected.len() + 1];
-    let mut filled = 0;
-    loop {
-        match file.read(buf.get_mut(filled..).unwrap_or_default()) {
-            Ok(0) => break,
-            Ok(n) => {
-                filled += n;
-                if filled == buf.len() {
-                    return false;
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(_) => return false,
-        }
-    }
-    buf.get(..filled) == Some(expected)
+    let mut held = Vec::with_capacity(expected.len() + 1);
+    let limit = u64::try_from(expected.len()).map_or(u64::MAX, |n| n.saturating_add(1));
+    file.take(limit).read_to_end(&mut held).is_ok() && held == expected
 }
 
 /// Do these bytes (an image file's end, or all of it) end as a whole PNG (its `IEND` chunk) or
