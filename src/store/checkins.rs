@@ -265,6 +265,8 @@ fn check_exists(
     Ok(())
 }
 
+/// Undo a presence: one undo per tick that stands for it (with several desks, two desks may
+/// have ticked the same person; the undo takes back every tick this desk knows of).
 fn undo_tick(
     tx: &rusqlite::Transaction<'_>,
     tick_id: i64,
@@ -273,10 +275,25 @@ fn undo_tick(
     actor: &str,
     at: OffsetDateTime,
 ) -> Result<(), StoreError> {
+    let standing: Vec<i64> = {
+        let mut stmt = tx.prepare_cached(
+            "SELECT t.id FROM checkin_log t
+             WHERE t.attendee_id = ?1 AND t.activity_key = ?2 AND t.action = 'tick' AND t.id <> ?3
+               AND NOT EXISTS (SELECT 1 FROM checkin_log u WHERE u.undoes = t.id)",
+        )?;
+        let rows = stmt.query_map(params![attendee_id, activity_key, tick_id], |r| r.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let at = rfc3339(at);
+    for tick in std::iter::once(tick_id).chain(standing) {
+        tx.execute(
+            "INSERT INTO checkin_log (attendee_id, activity_key, action, undoes, at, actor) VALUES (?1, ?2, 'undo', ?3, ?4, ?5)",
+            params![attendee_id, activity_key, tick, at, actor],
+        )?;
+    }
     tx.execute(
-        "INSERT INTO checkin_log (attendee_id, activity_key, action, undoes, at, actor) VALUES (?1, ?2, 'undo', ?3, ?4, ?5)",
-        params![attendee_id, activity_key, tick_id, rfc3339(at), actor],
+        "DELETE FROM presence WHERE attendee_id = ?1 AND activity_key = ?2",
+        params![attendee_id, activity_key],
     )?;
-    tx.execute("DELETE FROM presence WHERE tick_id = ?1", [tick_id])?;
     Ok(())
 }

@@ -160,11 +160,12 @@ fn old_rows_read_back_the_same_after_migration_005() {
         .map(|a| a.id)
         .collect();
     assert_eq!(page, [3, 4, 2, 1], "Müller, N'Diaye, Ngọc, Œuvray");
-    // Migration 006 dropped the name-order index: only the ticket's UNIQUE one is left.
+    // Migration 006 dropped the name-order index: the ticket's UNIQUE one is left, and 007's
+    // uid (NULL until the event has a hub, so single-desk imports pay nothing for it).
     let indexes = store.text_column(
-        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'attendees'",
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'attendees' ORDER BY name",
     );
-    assert_eq!(indexes, ["sqlite_autoindex_attendees_1"]);
+    assert_eq!(indexes, ["attendees_uid", "sqlite_autoindex_attendees_1"]);
     // An existing database keeps its page size (new ones get PAGE_SIZE).
     let page_size: i64 = store
         .conn
@@ -251,4 +252,103 @@ fn imports_after_migration_point_rows_at_one_import_row() {
         })
         .unwrap();
     assert_eq!(stored, r#"[0,1,"x"]"#);
+}
+
+/// A single-desk event database at schema 6 (the last before several desks), with an import,
+/// a walk-in, ticks and an undo, audit entries and a revoked and reissued credential.
+fn schema_6_database(path: &Path) {
+    let conn = Connection::open(path).unwrap();
+    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+    for sql in &MIGRATIONS[..6] {
+        conn.execute_batch(sql).unwrap();
+    }
+    conn.pragma_update(None, "user_version", 6).unwrap();
+    conn.execute_batch(
+        "INSERT INTO imports (id, file, at) VALUES (1, 'inscriptions.csv', '2026-05-16T08:00:00Z');
+         INSERT INTO attendees (id, ticket, ticket_key, given_name, family_name, email, extra,
+             import_id, source_line, original, created_at, updated_at)
+         VALUES (1, 'FR-1', 'fr-1', 'Hélène', 'Œuvray', 'h@exemple.fr', '{\"Niveau\":\"6e\"}', 1, 2,
+             '[\"FR-1\",1,0]', '2026-05-16T08:00:00Z', '2026-05-16T08:00:00Z'),
+                (2, NULL, NULL, 'Zoé', 'Martin', NULL, '{}', NULL, NULL, NULL,
+             '2026-05-16T09:00:00Z', '2026-05-16T09:00:00Z');
+         INSERT INTO activities (key, name, position) VALUES ('sumo', 'Sumo', 0);
+         INSERT INTO checkin_log (id, attendee_id, activity_key, action, undoes, at, actor) VALUES
+             (1, 1, 'sumo', 'tick', NULL, '2026-05-16T09:00:00Z', 'desk'),
+             (2, 2, 'sumo', 'tick', NULL, '2026-05-16T09:01:00Z', 'desk'),
+             (3, 2, 'sumo', 'undo', 2, '2026-05-16T09:02:00Z', 'desk');
+         INSERT INTO presence (attendee_id, activity_key, tick_id, since)
+             VALUES (1, 'sumo', 1, '2026-05-16T09:00:00Z');
+         INSERT INTO audit (id, at, actor, action, detail) VALUES
+             (1, '2026-05-16T08:00:00Z', 'cli', 'import', '{\"file\":\"inscriptions.csv\"}'),
+             (2, '2026-05-16T09:00:00Z', 'desk', 'walk_in', '{\"attendee_id\":2}');
+         INSERT INTO credentials (id, attendee_id, achievement_key, issued_at, json, claim_token,
+             status_index, claimed_at, revoked_at, revoked_reason, token_key)
+         VALUES ('urn:uuid:a', 1, 'explorer', '2026-05-16T10:00:00Z', '{}', 'tok-a', 7,
+             '2026-05-16T10:30:00Z', '2026-05-16T11:00:00Z', 'name', x'01');
+         INSERT INTO credentials (id, attendee_id, achievement_key, issued_at, json, claim_token,
+             status_index, replaces, token_key)
+         VALUES ('urn:uuid:b', 1, 'explorer', '2026-05-16T11:00:00Z', '{}', 'tok-b', 9,
+             'urn:uuid:a', x'02');",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_schema_6_event_keeps_every_row_and_becomes_a_desk_whose_facts_rebuild_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("event.db");
+    schema_6_database(&path);
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    let before = (
+        store.attendees().unwrap(),
+        store.presence().unwrap(),
+        store.history(1).unwrap(),
+        store.history(2).unwrap(),
+        store.credentials().unwrap(),
+        store.audit_count("import").unwrap(),
+    );
+    // Single desk: no identity, no journal.
+    assert!(store.desk_identity().unwrap().is_none());
+    assert!(store.journal_heads().unwrap().is_empty());
+    let me = store
+        .enable_journal("Accueil", "2026-05-16T12:00:00Z")
+        .unwrap();
+    let after = (
+        store.attendees().unwrap(),
+        store.presence().unwrap(),
+        store.history(1).unwrap(),
+        store.history(2).unwrap(),
+        store.credentials().unwrap(),
+        store.audit_count("import").unwrap(),
+    );
+    assert_eq!(before, after, "every row kept as it was");
+    // desk + import + 2 attendees + 2 ticks + 1 undo + 2 audit + 2 credentials + 1 revoke + 1 claim
+    assert_eq!(store.journal_heads().unwrap(), vec![(me.id.clone(), 13)]);
+    // A second desk built from those facts alone holds the same event.
+    let mut other = Store::open_in_memory().unwrap();
+    let facts = store.journal_all().unwrap();
+    let report = other.apply_facts(&facts).unwrap();
+    assert_eq!((report.received, report.waiting), (13, 0));
+    assert_eq!(other.shared_state().unwrap(), store.shared_state().unwrap());
+    let moved = other.credentials().unwrap();
+    assert_eq!(moved.len(), 2);
+    assert!(
+        moved
+            .iter()
+            .any(|c| c.id == "urn:uuid:a" && c.revoked_at.is_some())
+    );
+    // Rows written from now on are journaled: one walk-in = attendee + audit facts.
+    store
+        .add_walk_in(
+            &crate::store::WalkIn {
+                given_name: "Inès".into(),
+                family_name: "Petit".into(),
+                ..Default::default()
+            },
+            "desk",
+            time::macros::datetime!(2026-05-16 12:05 UTC),
+        )
+        .unwrap();
+    assert_eq!(store.journal_heads().unwrap(), vec![(me.id, 15)]);
 }
