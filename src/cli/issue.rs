@@ -31,9 +31,16 @@ pub struct IssueArgs {
     /// Show what would be issued; sign nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Several desks: keep issuing what desks without the key ask for (F6 there), until
+    /// Ctrl-C.
+    #[arg(long, conflicts_with_all = ["dry_run", "attendee", "all_eligible"])]
+    pub watch: bool,
 }
 
 pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
+    if args.watch {
+        return super::issue_watch::run(ctx);
+    }
     let event = ctx.open_event()?;
     if let Some(key) = &args.achievement
         && event.config().achievement(key).is_none()
@@ -47,6 +54,8 @@ pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         );
     }
     let mut store = event.store()?;
+    // Several desks: plan from every desk's ticks, not only this one's.
+    super::hub::before_read(&event, &mut store, ctx);
     let attendees = store.attendees()?;
     let presence: Vec<(i64, String)> = store
         .presence()?
@@ -125,6 +134,8 @@ pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let key = unlock_key(event.root(), ctx)?;
     let started = Instant::now();
     let issuer = Issuer::new(&event, key, SystemClock.now())?;
+    let issuer = badgedesk::hub::issuer_for_desk(issuer, event.root(), &store, ctx.lang)
+        .map_err(|e| anyhow::anyhow!(e.message(ctx.lang)))?;
     let cancel = AtomicBool::new(false);
     let mut err = std::io::stderr();
     let mut stored = 0;

@@ -8,9 +8,12 @@ mod claims;
 mod demo;
 mod desk;
 mod export;
+mod hub;
+mod hub_cluster;
 mod import;
 mod init;
 mod issue;
+mod issue_watch;
 mod keys;
 mod passphrase;
 mod print;
@@ -90,6 +93,17 @@ pub enum Command {
         #[command(subcommand)]
         what: export::ExportWhat,
     },
+    /// Several desks: run or fill the PostgreSQL hub where desks meet, and see its state.
+    Hub {
+        #[command(subcommand)]
+        action: hub::HubAction,
+    },
+    /// Make a new desk folder from a hub (event, badge images, attendees, the log; never the
+    /// signing key).
+    Join(hub::JoinArgs),
+    /// Send this desk's new rows to the hub and take the others' (once); `sync export|import`
+    /// carries them on a USB stick instead.
+    Sync(hub::SyncArgs),
 }
 
 /// What every command gets: where the event is and which language to speak.
@@ -230,7 +244,31 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// Commands that write rows other desks need: at a desk with a hub, each tries a sync when it
+/// ends (and says so when the hub cannot be reached; it never fails because of it).
+fn writes_shared_rows(command: &Command) -> bool {
+    match command {
+        Command::Checkin(_) | Command::Revoke(_) | Command::Reissue(_) => true,
+        Command::Import(args) => !args.dry_run,
+        Command::Issue(args) => !args.dry_run,
+        _ => false,
+    }
+}
+
 fn run(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
+    let sync_after = command.as_ref().is_some_and(writes_shared_rows);
+    let outcome = run_command(command, ctx)?;
+    if sync_after
+        && ctx.event_dir.join(badgedesk::hub::HUB_FILE).exists()
+        && let Ok(event) = EventDir::open(&ctx.event_dir)
+        && let Ok(mut store) = event.store()
+    {
+        hub::after_write(&event, &mut store, ctx);
+    }
+    Ok(outcome)
+}
+
+fn run_command(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
     match command {
         None => {
             let event = ctx
@@ -258,6 +296,9 @@ fn run(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Some(Command::Serve(args)) => serve::run(args, ctx),
         Some(Command::Print(args)) => print::run(args, ctx),
         Some(Command::Export { what }) => export::run(what, ctx),
+        Some(Command::Hub { action }) => hub::run_hub(action, ctx),
+        Some(Command::Join(args)) => hub::run_join(args, ctx),
+        Some(Command::Sync(args)) => hub::run_sync(args, ctx),
     }
 }
 

@@ -9,6 +9,8 @@
 //! signer desks, and the event's files for desks that join.
 
 mod config;
+mod desk;
+mod reserve;
 mod schema;
 mod status;
 mod sync;
@@ -19,8 +21,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub use config::{HUB_FILE, HubConfig};
+pub use desk::{HubState, OnSync, Syncer, sync_once};
+pub use reserve::{HubReservations, issuer_for_desk};
 pub use schema::{Installed, install, role_names};
-pub use status::{DeskStatus, HubStatus};
+pub use status::{DeskStatus, HubStatus, SKEW_LIMIT_MS};
 pub use sync::{SyncReport, pull_event_files, push_event_files};
 
 /// How long a desk waits for the hub before it counts as unreachable.

@@ -62,52 +62,56 @@ impl Hub {
         let skew_ms = self.measure_skew()?;
         store.note_skew(&me.id, skew_ms)?;
         let mut sent = 0;
-        let heads = store.journal_heads()?;
-        for (origin, held) in &heads {
-            let mine = *origin == me.id;
+        let known: std::collections::HashMap<String, i64> = store
+            .desks()?
+            .into_iter()
+            .map(|d| (d.id, d.hub_seq))
+            .collect();
+        let mut my_held = 0;
+        for (origin, held) in store.journal_heads()? {
+            if origin == me.id {
+                my_held = held;
+            }
+            // The hub held this much when last heard: nothing to send unless there is more.
+            if known.get(&origin).is_some_and(|&k| k >= held) {
+                continue;
+            }
             let mut tx = self.client().transaction()?;
             tx.execute(
                 "INSERT INTO desks (id) VALUES ($1) ON CONFLICT DO NOTHING",
-                &[origin],
+                &[&origin],
             )?;
             let mut last: i64 = tx
                 .query_one(
                     "SELECT last_seq FROM desks WHERE id = $1 FOR UPDATE",
-                    &[origin],
+                    &[&origin],
                 )?
                 .get(0);
-            while last < *held {
-                let facts = store.journal_after(origin, last, BATCH)?;
+            while last < held {
+                let facts = store.journal_after(&origin, last, BATCH)?;
                 let Some(end) = facts.last().map(|f| f.seq) else {
                     break;
                 };
+                let mine = origin == me.id;
                 insert_facts(&mut tx, &facts, &me.id, mine.then_some(skew_ms))?;
                 sent += facts.len();
                 last = end;
             }
-            if mine {
-                tx.execute(
-                    "UPDATE desks SET last_seq = greatest(last_seq, $2), held = $2, name = $3,
-                        last_contact = clock_timestamp(), skew_ms = $4 WHERE id = $1",
-                    &[origin, &last, &me.name, &skew_ms],
-                )?;
-            } else {
-                tx.execute(
-                    "UPDATE desks SET last_seq = greatest(last_seq, $2) WHERE id = $1",
-                    &[origin, &last],
-                )?;
-            }
-            tx.commit()?;
-            store.note_hub_seq(origin, last)?;
-        }
-        if heads.iter().all(|(o, _)| *o != me.id) {
-            // A desk with no fact yet still says it is there.
-            self.client().execute(
-                "INSERT INTO desks (id, name, last_contact, skew_ms) VALUES ($1, $2, clock_timestamp(), $3)
-                 ON CONFLICT (id) DO UPDATE SET last_contact = excluded.last_contact, skew_ms = excluded.skew_ms",
-                &[&me.id, &me.name, &skew_ms],
+            tx.execute(
+                "UPDATE desks SET last_seq = greatest(last_seq, $2) WHERE id = $1",
+                &[&origin, &last],
             )?;
+            tx.commit()?;
+            store.note_hub_seq(&origin, last)?;
         }
+        // Every sync says the desk is there, how much it holds and how its clock stands.
+        self.client().execute(
+            "INSERT INTO desks (id, name, held, last_contact, skew_ms)
+             VALUES ($1, $2, $3, clock_timestamp(), $4)
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, held = excluded.held,
+                last_contact = excluded.last_contact, skew_ms = excluded.skew_ms",
+            &[&me.id, &me.name, &my_held, &skew_ms],
+        )?;
         Ok(SyncReport {
             sent,
             skew_ms,

@@ -10,6 +10,7 @@ use super::engine::{IssueError, Issuer};
 use super::files;
 use super::pipeline::{Baked, random_u64};
 use super::plan::Blocked;
+use super::reserve::Grant;
 use super::status_list::MIN_ENTRIES;
 use crate::credential::builder::Randomness;
 use crate::store::{IssuedCredential, Store};
@@ -96,6 +97,27 @@ impl Issuer {
                 drafts.push(self.draft(&attendee, key, &attended, &draws)?);
             }
             let baked = self.sign_and_bake(drafts, &mut |_, _| {})?;
+            let grants = self.reserve(store, &baked.iter().map(|b| &b.row).collect::<Vec<_>>())?;
+            let mut baked_granted = Vec::with_capacity(baked.len());
+            let mut index_again = Vec::new();
+            for (b, grant) in baked.into_iter().zip(grants) {
+                match grant {
+                    Grant::Granted => baked_granted.push(b),
+                    Grant::IndexTaken => index_again.push(b.row.achievement_key),
+                    Grant::AwardTaken => {
+                        match self.held(store, attendee_id, &b.row.achievement_key)? {
+                            Some(held) => out.push(held),
+                            None => {
+                                return Err(IssueError::ReservedElsewhere {
+                                    attendee: attendee_id,
+                                    achievement: b.row.achievement_key,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+            let baked = baked_granted;
             let stored = store.insert_credentials(
                 &baked.iter().map(|b| &b.row).collect::<Vec<_>>(),
                 actor,
@@ -117,7 +139,7 @@ impl Issuer {
             }
             // Not stored: another screen issued it meanwhile (show theirs), or a random value
             // collided (try again).
-            let mut again = Vec::new();
+            let mut again = index_again;
             for b in baked.iter().filter(|b| !stored.contains(&b.row.id)) {
                 match self.held(store, attendee_id, &b.row.achievement_key)? {
                     Some(held) => out.push(held),

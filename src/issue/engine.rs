@@ -8,6 +8,7 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 
+use super::reserve::{Grant, Reservations};
 use super::status_list;
 use crate::bake;
 use crate::clock::rfc3339;
@@ -17,6 +18,7 @@ use crate::credential::{
 };
 use crate::event::{AchievementConfig, AwardRule, BadgeImage, EventDir};
 use crate::i18n::Lang;
+use crate::store::{NewCredential, Store};
 
 pub use super::pipeline::{IssueReport, Progress, Step};
 
@@ -66,15 +68,33 @@ pub enum IssueError {
         "could not store the credential of attendee {attendee} for '{achievement}' after several tries (random values kept colliding)"
     )]
     Collisions { attendee: i64, achievement: String },
+    #[error(
+        "attendee {attendee}'s '{achievement}' is being issued at another desk: it shows here when it arrives through the hub"
+    )]
+    ReservedElsewhere { attendee: i64, achievement: String },
+    #[error("the hub must reserve each badge before it is signed, and it cannot: {0}")]
+    Hub(String),
 }
 
 impl IssueError {
     /// The message in the interface language where the store has the words for it
     /// (`Display` is English).
     pub fn message(&self, lang: crate::i18n::Lang) -> String {
-        match self {
-            IssueError::Store(e) => e.message(lang),
-            other => other.to_string(),
+        match (self, lang) {
+            (IssueError::Store(e), _) => e.message(lang),
+            (
+                IssueError::ReservedElsewhere {
+                    attendee,
+                    achievement,
+                },
+                Lang::Fr,
+            ) => format!(
+                "le badge « {achievement} » du participant {attendee} est en cours d’émission à un autre poste : il s’affichera ici quand il arrivera par le hub"
+            ),
+            (IssueError::Hub(why), Lang::Fr) => format!(
+                "le hub doit réserver chaque badge avant sa signature, et il ne peut pas : {why}"
+            ),
+            (other, _) => other.to_string(),
         }
     }
 }
@@ -109,6 +129,8 @@ pub struct Issuer {
     pub(super) shared: Arc<Shared>,
     pub(super) signer: BatchSigner,
     pub(super) now: OffsetDateTime,
+    /// Who grants awards when several desks sign (the hub); None: this database alone.
+    pub(super) reservations: Option<Arc<dyn Reservations>>,
 }
 
 /// The URL the status list credential is published at, when the event has a public address.
@@ -180,13 +202,34 @@ impl Issuer {
             shared,
             signer,
             now,
+            reservations: None,
         })
     }
 
     /// The same issuer at another time (the desk issues hours after it prepared): only the
     /// signer is rebuilt; images and achievements are shared.
     pub fn at(&self, now: OffsetDateTime) -> Result<Issuer, IssueError> {
-        Self::with_shared(Arc::clone(&self.shared), now)
+        let mut issuer = Self::with_shared(Arc::clone(&self.shared), now)?;
+        issuer.reservations = self.reservations.clone();
+        Ok(issuer)
+    }
+
+    /// Reserve every award with `reservations` before storing it (an event with a hub).
+    pub fn with_reservations(mut self, reservations: Arc<dyn Reservations>) -> Issuer {
+        self.reservations = Some(reservations);
+        self
+    }
+
+    /// What the authority says of each row; everything is granted without one.
+    pub(super) fn reserve(
+        &self,
+        store: &Store,
+        rows: &[&NewCredential],
+    ) -> Result<Vec<Grant>, IssueError> {
+        match &self.reservations {
+            Some(r) => r.reserve(store, rows),
+            None => Ok(vec![Grant::Granted; rows.len()]),
+        }
     }
 
     /// The issuing time (`validFrom` and proof `created`).

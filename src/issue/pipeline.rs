@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 use super::build::Draws;
 use super::engine::{IssueError, Issuer};
 use super::files;
+use super::reserve::Grant;
 use super::status_list;
 use crate::bake::{self, Payload, Version};
 use crate::credential::AchievementCredential;
@@ -376,6 +377,19 @@ impl Issuer {
         actor: &str,
     ) -> Result<(Committed, Vec<Baked>), IssueError> {
         let count = chunk.len();
+        // With several signer desks, the hub grants each award first: an award another desk
+        // holds is skipped (its credential comes through the hub), a status index another
+        // desk drew is drawn again.
+        let grants = self.reserve(store, &chunk.iter().map(|b| &b.row).collect::<Vec<_>>())?;
+        let mut refused = Vec::new();
+        let mut granted = Vec::with_capacity(chunk.len());
+        for (b, grant) in chunk.into_iter().zip(grants) {
+            match grant {
+                Grant::Granted => granted.push(b),
+                other => refused.push((b, other)),
+            }
+        }
+        let chunk = granted;
         let stored: BTreeSet<String> = store
             .insert_credentials(
                 &chunk.iter().map(|b| &b.row).collect::<Vec<_>>(),
@@ -393,6 +407,14 @@ impl Issuer {
             retry: Vec::new(),
             used_indices: None,
         };
+        for (b, grant) in refused {
+            let award = (b.row.attendee_id, b.row.achievement_key);
+            if grant == Grant::AwardTaken {
+                outcome.skipped += 1;
+            } else {
+                outcome.retry.push(award);
+            }
+        }
         // Not stored: someone else issued the award meanwhile (skip), or a random value
         // collided with theirs (try again, with new ones).
         for b in lost {

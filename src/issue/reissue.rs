@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use super::build::{Draws, attended_from_history};
 use super::desk::DeskCredential;
 use super::engine::{IssueError, Issuer};
+use super::reserve::Grant;
 use super::revoke::write_status_list;
 use crate::credential::builder::Randomness;
 use crate::store::{Store, StoreError};
@@ -47,6 +48,16 @@ pub fn reissue(
     let Some(new) = baked.first() else {
         return Err(IssueError::UnknownAchievement(old.achievement_key));
     };
+    // With several signer desks: one replacement per revoked credential, whoever asks.
+    match issuer.reserve(store, &[&new.row])?.first() {
+        Some(Grant::Granted) | None => {}
+        Some(_) => {
+            return Err(IssueError::ReservedElsewhere {
+                attendee: old.attendee_id,
+                achievement: old.achievement_key,
+            });
+        }
+    }
     store.reissue(old_id, &new.row, reason, actor, issuer.now())?;
     issuer.write_baked(&[new])?;
     write_status_list(issuer.event(), store, &issuer.shared.key, issuer.now())?;

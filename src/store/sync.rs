@@ -568,6 +568,77 @@ impl Store {
         Ok(out)
     }
 
+    /// An attendee's id on every desk (None before the event has a hub).
+    pub fn attendee_uid(&self, attendee_id: i64) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT uid FROM attendees WHERE id = ?1")?
+            .query_row([attendee_id], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+
+    /// The most recent credential of an award, live or revoked (what a new one would follow).
+    pub fn latest_credential_id(
+        &self,
+        attendee_id: i64,
+        achievement_key: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM credentials WHERE attendee_id = ?1 AND achievement_key = ?2
+                 ORDER BY issued_at DESC, rowid DESC LIMIT 1",
+            )?
+            .query_row(params![attendee_id, achievement_key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Ask a signer desk to issue an award (this desk has no key).
+    pub fn request_issue(
+        &mut self,
+        attendee_id: i64,
+        achievement_key: &str,
+        actor: &str,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO issue_requests (attendee_id, achievement_key, at, actor) VALUES (?1, ?2, ?3, ?4)",
+            params![attendee_id, achievement_key, at, actor],
+        )?;
+        Ok(())
+    }
+
+    /// Requested awards with no live credential yet, oldest request first.
+    pub fn pending_requests(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.attendee_id, r.achievement_key FROM issue_requests r
+             WHERE NOT EXISTS (SELECT 1 FROM credentials c WHERE c.attendee_id = r.attendee_id
+                 AND c.achievement_key = r.achievement_key AND c.revoked_at IS NULL)
+             GROUP BY r.attendee_id, r.achievement_key ORDER BY min(r.id)",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Whether the award was requested and not issued yet (the desk says "waiting").
+    pub fn is_requested(
+        &self,
+        attendee_id: i64,
+        achievement_key: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT 1 FROM issue_requests r WHERE r.attendee_id = ?1 AND r.achievement_key = ?2
+                 AND NOT EXISTS (SELECT 1 FROM credentials c WHERE c.attendee_id = r.attendee_id
+                     AND c.achievement_key = r.achievement_key AND c.revoked_at IS NULL)",
+            )?
+            .query_row(params![attendee_id, achievement_key], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
     /// The desk that made a check-in log entry (its name), for the detail pane.
     pub fn checkin_desks(&self, attendee_id: i64) -> Result<Vec<Option<String>>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
