@@ -10,6 +10,7 @@ pub mod clock;
 pub mod credential;
 pub mod demo;
 pub mod event;
+pub mod hub;
 pub mod i18n;
 pub mod import;
 pub mod issue;
