@@ -6,7 +6,6 @@
 mod hub_support;
 
 use std::fs;
-use std::path::Path;
 use std::process::Command;
 
 use badgedesk::hub::cluster::{Cluster, ClusterError, ClusterOptions, SETTINGS_FILE};
@@ -26,7 +25,7 @@ fn show(client: &mut postgres::Client, setting: &str) -> String {
 }
 
 #[cfg(unix)]
-fn mode(path: &Path) -> u32 {
+fn mode(path: &std::path::Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
@@ -84,7 +83,7 @@ fn init_start_connect_stop_reopen() {
     {
         let sockets = show(&mut client, "unix_socket_directories");
         assert!(
-            sockets.is_empty() || Path::new(&sockets).starts_with(&dir),
+            sockets.is_empty() || std::path::Path::new(&sockets).starts_with(&dir),
             "socket outside the cluster: {sockets}"
         );
     }

@@ -37,6 +37,9 @@ const DATA_DIR: &str = "data";
 const RUN_DIR: &str = "run";
 const LOG_FILE: &str = "postgres.log";
 const PWFILE: &str = ".initdb-password";
+/// What `pg_ctl start` says, kept in a file rather than a pipe: the server it leaves running
+/// could inherit a pipe and keep it open (on Windows it does).
+const PG_CTL_OUT: &str = "pg_ctl-start.out";
 const SERVER_CERT: &str = "server.crt";
 const SERVER_KEY: &str = "server.key";
 /// Seconds `pg_ctl` waits for a start or a stop.
@@ -45,6 +48,7 @@ const PG_CTL_WAIT_SECS: &str = "60";
 const LOG_TAIL_LINES: usize = 20;
 /// Longest Unix socket path we let PostgreSQL create: `sun_path` holds 104 bytes on macOS and
 /// 108 on Linux, and a longer path stops the server from starting.
+#[cfg(unix)]
 const MAX_SOCKET_PATH: usize = 100;
 
 #[cfg(windows)]
@@ -580,14 +584,28 @@ impl Cluster {
             .arg("-l")
             .arg(&log)
             .args(["-w", "-t", PG_CTL_WAIT_SECS, "-s"]);
-        let out = self.run(&self.programs.pg_ctl(), cmd)?;
-        if out.status.success() {
+        let out_path = self.dir.join(PG_CTL_OUT);
+        let out = fs::File::create(&out_path).map_err(io_error("create", &out_path))?;
+        let err = out.try_clone().map_err(io_error("open", &out_path))?;
+        cmd.stdout(out).stderr(err);
+        let status = cmd.status().map_err(|source| ClusterError::Spawn {
+            program: self.programs.pg_ctl(),
+            source,
+        });
+        let said = log_tail(&out_path, LOG_TAIL_LINES);
+        // Best effort: a leftover file is overwritten at the next start.
+        let _ = fs::remove_file(&out_path);
+        if status?.success() {
             return Ok(());
         }
         Err(ClusterError::StartFailed {
             dir: self.dir.clone(),
             log: log.clone(),
-            output: output_text(&out),
+            output: if said.is_empty() {
+                "no output".to_owned()
+            } else {
+                said
+            },
             tail: log_tail(&log, LOG_TAIL_LINES),
         })
     }
