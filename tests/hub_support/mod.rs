@@ -9,6 +9,7 @@
 #![allow(dead_code)]
 
 use std::fs;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::thread;
@@ -18,7 +19,7 @@ use badgedesk::hub::cluster::{Cluster, ClusterError, ClusterOptions, PgPrograms,
 
 /// Set to 1 where the hub tests must run (CI): missing programs are then a failure.
 pub const REQUIRE_ENV: &str = "BADGEDESK_REQUIRE_PG";
-const MISSING: &str = "SKIPPED: PostgreSQL programs (initdb, pg_ctl, postgres) not found — install postgresql to run the hub tests";
+const MISSING: &str = "PostgreSQL programs (initdb, pg_ctl, postgres) not found — install postgresql to run the hub tests";
 const SUPERUSER: &str = "hubtest";
 /// How long a start may take before the test fails (slow CI machines, a restart waiting for
 /// the killed server's backends to go).
@@ -278,10 +279,11 @@ pub fn programs() -> Option<PgPrograms> {
         Ok(programs) => Some(programs),
         Err(ClusterError::NotInstalled { .. }) => {
             if std::env::var(REQUIRE_ENV).is_ok_and(|v| v == "1") {
-                panic!("{MISSING} ({REQUIRE_ENV}=1)");
+                panic!("{MISSING} ({REQUIRE_ENV}=1: the hub tests must run)");
             }
+            // Straight to stderr: the test runner captures eprintln! of passing tests.
             let bar = "!".repeat(100);
-            eprintln!("\n{bar}\n{MISSING}\n{bar}\n");
+            let _ = writeln!(io::stderr(), "\n{bar}\nSKIPPED: {MISSING}\n{bar}\n");
             None
         }
         Err(e) => panic!("{e}"),
