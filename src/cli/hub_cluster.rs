@@ -1,15 +1,71 @@
-//! `hub start` / `hub stop`: the PostgreSQL cluster inside the event folder.
+//! `hub start` / `hub stop`: the PostgreSQL cluster inside the event folder (`hub/`).
 
 use std::path::Path;
 
+use anyhow::Context as _;
 use badgedesk::hub::HubUrl;
+use badgedesk::hub::cluster::{Cluster, ClusterError, ClusterOptions};
 
 use super::Ctx;
 
-pub fn start(_event_dir: &Path, _port: u16, _listen: &str, _ctx: &Ctx) -> anyhow::Result<HubUrl> {
-    anyhow::bail!("hub start: not built yet")
+/// The hub's folder in an event folder.
+const HUB_DIR: &str = "hub";
+/// The database the organiser's hub holds the event in.
+const DATABASE: &str = "badgedesk";
+
+fn cluster_err(e: ClusterError, ctx: &Ctx) -> anyhow::Error {
+    anyhow::anyhow!(e.message(ctx.lang))
 }
 
-pub fn stop(_event_dir: &Path, _ctx: &Ctx) -> anyhow::Result<()> {
-    anyhow::bail!("hub stop: not built yet")
+/// Start (creating it the first time) the event's cluster and its database; the owner's
+/// address on this laptop.
+pub fn start(event_dir: &Path, port: u16, listen: &str, ctx: &Ctx) -> anyhow::Result<HubUrl> {
+    let dir = event_dir.join(HUB_DIR);
+    let cluster = match Cluster::open(&dir) {
+        Ok(cluster) => cluster,
+        Err(ClusterError::NotACluster { .. }) => {
+            let mut options = ClusterOptions::new(port);
+            options.listen_addresses = listen
+                .split(',')
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect();
+            println!(
+                "{} {}",
+                ctx.tr("Création du hub dans", "Creating the hub in"),
+                dir.display()
+            );
+            Cluster::init(&dir, &options).map_err(|e| cluster_err(e, ctx))?
+        }
+        Err(e) => return Err(cluster_err(e, ctx)),
+    };
+    cluster.start().map_err(|e| cluster_err(e, ctx))?;
+    println!(
+        "{} {} ({} {})",
+        ctx.tr("Hub démarré sur le port", "Hub running on port"),
+        cluster.port(),
+        ctx.tr("journal :", "log:"),
+        cluster.log_file().display()
+    );
+    let mut client = HubUrl::parse(&cluster.superuser_url())
+        .and_then(|url| url.connect())
+        .map_err(|e| anyhow::anyhow!(e.message(ctx.lang)))?;
+    let exists = client
+        .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&DATABASE])
+        .context("PostgreSQL")?
+        .is_some();
+    if !exists {
+        client
+            .batch_execute(&format!("CREATE DATABASE {DATABASE}"))
+            .context("PostgreSQL")?;
+    }
+    HubUrl::parse(&cluster.superuser_url_for(DATABASE))
+        .map_err(|e| anyhow::anyhow!(e.message(ctx.lang)))
+}
+
+pub fn stop(event_dir: &Path, ctx: &Ctx) -> anyhow::Result<()> {
+    let cluster = Cluster::open(&event_dir.join(HUB_DIR)).map_err(|e| cluster_err(e, ctx))?;
+    cluster.stop().map_err(|e| cluster_err(e, ctx))?;
+    println!("{}", ctx.tr("Hub arrêté.", "Hub stopped."));
+    Ok(())
 }

@@ -8,6 +8,7 @@
 //! desk's facts it holds, reservations that make "one credential per award" hold across
 //! signer desks, and the event's files for desks that join.
 
+pub mod cluster;
 mod config;
 mod desk;
 mod reserve;
