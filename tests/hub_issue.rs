@@ -43,7 +43,9 @@ fn sync(dir: &Path) -> Store {
 
 #[test]
 fn two_signers_and_a_keyless_desk_issue_each_badge_exactly_once() {
-    let Some(pg) = TestCluster::start() else { return };
+    let Some(pg) = TestCluster::start() else {
+        return;
+    };
     pg.client().batch_execute("CREATE DATABASE fest").unwrap();
     let admin = pg.url_for("fest");
     let root = tempfile::tempdir().unwrap();
@@ -57,7 +59,13 @@ fn two_signers_and_a_keyless_desk_issue_each_badge_exactly_once() {
     let mut store = event.store().unwrap();
     let at = datetime!(2026-05-16 09:00 UTC);
     store
-        .write_import(&badgedesk::demo::attendees(3, PEOPLE), &[], "f.csv", "t", at)
+        .write_import(
+            &badgedesk::demo::attendees(3, PEOPLE),
+            &[],
+            "f.csv",
+            "t",
+            at,
+        )
         .unwrap();
     for (n, p) in store.attendees().unwrap().iter().enumerate() {
         store.check_in(p.id, "accueil", "t", at).unwrap();
@@ -66,10 +74,25 @@ fn two_signers_and_a_keyless_desk_issue_each_badge_exactly_once() {
         }
     }
     drop(store);
-    run_ok(bin().arg("--event").arg(&a).args(["hub", "push", &admin, "--desk", "Accueil"]));
+    run_ok(
+        bin()
+            .arg("--event")
+            .arg(&a)
+            .args(["hub", "push", &admin, "--desk", "Accueil"]),
+    );
     let url = HubConfig::load(&a).unwrap().unwrap().url;
-    run_ok(bin().args(["join", url.as_str()]).arg(&b).args(["--desk", "Sumo"]));
-    run_ok(bin().args(["join", url.as_str()]).arg(&c).args(["--desk", "Régie"]));
+    run_ok(
+        bin()
+            .args(["join", url.as_str()])
+            .arg(&b)
+            .args(["--desk", "Sumo"]),
+    );
+    run_ok(
+        bin()
+            .args(["join", url.as_str()])
+            .arg(&c)
+            .args(["--desk", "Régie"]),
+    );
     assert!(!badgedesk::credential::keys::key_path(&b).exists());
     // The second signer gets the key by hand (a USB stick), as an organiser would.
     let keys = badgedesk::credential::keys::key_path(&a);
@@ -78,7 +101,13 @@ fn two_signers_and_a_keyless_desk_issue_each_badge_exactly_once() {
     std::fs::copy(&keys, &c_keys).unwrap();
     // The keyless desk asks for ten participation badges.
     let mut keyless = Store::open(&b.join("event.db")).unwrap();
-    let asked: Vec<i64> = keyless.attendees().unwrap().iter().take(10).map(|p| p.id).collect();
+    let asked: Vec<i64> = keyless
+        .attendees()
+        .unwrap()
+        .iter()
+        .take(10)
+        .map(|p| p.id)
+        .collect();
     for id in &asked {
         keyless
             .request_issue(*id, "participation", "desk:sumo", &rfc3339(at))
@@ -110,7 +139,11 @@ fn two_signers_and_a_keyless_desk_issue_each_badge_exactly_once() {
     let second = spawn_issue(&c);
     for child in [first, second] {
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     // The requests are answered: their credentials reach the keyless desk.
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -138,8 +171,14 @@ fn two_signers_and_a_keyless_desk_issue_each_badge_exactly_once() {
             .count();
         assert_eq!(live, expected);
     }
-    assert_eq!(stores[0].shared_state().unwrap(), stores[1].shared_state().unwrap());
-    assert_eq!(stores[0].shared_state().unwrap(), stores[2].shared_state().unwrap());
+    assert_eq!(
+        stores[0].shared_state().unwrap(),
+        stores[1].shared_state().unwrap()
+    );
+    assert_eq!(
+        stores[0].shared_state().unwrap(),
+        stores[2].shared_state().unwrap()
+    );
     // The hub: one credential per award, whoever signed it.
     let mut hub = HubUrl::parse(&admin).unwrap().connect().unwrap();
     let doubled: i64 = hub

@@ -58,7 +58,12 @@ fn storm_desk() {
         .unwrap_or(0);
     let config = HubConfig::load(&dir).unwrap().unwrap();
     let db = dir.join("event.db");
-    let syncer = Syncer::start(db.clone(), config, Duration::from_millis(100), Box::new(|_| {}));
+    let syncer = Syncer::start(
+        db.clone(),
+        config,
+        Duration::from_millis(100),
+        Box::new(|_| {}),
+    );
     let mut store = Store::open(&db).unwrap();
     let mut people: Vec<(String, i64)> = store
         .attendees()
@@ -94,7 +99,13 @@ fn storm_desk() {
 
 fn spawn_desk(dir: &Path, seed: u64) -> Child {
     Command::new(std::env::current_exe().unwrap())
-        .args(["storm_desk", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+        .args([
+            "storm_desk",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env("STORM_DESK_DIR", dir)
         .env("STORM_SEED", seed.to_string())
         .spawn()
@@ -118,7 +129,9 @@ fn wait_for_progress(dir: &Path, at_least: usize) {
 
 #[test]
 fn storm_three_desks_with_the_hub_killed_twice_and_a_desk_killed_once_converge() {
-    let Some(mut pg) = TestCluster::start() else { return };
+    let Some(mut pg) = TestCluster::start() else {
+        return;
+    };
     pg.client().batch_execute("CREATE DATABASE fest").unwrap();
     let admin = pg.url_for("fest");
     let root = tempfile::tempdir().unwrap();
@@ -147,7 +160,10 @@ fn storm_three_desks_with_the_hub_killed_twice_and_a_desk_killed_once_converge()
         .args(["hub", "push", &admin, "--desk", "Accueil"]));
     let url = HubConfig::load(&dirs[0]).unwrap().unwrap().url;
     for (dir, name) in dirs.iter().zip(["", "Sumo", "Scratch"]).skip(1) {
-        ok(Command::new(&bin).args(["join", url.as_str()]).arg(dir).args(["--desk", name]));
+        ok(Command::new(&bin)
+            .args(["join", url.as_str()])
+            .arg(dir)
+            .args(["--desk", name]));
     }
     let total = plan(1).len();
     let mut desks: Vec<Child> = dirs
@@ -204,14 +220,22 @@ fn storm_three_desks_with_the_hub_killed_twice_and_a_desk_killed_once_converge()
             )
             .unwrap();
         let (count, distinct, max): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
-        assert_eq!((count, distinct, max), (made, made, made), "desk {}", me.name);
+        assert_eq!(
+            (count, distinct, max),
+            (made, made, made),
+            "desk {}",
+            me.name
+        );
     }
     // Every tick a desk committed is in the log of every desk once (its fact id once).
     let ticks: i64 = hub
         .query_one("SELECT count(*) FROM facts WHERE kind = 'tick'", &[])
         .unwrap()
         .get(0);
-    let logged = states[0].lines().filter(|l| l.starts_with("log ") && l.contains(" tick ")).count();
+    let logged = states[0]
+        .lines()
+        .filter(|l| l.starts_with("log ") && l.contains(" tick "))
+        .count();
     assert_eq!(logged as i64, ticks);
     assert!(!stores[0].presence().unwrap().is_empty());
 }

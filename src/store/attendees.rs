@@ -212,7 +212,9 @@ impl Store {
         let email = clean_opt(&walk_in.email).map(|e| e.to_lowercase());
         let organisation = clean_opt(&walk_in.organisation);
         let now = rfc3339(at);
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO attendees (given_name, family_name, email, organisation, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?5)",

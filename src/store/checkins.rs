@@ -57,7 +57,9 @@ impl Store {
         actor: &str,
         at: OffsetDateTime,
     ) -> Result<CheckInOutcome, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let outcome = tick(&tx, attendee_id, activity_key, actor, &rfc3339(at))?;
         tx.commit()?;
         Ok(outcome)
@@ -71,7 +73,9 @@ impl Store {
         actor: &str,
         at: OffsetDateTime,
     ) -> Result<Option<UndoneCheckIn>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let found: Option<(i64, String)> = tx
             .query_row(
                 "SELECT tick_id, since FROM presence WHERE attendee_id = ?1 AND activity_key = ?2",
@@ -99,7 +103,9 @@ impl Store {
         actor: &str,
         at: OffsetDateTime,
     ) -> Result<Option<UndoneCheckIn>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let found: Option<(i64, i64, String, String)> = tx
             .query_row(
                 "SELECT tick_id, attendee_id, activity_key, since FROM presence
@@ -190,7 +196,9 @@ impl Store {
         actor: &str,
         at: OffsetDateTime,
     ) -> Result<Vec<CheckInOutcome>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let now = rfc3339(at);
         let outcomes = attendee_ids
             .iter()

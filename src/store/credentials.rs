@@ -130,7 +130,9 @@ impl Store {
         actor: &str,
         at: OffsetDateTime,
     ) -> Result<Vec<String>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut stored = Vec::with_capacity(credentials.len());
         {
             let mut insert = tx.prepare_cached(
@@ -202,7 +204,9 @@ impl Store {
         actor: &str,
         at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let changed = tx.execute(
             "UPDATE credentials SET revoked_at = ?2, revoked_reason = ?3 WHERE id = ?1 AND revoked_at IS NULL",
             params![old_id, rfc3339(at), reason],
@@ -244,7 +248,9 @@ impl Store {
         actor: &str,
         at: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let exists: Option<Option<String>> = tx
             .query_row(
                 "SELECT revoked_at FROM credentials WHERE id = ?1",
@@ -288,7 +294,9 @@ impl Store {
         &mut self,
         visits: &[(&str, OffsetDateTime)],
     ) -> Result<usize, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut known = 0;
         for (token, at) in visits {
             known += usize::from(mark_claimed_in(&tx, token, *at)?);

@@ -130,7 +130,9 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// An open event database. `Send` but not `Sync`: each thread opens its own.
+/// An open event database. `Send` but not `Sync`: each thread opens its own. Write
+/// transactions begin IMMEDIATE: a deferred one that reads first would fail at once (not after
+/// the busy timeout) when another connection, such as the hub sync's, wrote in between.
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
@@ -212,7 +214,9 @@ impl Store {
             });
         }
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-            let tx = self.conn.transaction()?;
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             tx.execute_batch(sql)?;
             if index == TOKEN_KEY_MIGRATION {
                 credentials::backfill_token_keys(&tx)?;
@@ -236,7 +240,9 @@ impl Store {
     /// Make the activities table match event.toml: add and rename; retire the ones removed
     /// (their check-ins stay).
     pub fn sync_activities(&mut self, activities: &[(String, String)]) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("UPDATE activities SET retired = 1", [])?;
         for (position, (key, name)) in activities.iter().enumerate() {
             tx.execute(

@@ -329,7 +329,9 @@ impl Store {
         if name.is_empty() {
             return Err(StoreError::Empty { field: "desk name" });
         }
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let existing: Option<String> = tx
             .query_row("SELECT id FROM desks WHERE me = 1", [], |r| r.get(0))
             .optional()?;
@@ -462,7 +464,9 @@ impl Store {
     pub fn apply_facts(&mut self, facts: &[Fact]) -> Result<ApplyReport, StoreError> {
         let mut report = ApplyReport::default();
         let capture = Arc::clone(&self.capture);
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let _off = CaptureOff::new(&capture);
         let mut heads: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
         for fact in facts {

@@ -66,7 +66,9 @@ impl Store {
         U: Borrow<AttendeeRecord> + Send,
     {
         let now = rfc3339(at);
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut imports = Imports::default();
         let (mut added, mut updated) = (0, 0);
         {

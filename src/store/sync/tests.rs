@@ -368,7 +368,7 @@ fn random_interleavings_of_the_same_facts_give_identical_desks() {
             .collect();
         for round in 0..3 {
             let mut fresh = desk_store(None);
-            let mut next = vec![0usize; 3];
+            let mut next = [0usize; 3];
             while next.iter().zip(&by_desk).any(|(n, f)| *n < f.len()) {
                 let d = rng.random_range(0..3);
                 if next[d] >= by_desk[d].len() {
