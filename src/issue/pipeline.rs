@@ -12,7 +12,6 @@ use super::build::Draws;
 use super::engine::{IssueError, Issuer};
 use super::files;
 use super::status_list;
-use crate::bake::{self, Payload, Version};
 use crate::credential::AchievementCredential;
 use crate::credential::builder::Randomness;
 use crate::credential::sign::parallel_map;
@@ -493,13 +492,7 @@ impl Issuer {
         json: &str,
     ) -> Result<(&'static str, Vec<u8>), IssueError> {
         let prepared = self.prepared(achievement)?;
-        let bake_err = |source| IssueError::Bake {
-            achievement: achievement.to_string(),
-            source,
-        };
-        let payload =
-            Payload::new(Version::Ob3, json).map_err(|e| bake_err(bake::BakeError::from(e)))?;
-        let bytes = bake::bake(&prepared.image.bytes, &payload).map_err(bake_err)?;
+        let bytes = super::repair::bake_into(&prepared.image, achievement, json)?;
         Ok((prepared.image.format.extension(), bytes))
     }
 
