@@ -47,6 +47,11 @@ pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         );
     }
     let mut store = event.store()?;
+    // First, whether or not anything is left to issue: a run killed after its last commit
+    // leaves nothing to issue and files missing.
+    if !args.dry_run {
+        super::claims::repair_issued(&event, &store, ctx)?;
+    }
     let attendees = store.attendees()?;
     let presence: Vec<(i64, String)> = store
         .presence()?
@@ -105,24 +110,35 @@ pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         .iter()
         .flat_map(|p| p.to_issue.iter().map(|id| (*id, p.achievement.clone())))
         .collect();
-    if args.dry_run || awards.is_empty() {
-        if args.dry_run {
-            println!(
-                "{}",
-                ctx.tr(
-                    "Simulation (--dry-run) : rien n’a été signé.",
-                    "Dry run: nothing was signed."
-                )
-            );
-        }
-        return Ok(if blocked_any {
-            Outcome::Problems
-        } else {
-            Outcome::Ok
-        });
+    let outcome = if blocked_any {
+        Outcome::Problems
+    } else {
+        Outcome::Ok
+    };
+    if args.dry_run {
+        println!(
+            "{}",
+            ctx.tr(
+                "Simulation (--dry-run) : rien n’a été signé.",
+                "Dry run: nothing was signed."
+            )
+        );
+        return Ok(outcome);
+    }
+    // A revocation killed before its status list was rewritten: the list needs the key.
+    let stale_list = !badgedesk::issue::revoke::status_list_current(&event, &store)?;
+    if awards.is_empty() && !stale_list {
+        return Ok(outcome);
     }
     // The key first: its passphrase may be typed, which the rate must not count.
     let key = unlock_key(event.root(), ctx)?;
+    if stale_list {
+        badgedesk::issue::revoke::write_status_list(&event, &store, &key, SystemClock.now())?;
+        super::claims::say_status_list_rewritten(ctx);
+    }
+    if awards.is_empty() {
+        return Ok(outcome);
+    }
     let started = Instant::now();
     let issuer = Issuer::new(&event, key, SystemClock.now())?;
     let cancel = AtomicBool::new(false);
@@ -176,11 +192,7 @@ pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         ctx.tr("Fichiers :", "Files:"),
         event.issued_dir().display()
     );
-    Ok(if blocked_any {
-        Outcome::Problems
-    } else {
-        Outcome::Ok
-    })
+    Ok(outcome)
 }
 
 #[derive(Debug, clap::Args)]
