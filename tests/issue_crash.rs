@@ -181,7 +181,11 @@ fn killed_after_the_last_commit_the_next_run_writes_the_missing_files() {
     let expected = eligible(&event);
     // More chunks (of 256) than the pipeline holds: when the last one is committed, the files
     // of the first ones are written and those of the last ones are not.
-    assert!(expected.len() > 4 * 256, "several chunks: {}", expected.len());
+    assert!(
+        expected.len() > 4 * 256,
+        "several chunks: {}",
+        expected.len()
+    );
 
     let mut child = badgedesk(&dir)
         .args(["issue", "--all-eligible"])
