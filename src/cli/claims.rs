@@ -112,6 +112,12 @@ pub fn say_status_list_rewritten(ctx: &Ctx) {
 pub fn repair_issued(event: &EventDir, store: &Store, ctx: &Ctx) -> anyhow::Result<()> {
     let repaired = badgedesk::issue::repair_issued(event, store)
         .context(ctx.tr("réparation de issued/", "repairing issued/"))?;
+    say_repaired(event, &repaired, ctx);
+    Ok(())
+}
+
+/// What a repair of `issued/` did, when it did something.
+pub fn say_repaired(event: &EventDir, repaired: &badgedesk::issue::Repaired, ctx: &Ctx) {
     if repaired.rewritten > 0 {
         println!(
             "{} {} {} ({})",
@@ -135,7 +141,6 @@ pub fn repair_issued(event: &EventDir, store: &Store, ctx: &Ctx) -> anyhow::Resu
             repaired.unchecked.join(", ")
         );
     }
-    Ok(())
 }
 
 /// The `--achievement` / `--only-unclaimed` selection of `print` and `export claims`.

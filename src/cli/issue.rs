@@ -47,11 +47,6 @@ pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         );
     }
     let mut store = event.store()?;
-    // First, whether or not anything is left to issue: a run killed after its last commit
-    // leaves nothing to issue and files missing.
-    if !args.dry_run {
-        super::claims::repair_issued(&event, &store, ctx)?;
-    }
     let attendees = store.attendees()?;
     let presence: Vec<(i64, String)> = store
         .presence()?
@@ -125,6 +120,11 @@ pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         );
         return Ok(outcome);
     }
+    // Before issuing, and also when nothing is left to issue: a run killed after its last
+    // commit leaves nothing to issue and files missing.
+    let repaired = badgedesk::issue::repair_issued(&event, &store)
+        .map_err(|e| failed(0, awards.len(), e.into(), ctx))?;
+    super::claims::say_repaired(&event, &repaired, ctx);
     // A revocation killed before its status list was rewritten: the list needs the key.
     let stale_list = !badgedesk::issue::revoke::status_list_current(&event, &store)?;
     if awards.is_empty() && !stale_list {
@@ -159,19 +159,7 @@ pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     );
     eprintln!();
     // What a failed run already stored stays stored: say so, and how to finish.
-    let report = run.map_err(|e| {
-        let total = awards.len();
-        let advice = if ctx.lang == Lang::Fr {
-            format!(
-                "{stored} badge(s) sur {total} étaient enregistrés avant l’erreur ; corrigez-la puis relancez la même commande : elle émet le reste et réécrit les fichiers manquants, sans rien émettre deux fois."
-            )
-        } else {
-            format!(
-                "{stored} of {total} credential(s) were stored before the error; fix it and run the same command again: it issues the rest and rewrites missing files, never issuing twice."
-            )
-        };
-        anyhow::anyhow!("{}\n{advice}", super::error_text(&e.into(), ctx.lang))
-    })?;
+    let report = run.map_err(|e| failed(stored, awards.len(), e.into(), ctx))?;
     println!(
         "{} {} ({:.2} s){}",
         report.issued.len(),
@@ -193,6 +181,21 @@ pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         event.issued_dir().display()
     );
     Ok(outcome)
+}
+
+/// A run that failed: the cause, then what it had stored and how to finish (the same command
+/// again).
+fn failed(stored: usize, total: usize, e: anyhow::Error, ctx: &Ctx) -> anyhow::Error {
+    let advice = if ctx.lang == Lang::Fr {
+        format!(
+            "{stored} badge(s) sur {total} étaient enregistrés avant l’erreur ; corrigez-la puis relancez la même commande : elle émet le reste et réécrit les fichiers manquants, sans rien émettre deux fois."
+        )
+    } else {
+        format!(
+            "{stored} of {total} credential(s) were stored before the error; fix it and run the same command again: it issues the rest and rewrites missing files, never issuing twice."
+        )
+    };
+    anyhow::anyhow!("{}\n{advice}", super::error_text(&e, ctx.lang))
 }
 
 #[derive(Debug, clap::Args)]
