@@ -55,14 +55,17 @@ fn publish_writes_every_claim_alone_and_again_writes_nothing() {
     let creds = tokens(&dir);
     assert!(creds.len() >= 10, "the demo issues badges");
     let site = tmp.path().join("site");
-    // An issued JSON file that no longer matches the database: the database wins.
+    // An issued JSON file that no longer matches the database: the database wins. Same length,
+    // so the repair before publishing (which goes by length) leaves it for publish to catch.
     let issued_json = |c: &Value| {
         let stem = c["id"].as_str().unwrap().trim_start_matches("urn:uuid:");
         dir.join("issued").join(format!("{stem}.json"))
     };
     let (edited_token, edited) = &creds[2];
     let signed = std::fs::read(issued_json(edited)).unwrap();
-    std::fs::write(issued_json(edited), b"{}").unwrap();
+    let mut tampered = signed.clone();
+    tampered[0] = b' ';
+    std::fs::write(issued_json(edited), &tampered).unwrap();
     // A baked image a power cut left short: baked again from the database, never published short.
     let (short_token, short) = &creds[3];
     let short_png = issued_json(short).with_extension("png");
@@ -459,4 +462,143 @@ fn serve_behind_https_answers_with_the_published_bytes_and_bakes_2_0_images_on_r
         }
     }
     assert_eq!((with_2_0, without_2_0), (3, 1));
+}
+
+/// What a run killed between its commit and its files leaves under `issued/`: two credentials
+/// without files, one image cut short, a temporary. Returns the (JSON, image) paths damaged.
+fn damage_issued(dir: &Path) -> Vec<(String, String)> {
+    let creds = json_list(dir, "credentials");
+    let pair = |c: &Value| {
+        (
+            c["files"][0].as_str().unwrap().to_string(),
+            c["files"][1].as_str().unwrap().to_string(),
+        )
+    };
+    let damaged: Vec<(String, String)> = creds[..3].iter().map(pair).collect();
+    for (json, image) in &damaged[..2] {
+        std::fs::remove_file(json).unwrap();
+        std::fs::remove_file(image).unwrap();
+    }
+    let image = std::fs::read(&damaged[2].1).unwrap();
+    std::fs::write(&damaged[2].1, &image[..image.len() / 2]).unwrap();
+    std::fs::write(dir.join("issued/x.json.4242-0.partial"), b"{\"half").unwrap();
+    damaged
+}
+
+/// Every damaged file is back, whole: the JSON as stored, the image with it baked in.
+fn assert_repaired(dir: &Path, damaged: &[(String, String)]) {
+    let creds = json_list(dir, "credentials");
+    for (json, image) in damaged {
+        let c = creds
+            .iter()
+            .find(|c| c["files"][0] == json.as_str())
+            .unwrap();
+        let stored = badgedesk::event::EventDir::open(dir)
+            .unwrap()
+            .store()
+            .unwrap()
+            .credential(c["id"].as_str().unwrap())
+            .unwrap()
+            .unwrap()
+            .json;
+        assert_eq!(std::fs::read_to_string(json).unwrap(), stored, "{json}");
+        let baked = badgedesk::bake::unbake(&std::fs::read(image).unwrap()).unwrap();
+        assert_eq!(baked.payload, stored, "{image}");
+    }
+    assert!(
+        !dir.join("issued/x.json.4242-0.partial").exists(),
+        "the temporary is removed"
+    );
+}
+
+#[test]
+fn publish_print_and_serve_repair_issued_before_reading_it() {
+    let (tmp, dir) = issued_demo(12);
+    let site = tmp.path().join("site");
+    let pdf = tmp.path().join("cards.pdf");
+    let runs: [&[&str]; 2] = [
+        &["publish", site.to_str().unwrap()],
+        &["print", "--out", pdf.to_str().unwrap()],
+    ];
+    for args in runs {
+        let damaged = damage_issued(&dir);
+        let out = badgedesk(&dir).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("Repaired: 3 credential(s)"),
+            "{args:?}: {stdout}"
+        );
+        assert_repaired(&dir, &damaged);
+    }
+    // serve repairs before it answers (its address is printed after the repair).
+    let damaged = damage_issued(&dir);
+    let server = serve(&dir);
+    assert_repaired(&dir, &damaged);
+    drop(server);
+}
+
+#[test]
+fn a_revocation_killed_before_its_status_list_is_repaired_by_the_next_run() {
+    let (tmp, dir) = issued_demo(12);
+    let creds = json_list(&dir, "credentials");
+    let list = dir.join("issued/status-list.json");
+    let status_of = |id: &str, list: &Path| {
+        let file = creds.iter().find(|c| c["id"] == id).unwrap()["files"][0]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let away = tmp.path().join("away");
+        std::fs::create_dir_all(&away).unwrap();
+        let out = badgedesk(&away)
+            .arg("verify")
+            .arg(file)
+            .arg("--status-list")
+            .arg(list)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // A first revocation through the command writes the list; the second is committed, then
+    // the process dies before the list is signed again.
+    let first = creds[0]["id"].as_str().unwrap();
+    let second = creds[1]["id"].as_str().unwrap();
+    badgedesk(&dir)
+        .args(["revoke", first, "--reason", "test"])
+        .assert()
+        .success();
+    let event = badgedesk::event::EventDir::open(&dir).unwrap();
+    let mut store = event.store().unwrap();
+    assert!(
+        store
+            .revoke(second, "killed", "test", time::OffsetDateTime::now_utc())
+            .unwrap()
+    );
+    assert!(
+        !status_of(second, &list).contains("revoked"),
+        "the list is stale"
+    );
+
+    // Nothing to issue: the run still brings the list up to date.
+    let out = badgedesk(&dir).arg("issue").output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Status list rewritten"), "{stdout}");
+    assert!(status_of(second, &list).contains("revoked"));
+    assert!(status_of(first, &list).contains("revoked"));
+    let again = badgedesk(&dir).arg("issue").output().unwrap();
+    assert!(!String::from_utf8_lossy(&again.stdout).contains("Status list rewritten"));
+
+    // publish does the same (and publishes the list it rewrote).
+    let third = creds[2]["id"].as_str().unwrap();
+    assert!(
+        store
+            .revoke(third, "killed", "test", time::OffsetDateTime::now_utc())
+            .unwrap()
+    );
+    let site = tmp.path().join("site");
+    let out = badgedesk(&dir).arg("publish").arg(&site).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Status list rewritten"));
+    assert!(status_of(third, &site.join("status/1.json")).contains("revoked"));
 }

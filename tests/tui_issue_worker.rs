@@ -228,3 +228,80 @@ fn closing_time_preview_bulk_issue_and_print() {
     assert!(rows.iter().all(|r| r.to_issue.is_empty()));
     worker.finish();
 }
+
+/// A desk opened after a run killed between its commit and its files (and a revocation killed
+/// before its status list): the worker writes the files again on its own thread and says how
+/// many, then rewrites the status list once it has the key.
+#[test]
+fn the_desk_repairs_issued_files_and_the_status_list_when_it_opens() {
+    let (_tmp, event, worker, rx) = setup();
+    worker.finish();
+    drop(rx);
+    let key = badgedesk::credential::keys::load(event.root(), None).expect("key");
+    let issuer = badgedesk::issue::Issuer::new(&event, key, datetime!(2026-05-16 17:00 UTC))
+        .expect("issuer");
+    let mut store = event.store().expect("store");
+    let awards: Vec<(i64, String)> = store
+        .presence()
+        .expect("presence")
+        .iter()
+        .map(|p| (p.attendee_id, "explorateur".to_string()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .take(5)
+        .collect();
+    let report = issuer
+        .issue(
+            &mut store,
+            &awards,
+            &mut badgedesk::credential::builder::OsRandomness,
+            "test",
+            &std::sync::atomic::AtomicBool::new(false),
+            &mut |_| {},
+        )
+        .expect("issue");
+    assert_eq!(report.issued.len(), 5);
+    let dir = event.issued_dir();
+    for id in &report.issued[..3] {
+        let (json, png) = badgedesk::issue::files::paths(&dir, id, "png");
+        std::fs::remove_file(json).expect("json");
+        std::fs::remove_file(png).expect("png");
+    }
+    assert!(
+        store
+            .revoke(
+                &report.issued[4],
+                "killed",
+                "test",
+                datetime!(2026-05-16 17:01 UTC)
+            )
+            .expect("revoke")
+    );
+    assert!(!badgedesk::issue::revoke::status_list_current(&event, &store).expect("list"));
+
+    let (tx, rx) = mpsc::channel();
+    let worker = IssueWorker::spawn(
+        event.clone(),
+        "desk:test".into(),
+        Lang::En,
+        KeySource::Load { passphrase: None },
+        tx,
+    );
+    let msg = next(&rx, "repair", |m| {
+        matches!(m, IssueMsg::FilesRepaired(_) | IssueMsg::RepairFailed(_))
+    });
+    assert_eq!(msg, IssueMsg::FilesRepaired(3));
+    for id in &report.issued {
+        let (json, png) = badgedesk::issue::files::paths(&dir, id, "png");
+        let stored = store.credential(id).expect("read").expect("row").json;
+        assert_eq!(std::fs::read_to_string(json).expect("json"), stored);
+        let baked = badgedesk::bake::unbake(&std::fs::read(png).expect("png")).expect("baked");
+        assert_eq!(baked.payload, stored);
+    }
+    let msg = next(&rx, "status list", |m| {
+        matches!(m, IssueMsg::StatusListRepaired | IssueMsg::RepairFailed(_))
+    });
+    assert_eq!(msg, IssueMsg::StatusListRepaired);
+    assert!(badgedesk::issue::revoke::status_list_current(&event, &store).expect("list"));
+    worker.finish();
+}

@@ -143,6 +143,12 @@ print-done = { $count ->
    *[other] { $count } claim cards of { $name } written: { $path }
 }
 print-failed = Printing failed: { $error }
+repair-done = { $count ->
+    [one] Files of one badge were missing or incomplete (an earlier run was stopped): written again.
+   *[other] Files of { $count } badges were missing or incomplete (an earlier run was stopped): written again.
+}
+repair-status-list = The status list lacked a revocation (an earlier run was stopped): written again.
+repair-failed = The badge files could not be checked: { $error }
 revoke-nothing = { $name } holds no badge to revoke.
 revoke-title = Revoke a badge of { $name }
 revoke-reason = Reason

@@ -149,6 +149,12 @@ print-done = { $count ->
    *[other] { $count } cartes de { $name } enregistrées : { $path }
 }
 print-failed = Échec de l’impression : { $error }
+repair-done = { $count ->
+    [one] Les fichiers d’un badge manquaient ou étaient incomplets (arrêt en cours de route) : réécrits.
+   *[other] Les fichiers de { $count } badges manquaient ou étaient incomplets (arrêt en cours de route) : réécrits.
+}
+repair-status-list = La liste de statut ne disait pas une révocation (arrêt en cours de route) : réécrite.
+repair-failed = Les fichiers des badges n’ont pas pu être vérifiés : { $error }
 revoke-nothing = { $name } n’a aucun badge à révoquer.
 revoke-title = Révoquer un badge de { $name }
 revoke-reason = Motif

@@ -52,33 +52,95 @@ pub fn public_key(event: &EventDir, store: &Store) -> anyhow::Result<Option<Veri
 }
 
 /// Issuing does not write `issued/status-list.json` until the first revocation, but the
-/// credentials already point at it: sign it now when it is missing (needs the issuer key).
+/// credentials already point at it; and a kill between a revocation's commit and the list's
+/// rewrite leaves it stale. Sign it now when it is missing or stale (needs the issuer key).
 pub fn ensure_status_list(event: &EventDir, store: &Store, ctx: &Ctx) -> anyhow::Result<()> {
     use badgedesk::clock::{Clock as _, SystemClock};
     use badgedesk::issue::{engine::status_list_url, revoke};
     let file = event.issued_dir().join(revoke::STATUS_LIST_FILE);
-    if status_list_url(event).is_none()
-        || file.exists()
-        || !store
+    if status_list_url(event).is_none() {
+        return Ok(());
+    }
+    let missing = !file.exists()
+        && store
             .credentials()?
             .iter()
-            .any(|c| c.status_index.is_some())
-    {
+            .any(|c| c.status_index.is_some());
+    if !missing && revoke::status_list_current(event, store)? {
         return Ok(());
     }
     match super::passphrase::unlock_key(event.root(), ctx) {
-        Ok(key) => revoke::write_status_list(event, store, &key, SystemClock.now())
-            .context(ctx.tr("liste de statut", "status list"))?,
+        Ok(key) => {
+            revoke::write_status_list(event, store, &key, SystemClock.now())
+                .context(ctx.tr("liste de statut", "status list"))?;
+            if !missing {
+                say_status_list_rewritten(ctx);
+            }
+        }
         Err(e) => eprintln!(
             "{}: {} ({e:#})",
             ctx.tr("note", "note"),
-            ctx.tr(
-                "liste de statut absente et clé illisible : les vérificateurs ne pourront pas vérifier la révocation",
-                "status list missing and the key is unreadable: verifiers cannot check revocation"
-            )
+            if missing {
+                ctx.tr(
+                    "liste de statut absente et clé illisible : les vérificateurs ne pourront pas vérifier la révocation",
+                    "status list missing and the key is unreadable: verifiers cannot check revocation",
+                )
+            } else {
+                ctx.tr(
+                    "liste de statut périmée (une révocation l’attend) et clé illisible : elle sera réécrite au prochain lancement avec la clé",
+                    "status list out of date (a revocation is missing from it) and the key is unreadable: it is rewritten by the next run that has the key",
+                )
+            }
         ),
     }
     Ok(())
+}
+
+pub fn say_status_list_rewritten(ctx: &Ctx) {
+    println!(
+        "{}",
+        ctx.tr(
+            "Liste de statut réécrite : elle ne disait pas toutes les révocations (arrêt en cours de route).",
+            "Status list rewritten: it did not hold every revocation (an earlier run was stopped midway)."
+        )
+    );
+}
+
+/// Repair `issued/` before reading it (a run killed between its commit and its files leaves
+/// them missing): temporaries removed, missing or incomplete files written again from the
+/// database. Says what it did, when it did something.
+pub fn repair_issued(event: &EventDir, store: &Store, ctx: &Ctx) -> anyhow::Result<()> {
+    let repaired = badgedesk::issue::repair_issued(event, store)
+        .context(ctx.tr("réparation de issued/", "repairing issued/"))?;
+    say_repaired(event, &repaired, ctx);
+    Ok(())
+}
+
+/// What a repair of `issued/` did, when it did something.
+pub fn say_repaired(event: &EventDir, repaired: &badgedesk::issue::Repaired, ctx: &Ctx) {
+    if repaired.rewritten > 0 {
+        println!(
+            "{} {} {} ({})",
+            ctx.tr("Réparé :", "Repaired:"),
+            repaired.rewritten,
+            ctx.tr(
+                "badge(s) dont les fichiers manquaient ou étaient incomplets, réécrits depuis la base",
+                "credential(s) whose files were missing or incomplete, written again from the database"
+            ),
+            event.issued_dir().display()
+        );
+    }
+    if !repaired.unchecked.is_empty() {
+        eprintln!(
+            "{}: {} {}",
+            ctx.tr("note", "note"),
+            ctx.tr(
+                "fichiers non vérifiés, image du badge illisible ou badge retiré de event.toml :",
+                "files not checked, badge image unreadable or badge gone from event.toml:"
+            ),
+            repaired.unchecked.join(", ")
+        );
+    }
 }
 
 /// The `--achievement` / `--only-unclaimed` selection of `print` and `export claims`.

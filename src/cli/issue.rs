@@ -114,24 +114,40 @@ pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         .iter()
         .flat_map(|p| p.to_issue.iter().map(|id| (*id, p.achievement.clone())))
         .collect();
-    if args.dry_run || awards.is_empty() {
-        if args.dry_run {
-            println!(
-                "{}",
-                ctx.tr(
-                    "Simulation (--dry-run) : rien n’a été signé.",
-                    "Dry run: nothing was signed."
-                )
-            );
-        }
-        return Ok(if blocked_any {
-            Outcome::Problems
-        } else {
-            Outcome::Ok
-        });
+    let outcome = if blocked_any {
+        Outcome::Problems
+    } else {
+        Outcome::Ok
+    };
+    if args.dry_run {
+        println!(
+            "{}",
+            ctx.tr(
+                "Simulation (--dry-run) : rien n’a été signé.",
+                "Dry run: nothing was signed."
+            )
+        );
+        return Ok(outcome);
+    }
+    // Before issuing, and also when nothing is left to issue: a run killed after its last
+    // commit leaves nothing to issue and files missing.
+    let repaired = badgedesk::issue::repair_issued(&event, &store)
+        .map_err(|e| failed(0, awards.len(), e.into(), ctx))?;
+    super::claims::say_repaired(&event, &repaired, ctx);
+    // A revocation killed before its status list was rewritten: the list needs the key.
+    let stale_list = !badgedesk::issue::revoke::status_list_current(&event, &store)?;
+    if awards.is_empty() && !stale_list {
+        return Ok(outcome);
     }
     // The key first: its passphrase may be typed, which the rate must not count.
     let key = unlock_key(event.root(), ctx)?;
+    if stale_list {
+        badgedesk::issue::revoke::write_status_list(&event, &store, &key, SystemClock.now())?;
+        super::claims::say_status_list_rewritten(ctx);
+    }
+    if awards.is_empty() {
+        return Ok(outcome);
+    }
     let started = Instant::now();
     let issuer = Issuer::new(&event, key, SystemClock.now())?;
     let issuer = badgedesk::hub::issuer_for_desk(issuer, event.root(), &store, ctx.lang)
@@ -154,19 +170,7 @@ pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     );
     eprintln!();
     // What a failed run already stored stays stored: say so, and how to finish.
-    let report = run.map_err(|e| {
-        let total = awards.len();
-        let advice = if ctx.lang == Lang::Fr {
-            format!(
-                "{stored} badge(s) sur {total} étaient enregistrés avant l’erreur ; corrigez-la puis relancez la même commande : elle émet le reste et réécrit les fichiers manquants, sans rien émettre deux fois."
-            )
-        } else {
-            format!(
-                "{stored} of {total} credential(s) were stored before the error; fix it and run the same command again: it issues the rest and rewrites missing files, never issuing twice."
-            )
-        };
-        anyhow::anyhow!("{}\n{advice}", super::error_text(&e.into(), ctx.lang))
-    })?;
+    let report = run.map_err(|e| failed(stored, awards.len(), e.into(), ctx))?;
     println!(
         "{} {} ({:.2} s){}",
         report.issued.len(),
@@ -187,11 +191,22 @@ pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         ctx.tr("Fichiers :", "Files:"),
         event.issued_dir().display()
     );
-    Ok(if blocked_any {
-        Outcome::Problems
+    Ok(outcome)
+}
+
+/// A run that failed: the cause, then what it had stored and how to finish (the same command
+/// again).
+fn failed(stored: usize, total: usize, e: anyhow::Error, ctx: &Ctx) -> anyhow::Error {
+    let advice = if ctx.lang == Lang::Fr {
+        format!(
+            "{stored} badge(s) sur {total} étaient enregistrés avant l’erreur ; corrigez-la puis relancez la même commande : elle émet le reste et réécrit les fichiers manquants, sans rien émettre deux fois."
+        )
     } else {
-        Outcome::Ok
-    })
+        format!(
+            "{stored} of {total} credential(s) were stored before the error; fix it and run the same command again: it issues the rest and rewrites missing files, never issuing twice."
+        )
+    };
+    anyhow::anyhow!("{}\n{advice}", super::error_text(&e, ctx.lang))
 }
 
 #[derive(Debug, clap::Args)]

@@ -33,6 +33,7 @@ pub struct PrintArgs {
 pub fn run(args: PrintArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let event = ctx.open_event()?;
     let store = event.store()?;
+    claims::repair_issued(&event, &store, ctx)?;
     let base = claims::base_url(&event, args.base_url.as_deref(), ctx)?;
     let filter = claims::filter(args.achievement.as_deref(), args.only_unclaimed);
     let cards = claim_cards(&event, &store, &base, &filter)?;

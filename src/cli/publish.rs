@@ -18,6 +18,7 @@ pub struct PublishArgs {
 pub fn run(args: PublishArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let event = ctx.open_event()?;
     let store = event.store()?;
+    claims::repair_issued(&event, &store, ctx)?;
     let base = claims::base_url(&event, args.base_url.as_deref(), ctx)?;
     let key = claims::public_key(&event, &store)?;
     claims::ensure_status_list(&event, &store, ctx)?;

@@ -22,6 +22,7 @@ pub struct ServeArgs {
 pub fn run(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let event = ctx.open_event()?;
     let store = event.store()?;
+    claims::repair_issued(&event, &store, ctx)?;
     let key = claims::public_key(&event, &store)?;
     claims::ensure_status_list(&event, &store, ctx)?;
     let server = server::bind(ServerConfig {

@@ -5,6 +5,7 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
 /// Suffix of files being written; anything with it is left over from a crash.
@@ -38,20 +39,7 @@ pub fn paths(issued_dir: &Path, credential_id: &str, image_ext: &str) -> (PathBu
 
 /// Write `bytes` to `path` so that readers see either the old file or the whole new one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut tmp_name = path.as_os_str().to_owned();
-    tmp_name.push(TMP_SUFFIX);
-    let tmp = PathBuf::from(tmp_name);
-    let result = (|| {
-        let mut file = fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    via_temporary(path, bytes, true)
 }
 
 /// Replace `path` atomically (temporary name, then rename) without syncing the data: a killed
@@ -59,14 +47,54 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// which `is_complete` detects and the next run repairs from the database. Bulk issuing syncs
 /// the directory once per chunk instead of every file (`sync_dir`).
 pub fn write_replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut tmp_name = path.as_os_str().to_owned();
-    tmp_name.push(TMP_SUFFIX);
-    let tmp = PathBuf::from(tmp_name);
-    let result = fs::write(&tmp, bytes).and_then(|()| fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    via_temporary(path, bytes, false)
+}
+
+static TEMPORARIES: AtomicU64 = AtomicU64::new(0);
+
+/// A temporary name beside `path`, unique to this process and call: two writers of the same
+/// file (the desk and a repairing `publish`, say) never write into one temporary.
+fn temporary(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(
+        ".{}-{}{TMP_SUFFIX}",
+        std::process::id(),
+        TEMPORARIES.fetch_add(1, Ordering::Relaxed)
+    ));
+    PathBuf::from(name)
+}
+
+/// Write `bytes` to a fresh temporary (synced when `sync`), then rename it to `path`.
+fn via_temporary(path: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
+    let mut tries = 0;
+    loop {
+        let tmp = temporary(path);
+        let result = (|| {
+            let mut file = fs::File::create(&tmp)?;
+            file.write_all(bytes)?;
+            if sync {
+                file.sync_all()?;
+            }
+            drop(file);
+            fs::rename(&tmp, path)
+        })();
+        match result {
+            Ok(()) => return Ok(()),
+            // Another process repairing the folder cannot tell this temporary from a killed
+            // run's and may have removed it: write again.
+            Err(e)
+                if e.kind() == io::ErrorKind::NotFound
+                    && tries < 3
+                    && path.parent().is_some_and(Path::is_dir) =>
+            {
+                tries += 1;
+            }
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                return Err(e);
+            }
+        }
     }
-    result
 }
 
 /// Write a file that should not exist yet (a new credential's) so that readers see no file or

@@ -5,7 +5,8 @@
 //! Library entry points: [`Issuer::new`]`(event, key, now)` prepares an event once;
 //! [`Issuer::at`]`(now)` re-times it cheaply. Then [`Issuer::issue`] (bulk),
 //! [`Issuer::issue_attendee`] (desk: one attendee, returns claim links), [`reissue()`],
-//! [`revoke::revoke`], [`Issuer::repair_files`] (`rebuild`), and
+//! [`revoke::revoke`], [`Issuer::repair_files`] (`rebuild`), [`repair_issued`] (the keyless
+//! repair every command runs before reading `issued/`), and
 //! [`status_check::StatusListFile`] for `verify --status-list`.
 
 mod build;
@@ -25,4 +26,5 @@ pub use build::attended_from_history;
 pub use desk::{Choice, DeskCredential};
 pub use engine::{IssueError, IssueReport, Issuer, Progress, Step};
 pub use reissue::{Reissued, reissue};
+pub use repair::{Repaired, repair_issued};
 pub use reserve::{Grant, Reservations};

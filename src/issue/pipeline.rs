@@ -13,7 +13,6 @@ use super::engine::{IssueError, Issuer};
 use super::files;
 use super::reserve::Grant;
 use super::status_list;
-use crate::bake::{self, Payload, Version};
 use crate::credential::AchievementCredential;
 use crate::credential::builder::Randomness;
 use crate::credential::sign::parallel_map;
@@ -223,6 +222,7 @@ impl Issuer {
             }
         }
         progress(state.progress());
+        let hold = hold_before_files();
         std::thread::scope(|scope| {
             let (to_store, signed_chunks) = std::sync::mpsc::sync_channel::<Vec<Baked>>(1);
             let (committed_tx, committed) =
@@ -231,6 +231,9 @@ impl Issuer {
             let (written_tx, written) = std::sync::mpsc::channel::<Result<usize, IssueError>>();
             let writer = scope.spawn(move || {
                 for chunk in committed_chunks {
+                    if let Some(hold) = hold {
+                        std::thread::sleep(hold);
+                    }
                     let result = self.write_baked(&chunk).map(|()| chunk.len());
                     let failed = result.is_err();
                     if written_tx.send(result).is_err() || failed {
@@ -515,13 +518,7 @@ impl Issuer {
         json: &str,
     ) -> Result<(&'static str, Vec<u8>), IssueError> {
         let prepared = self.prepared(achievement)?;
-        let bake_err = |source| IssueError::Bake {
-            achievement: achievement.to_string(),
-            source,
-        };
-        let payload =
-            Payload::new(Version::Ob3, json).map_err(|e| bake_err(bake::BakeError::from(e)))?;
-        let bytes = bake::bake(&prepared.image.bytes, &payload).map_err(bake_err)?;
+        let bytes = super::repair::bake_into(&prepared.image, achievement, json)?;
         Ok((prepared.image.format.extension(), bytes))
     }
 
@@ -572,6 +569,16 @@ pub(super) fn write_pair(
         write(&path, bytes).map_err(|source| IssueError::Write { path, source })?;
     }
     Ok(())
+}
+
+/// Debug builds only: `BADGEDESK_TEST_HOLD_FILES_MS=N` holds every committed chunk N ms
+/// before its files are written, so crash tests can kill a run in that window.
+fn hold_before_files() -> Option<std::time::Duration> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    let ms = std::env::var("BADGEDESK_TEST_HOLD_FILES_MS").ok()?;
+    ms.parse().ok().map(std::time::Duration::from_millis)
 }
 
 pub(super) fn threads() -> usize {

@@ -101,6 +101,50 @@ pub fn write_status_list(
     files::write_atomic(&path, text.as_bytes()).map_err(|source| IssueError::Write { path, source })
 }
 
+/// Whether `issued/status-list.json` says what the database says (the list's URL and its
+/// revoked indices). A kill between a revocation's commit and the list's rewrite leaves it
+/// stale. True without a claim base URL, and for a missing list while nothing is revoked
+/// (issuing does not write one).
+pub fn status_list_current(event: &EventDir, store: &Store) -> Result<bool, IssueError> {
+    let Some(url) = status_list_url(event) else {
+        return Ok(true);
+    };
+    let revoked = store.revoked_status_indices()?;
+    let path = event.issued_dir().join(STATUS_LIST_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(revoked.is_empty()),
+        // Unreadable or not UTF-8: writing it again is the repair.
+        Err(_) => return Ok(false),
+    };
+    let Ok(document) = serde_json::from_str::<Value>(&text) else {
+        return Ok(false);
+    };
+    let encoded = document
+        .pointer("/credentialSubject/encodedList")
+        .and_then(Value::as_str);
+    let same_bits = match encoded.map(StatusBits::decode) {
+        Some(Ok(bits)) => bits == StatusBits::with_revoked(revoked.iter().copied())?,
+        _ => false,
+    };
+    Ok(same_bits && document.get("id").and_then(Value::as_str) == Some(url.as_str()))
+}
+
+/// Write `issued/status-list.json` again when it is not [`status_list_current`]. Returns
+/// whether it was written.
+pub fn repair_status_list(
+    event: &EventDir,
+    store: &Store,
+    key: &IssuerKey,
+    now: OffsetDateTime,
+) -> Result<bool, IssueError> {
+    if status_list_current(event, store)? {
+        return Ok(false);
+    }
+    write_status_list(event, store, key, now)?;
+    Ok(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -135,6 +135,7 @@ struct Job {
 
 impl Job {
     fn run(&mut self, rx: &Receiver<IssueRequest>) {
+        self.spawn_repair();
         let started = Instant::now();
         let mut last_poll = started;
         let mut warmed = false;
@@ -147,7 +148,9 @@ impl Job {
                     // the desk is then as quick as the next ones. Errors show when issuing.
                     if !warmed && started.elapsed() >= WARM_UP_AFTER {
                         warmed = true;
-                        let _ = self.desk_issuer();
+                        if self.desk_issuer().is_ok() {
+                            self.repair_status_list();
+                        }
                     }
                 }
                 Err(RecvTimeoutError::Disconnected) => break,
@@ -159,6 +162,46 @@ impl Job {
         }
         for t in self.threads.drain(..).chain(self.bulk_thread.take()) {
             let _ = t.join();
+        }
+    }
+
+    /// Repair `issued/` on a thread of its own as the desk opens (a run killed between its
+    /// commit and its files leaves them missing), so neither the first frame nor a badge
+    /// issued meanwhile waits for it.
+    fn spawn_repair(&mut self) {
+        let (event, events, lang) = (self.event.clone(), self.events.clone(), self.cat.lang());
+        let spawned = thread::Builder::new()
+            .name("desk-repair".into())
+            .spawn(move || {
+                let repaired = event
+                    .store()
+                    .map_err(|e| e.message(lang))
+                    .and_then(|store| {
+                        crate::issue::repair_issued(&event, &store).map_err(|e| e.message(lang))
+                    });
+                match repaired {
+                    Ok(r) if r.rewritten > 0 => say(&events, IssueMsg::FilesRepaired(r.rewritten)),
+                    Ok(_) => {}
+                    Err(e) => say(&events, IssueMsg::RepairFailed(e)),
+                }
+            });
+        if let Ok(handle) = spawned {
+            self.threads.push(handle);
+        }
+    }
+
+    /// Rewrite the status list when it lacks a revocation (needs the key: once it is loaded).
+    fn repair_status_list(&mut self) {
+        let Ok(key) = self.key() else { return };
+        let event = self.event.clone();
+        let result = self.store().and_then(|store| {
+            revoke::repair_status_list(&event, store, &key, SystemClock.now())
+                .map_err(|e| e.to_string())
+        });
+        match result {
+            Ok(true) => say(&self.events, IssueMsg::StatusListRepaired),
+            Ok(false) => {}
+            Err(e) => say(&self.events, IssueMsg::RepairFailed(e)),
         }
     }
 

@@ -296,4 +296,11 @@ pub enum IssueMsg {
         changed: bool,
     },
     RevokeFailed(String),
+    /// When the desk opened: the files of this many credentials were missing or incomplete
+    /// (an earlier run was killed) and were written again.
+    FilesRepaired(usize),
+    /// The status list lacked a revocation (a revoke was killed) and was written again.
+    StatusListRepaired,
+    /// The repair at opening failed.
+    RepairFailed(String),
 }

@@ -344,6 +344,18 @@ pub fn on_msg(app: &mut App, msg: IssueMsg) {
                 flash(app, FlashKind::Error, text);
             }
         }
+        IssueMsg::FilesRepaired(count) => {
+            let text = app.cat.fmt("repair-done", &[("count", count.into())]);
+            flash(app, FlashKind::Info, text);
+        }
+        IssueMsg::StatusListRepaired => {
+            let text = app.cat.get("repair-status-list");
+            flash(app, FlashKind::Info, text);
+        }
+        IssueMsg::RepairFailed(error) => {
+            let text = app.cat.fmt("repair-failed", &[("error", error.into())]);
+            flash(app, FlashKind::Error, text);
+        }
         other => super::issue_screen::on_msg(app, other),
     }
 }
