@@ -11,6 +11,8 @@ mod tests;
 #[cfg(test)]
 mod tests_forms;
 #[cfg(test)]
+mod tests_hub;
+#[cfg(test)]
 mod tests_issue;
 
 use std::collections::HashMap;
