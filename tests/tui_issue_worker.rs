@@ -305,3 +305,102 @@ fn the_desk_repairs_issued_files_and_the_status_list_when_it_opens() {
     assert!(badgedesk::issue::revoke::status_list_current(&event, &store).expect("list"));
     worker.finish();
 }
+
+/// A demo event turned into a desk of an event with a hub at an address where nothing listens
+/// (no PostgreSQL needed): `keyless` takes the signing key away, as `join` leaves it.
+fn hub_desk(keyless: bool) -> (tempfile::TempDir, EventDir, IssueWorker, Receiver<Event>) {
+    let (tmp, event, worker, rx) = setup();
+    drop(worker);
+    let url = badgedesk::hub::HubUrl::parse("postgres://desk:pw@127.0.0.1:1/fest").expect("url");
+    badgedesk::hub::HubConfig { url }
+        .save(event.root())
+        .expect("hub.toml");
+    let mut store = event.store().expect("store");
+    store
+        .enable_journal("Sumo", "2026-05-16T08:00:00Z")
+        .expect("journal");
+    if keyless {
+        std::fs::remove_file(badgedesk::credential::keys::key_path(event.root())).expect("key");
+    }
+    let (tx, rx2) = mpsc::channel();
+    let worker = IssueWorker::spawn(
+        event.clone(),
+        "desk:test".into(),
+        Lang::En,
+        KeySource::Load { passphrase: None },
+        tx,
+    );
+    drop(rx);
+    (tmp, event, worker, rx2)
+}
+
+#[test]
+fn a_desk_without_the_key_asks_the_issuing_desk_once() {
+    let (_tmp, event, worker, rx) = hub_desk(true);
+    let store = event.store().expect("store");
+    let someone = store.presence().expect("presence")[0].attendee_id;
+    for _ in 0..2 {
+        worker.send(IssueRequest::Desk {
+            attendee_id: someone,
+            achievements: vec!["participation".into()],
+            started: Instant::now(),
+        });
+        let msg = next(&rx, "desk request", |m| {
+            matches!(
+                m,
+                IssueMsg::DeskWaiting { .. }
+                    | IssueMsg::DeskIssued { .. }
+                    | IssueMsg::DeskFailed { .. }
+            )
+        });
+        let IssueMsg::DeskWaiting { items, waiting, .. } = msg else {
+            panic!("{msg:?}");
+        };
+        assert!(items.is_empty());
+        assert_eq!(waiting, vec!["participation".to_string()]);
+    }
+    assert!(store.is_requested(someone, "participation").expect("read"));
+    assert_eq!(
+        store.pending_requests().expect("read"),
+        vec![(someone, "participation".to_string())],
+        "asked twice, requested once"
+    );
+    assert!(store.credentials_of(someone).expect("read").is_empty());
+    // Nothing to sign here: serving requests is for the desk with the key.
+    worker.send(IssueRequest::ServeRequests);
+    worker.send(IssueRequest::Card {
+        attendee_id: someone,
+        achievements: vec!["participation".into()],
+    });
+    let msg = next(&rx, "card", |m| {
+        matches!(m, IssueMsg::Card { .. } | IssueMsg::Served { .. })
+    });
+    let IssueMsg::Card { items, waiting, .. } = msg else {
+        panic!("{msg:?}");
+    };
+    assert!(items.is_empty());
+    assert_eq!(waiting, vec!["participation".to_string()]);
+}
+
+#[test]
+fn a_desk_with_the_key_reserves_in_the_hub_and_says_when_it_cannot() {
+    let (_tmp, event, worker, rx) = hub_desk(false);
+    let store = event.store().expect("store");
+    let someone = store.presence().expect("presence")[0].attendee_id;
+    worker.send(IssueRequest::Desk {
+        attendee_id: someone,
+        achievements: vec!["participation".into()],
+        started: Instant::now(),
+    });
+    let msg = next(&rx, "desk issue", |m| {
+        matches!(m, IssueMsg::DeskIssued { .. } | IssueMsg::DeskFailed { .. })
+    });
+    let IssueMsg::DeskFailed { error, .. } = msg else {
+        panic!("issued without a reservation: {msg:?}");
+    };
+    assert!(
+        error.starts_with("the hub must reserve each badge before it is signed"),
+        "{error}"
+    );
+    assert!(store.credentials_of(someone).expect("read").is_empty());
+}

@@ -226,3 +226,34 @@ issue-printed = { $count ->
     [one] One claim card written: { $path }
    *[other] { $count } claim cards written: { $path }
 }
+
+# Several desks (the hub)
+history-tick-desk = { $time } ✔ { $activity } ({ $actor }, desk { $desk })
+history-undo-desk = { $time } ↶ { $activity } undone ({ $actor }, desk { $desk })
+hub-connecting = hub: connecting…
+hub-online = hub ✔ { $secs } s ago
+hub-online-min = hub ✔ { $mins } min ago
+hub-offline = hub offline since { $time }
+hub-to-send = { $count } to send
+hub-skew = ⚠ clock off by { $mins } min
+hub-unusable = The hub cannot be used, this desk works alone: { $error }
+hub-other-desk = another desk
+hub-double-tick = { $name } — already ticked at { $desk }, { $time }
+issue-requested = { $count ->
+    [one] { $name }: the badge was asked of the issuing desk; the claim card shows here when it arrives.
+   *[other] { $name }: { $count } badges were asked of the issuing desk; the claim cards show here when they arrive.
+}
+issue-arrived = { $count ->
+    [one] ✔ { $name }'s badge came from the issuing desk.
+   *[other] ✔ { $count } badges for { $name } came from the issuing desk.
+}
+issue-served = { $count ->
+    [one] ✔ One badge asked for by another desk was issued here.
+   *[other] ✔ { $count } badges asked for by other desks were issued here.
+}
+issue-serve-failed = Badges asked for by other desks NOT all issued: { $error }
+card-waiting = Waiting for the issuing desk…
+card-waiting-more = { $count ->
+    [one] One more waiting for the issuing desk…
+   *[other] { $count } more waiting for the issuing desk…
+}

@@ -232,3 +232,34 @@ issue-printed = { $count ->
     [one] { $count } carte enregistrée : { $path }
    *[other] { $count } cartes enregistrées : { $path }
 }
+
+# Plusieurs postes (le hub)
+history-tick-desk = { $time } ✔ { $activity } ({ $actor }, poste { $desk })
+history-undo-desk = { $time } ↶ { $activity } annulé ({ $actor }, poste { $desk })
+hub-connecting = hub : connexion…
+hub-online = hub ✔ il y a { $secs } s
+hub-online-min = hub ✔ il y a { $mins } min
+hub-offline = hub hors ligne depuis { $time }
+hub-to-send = { $count } à envoyer
+hub-skew = ⚠ horloge décalée de { $mins } min
+hub-unusable = Hub inutilisable, ce poste travaille seul : { $error }
+hub-other-desk = un autre poste
+hub-double-tick = { $name } — déjà enregistré·e à { $desk }, { $time }
+issue-requested = { $count ->
+    [one] { $name } : badge demandé au poste qui signe ; sa carte s’affichera ici à son arrivée.
+   *[other] { $name } : { $count } badges demandés au poste qui signe ; leurs cartes s’afficheront ici à leur arrivée.
+}
+issue-arrived = { $count ->
+    [one] ✔ Le badge de { $name } est arrivé du poste qui signe.
+   *[other] ✔ { $count } badges de { $name } sont arrivés du poste qui signe.
+}
+issue-served = { $count ->
+    [one] ✔ Un badge demandé par un autre poste a été émis ici.
+   *[other] ✔ { $count } badges demandés par d’autres postes ont été émis ici.
+}
+issue-serve-failed = Badges demandés par d’autres postes PAS tous émis : { $error }
+card-waiting = En attente du poste qui signe…
+card-waiting-more = { $count ->
+    [one] Encore un en attente du poste qui signe…
+   *[other] Encore { $count } en attente du poste qui signe…
+}

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use crate::model::Attendee;
 
 use super::app::{HistoryLine, Loaded};
+use super::hub_link::HubMsg;
 use super::import::ImportMsg;
 use super::issuing::IssueMsg;
 
@@ -107,6 +108,14 @@ pub enum Action {
     WalkInFailed(String),
     Import(ImportMsg),
     Issue(IssueMsg),
+    /// The hub link of an event with several desks.
+    Hub(HubMsg),
+    /// Presence read again after facts arrived from other desks, and the roster when people
+    /// were added there.
+    Resynced {
+        presence: Vec<(i64, String, OffsetDateTime)>,
+        roster: Option<Box<(Vec<Attendee>, crate::search::SearchIndex)>>,
+    },
 }
 
 /// What the database said about a tick.

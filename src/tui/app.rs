@@ -10,6 +10,7 @@ use crate::i18n::{Catalog, Lang};
 use crate::model::Attendee;
 use crate::search::{SearchIndex, SearchResult};
 
+use super::hub_link::HubLink;
 use super::import::ImportState;
 use super::issuing::{IssueOverlay, IssuingState};
 use super::theme::Theme;
@@ -135,6 +136,16 @@ impl Roster {
             .collect()
     }
 
+    /// Replaces who is present where (facts arrived from other desks).
+    pub fn reset_presence(&mut self, presence: Vec<(i64, String, OffsetDateTime)>) {
+        self.presence.clear();
+        self.present_at.clear();
+        self.counts.clear();
+        for (id, key, since) in presence {
+            self.mark_present(id, &key, since);
+        }
+    }
+
     /// Takes over who is present where from `other` (the first page's roster).
     pub fn adopt_presence(&mut self, other: &mut Roster) {
         self.presence = std::mem::take(&mut other.presence);
@@ -232,6 +243,8 @@ pub struct HistoryLine {
     pub activity_key: String,
     pub undo: bool,
     pub actor: String,
+    /// The desk that ticked, when the event has a hub.
+    pub desk: Option<String>,
 }
 
 /// Detects a barcode scanner: characters arriving much faster than anyone types.
@@ -326,6 +339,8 @@ pub struct App {
     pub scan: ScanDetector,
     /// Badges: the detail pane's credentials, desk issue, the issue screen.
     pub issuing: IssuingState,
+    /// The hub of an event with several desks (None: a single desk).
+    pub hub: Option<HubLink>,
     /// Terminal size, from resize events (the list's page size and mouse rows depend on it).
     pub size: (u16, u16),
     pub quit: bool,
@@ -357,6 +372,7 @@ impl App {
             pending: Vec::new(),
             scan: ScanDetector::default(),
             issuing: IssuingState::default(),
+            hub: None,
             size: (80, 24),
             quit: false,
             dirty: true,
@@ -386,6 +402,15 @@ impl App {
     pub fn hhmm(&self, at: OffsetDateTime) -> String {
         let t = at.to_offset(self.offset);
         format!("{:02}:{:02}", t.hour(), t.minute())
+    }
+
+    /// A time of day as people say it: "10:42", or in French "10 h 42".
+    pub fn clock_time(&self, at: OffsetDateTime) -> String {
+        let t = at.to_offset(self.offset);
+        match self.cat.lang() {
+            Lang::Fr => format!("{}\u{a0}h\u{a0}{:02}", t.hour(), t.minute()),
+            Lang::En => format!("{:02}:{:02}", t.hour(), t.minute()),
+        }
     }
 
     pub fn activity_name(&self, key: &str) -> String {

@@ -29,6 +29,7 @@ pub fn spawn(
     clock: &dyn Clock,
     cat_lang: crate::i18n::Lang,
     events: Sender<Event>,
+    hub: super::hub_link::HubWaker,
 ) {
     let now = clock.now();
     let _ = thread::Builder::new()
@@ -37,7 +38,11 @@ pub fn spawn(
             let cat = Catalog::new(cat_lang);
             let msg = match request {
                 ImportRequest::Read { path, map } => read(&event, &path, map, &cat, &events),
-                ImportRequest::Apply { plan } => apply(&event, &plan, &actor, now, &cat, &events),
+                ImportRequest::Apply { plan } => {
+                    let msg = apply(&event, &plan, &actor, now, &cat, &events);
+                    hub.wake();
+                    msg
+                }
             };
             say(&events, msg);
         });

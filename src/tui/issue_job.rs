@@ -27,6 +27,7 @@ use crate::store::{IssuedCredential, Store};
 use super::KeySource;
 use super::action::Action;
 use super::event::Event;
+use super::hub_link::HubWaker;
 use super::issue_print;
 use super::issuing::{BadgeLine, IssueMsg, IssueRequest, PlanRow, ReadyItem, Summary};
 
@@ -50,6 +51,18 @@ impl IssueWorker {
         lang: Lang,
         key: KeySource,
         events: Sender<Event>,
+    ) -> IssueWorker {
+        Self::spawn_linked(event, actor, lang, key, events, HubWaker::none())
+    }
+
+    /// The same, waking the hub link after each commit (an event with several desks).
+    pub fn spawn_linked(
+        event: EventDir,
+        actor: String,
+        lang: Lang,
+        key: KeySource,
+        events: Sender<Event>,
+        hub: HubWaker,
     ) -> IssueWorker {
         let (key, passphrase) = match key {
             KeySource::Unlocked(key) => (Some(key), None),
@@ -77,6 +90,8 @@ impl IssueWorker {
                     version: None,
                     bulk_thread: None,
                     threads: Vec::new(),
+                    hub,
+                    has_hub: None,
                 };
                 job.run(&rx)
             })
@@ -131,6 +146,16 @@ struct Job {
     bulk_thread: Option<JoinHandle<()>>,
     /// Print threads.
     threads: Vec<JoinHandle<()>>,
+    hub: HubWaker,
+    /// Whether the event has a hub (read from `hub.toml` when first needed).
+    has_hub: Option<bool>,
+}
+
+/// What a desk issue did: the cards of the badges held now, and those requested from the
+/// issuing desk (a desk without the key, at an event with a hub).
+struct DeskOutcome {
+    items: Vec<ReadyItem>,
+    waiting: Vec<String>,
 }
 
 impl Job {
@@ -222,13 +247,33 @@ impl Job {
         Ok(key)
     }
 
+    fn has_hub(&mut self) -> bool {
+        if self.has_hub.is_none() {
+            let found = crate::hub::HubConfig::load(self.event.root());
+            self.has_hub = Some(matches!(found, Ok(Some(_))));
+        }
+        self.has_hub == Some(true)
+    }
+
+    /// A desk that joined a hub has no signing key: it asks the issuing desk instead.
+    fn requests_instead(&mut self) -> bool {
+        self.key.is_none() && !keys::key_path(self.event.root()).exists() && self.has_hub()
+    }
+
     /// The prepared issuer, re-timed to now (preparing reads the badge images: once per desk).
+    /// At an event with a hub it reserves each award there first.
     fn desk_issuer(&mut self) -> Result<Issuer, String> {
         let prepared = match self.issuer.take() {
             Some(issuer) => issuer,
             None => {
                 let key = self.key()?;
-                Issuer::new(&self.event, key, SystemClock.now()).map_err(|e| e.to_string())?
+                let lang = self.cat.lang();
+                let issuer =
+                    Issuer::new(&self.event, key, SystemClock.now()).map_err(|e| e.to_string())?;
+                let root = self.event.root().to_path_buf();
+                let store = self.store()?;
+                crate::hub::issuer_for_desk(issuer, &root, store, lang)
+                    .map_err(|e| e.message(lang))?
             }
         };
         let timed = prepared.at(SystemClock.now()).map_err(|e| e.to_string());
@@ -249,15 +294,47 @@ impl Job {
                 started,
             } => {
                 let msg = match self.desk(attendee_id, &achievements) {
-                    Ok(items) => IssueMsg::DeskIssued {
+                    Ok(DeskOutcome { items, waiting }) if waiting.is_empty() => {
+                        IssueMsg::DeskIssued {
+                            attendee_id,
+                            started,
+                            items,
+                        }
+                    }
+                    Ok(DeskOutcome { items, waiting }) => IssueMsg::DeskWaiting {
                         attendee_id,
                         started,
                         items,
+                        waiting,
                     },
                     Err(error) => IssueMsg::DeskFailed { attendee_id, error },
                 };
                 say(&self.events, msg);
+                self.hub.wake();
                 self.refresh();
+            }
+            IssueRequest::Card {
+                attendee_id,
+                achievements,
+            } => {
+                if let Ok(DeskOutcome { items, waiting }) = self.card(attendee_id, &achievements) {
+                    say(
+                        &self.events,
+                        IssueMsg::Card {
+                            attendee_id,
+                            items,
+                            waiting,
+                        },
+                    );
+                }
+            }
+            IssueRequest::ServeRequests => {
+                let (count, error) = self.serve();
+                if count > 0 || error.is_some() {
+                    say(&self.events, IssueMsg::Served { count, error });
+                    self.hub.wake();
+                    self.refresh();
+                }
             }
             IssueRequest::Plan => {
                 let msg = self.plan().unwrap_or_else(IssueMsg::PlanFailed);
@@ -304,6 +381,7 @@ impl Job {
                     Err(e) => IssueMsg::RevokeFailed(e),
                 };
                 say(&self.events, msg);
+                self.hub.wake();
                 self.refresh();
             }
         }
@@ -341,15 +419,18 @@ impl Job {
         }
     }
 
-    /// Issues `wanted` to one attendee (those already held are shown again, not re-issued).
-    fn desk(&mut self, attendee_id: i64, wanted: &[String]) -> Result<Vec<ReadyItem>, String> {
+    /// Issues `wanted` to one attendee (those already held are shown again, not re-issued);
+    /// a desk without the key records requests for the issuing desk instead.
+    fn desk(&mut self, attendee_id: i64, wanted: &[String]) -> Result<DeskOutcome, String> {
         let event = self.event.clone();
         let store = self.store()?;
         let attendee = store
             .attendee(attendee_id)
             .map_err(|e| e.to_string())?
             .ok_or_else(|| IssueError::UnknownAttendee(attendee_id).to_string())?;
-        let live: HashSet<(i64, String)> = live_of(store, attendee_id)?
+        let held = live_of(store, attendee_id)?;
+        let held_ids: HashSet<String> = held.iter().map(|c| c.id.clone()).collect();
+        let live: HashSet<(i64, String)> = held
             .into_iter()
             .map(|c| (c.attendee_id, c.achievement_key))
             .collect();
@@ -373,7 +454,20 @@ impl Job {
                 awards.push((attendee_id, key.clone()));
             }
         }
-        if !awards.is_empty() {
+        let lang = self.cat.lang();
+        if !awards.is_empty() && self.requests_instead() {
+            let actor = self.actor.clone();
+            let at = crate::clock::rfc3339(SystemClock.now());
+            let store = self.store()?;
+            for (id, key) in &awards {
+                // Asked already: one request is enough, the issuing desk answers it once.
+                if !store.is_requested(*id, key).map_err(|e| e.message(lang))? {
+                    store
+                        .request_issue(*id, key, &actor, &at)
+                        .map_err(|e| e.message(lang))?;
+                }
+            }
+        } else if !awards.is_empty() {
             let issuer = self.desk_issuer()?;
             let actor = self.actor.clone();
             let store = self.store()?;
@@ -386,20 +480,70 @@ impl Job {
                         &mut OsRandomness,
                         &actor,
                     )
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| e.message(lang))?;
             }
         }
+        let mut outcome = self.card(attendee_id, wanted)?;
+        for item in &mut outcome.items {
+            item.already = held_ids.contains(&item.credential_id);
+        }
+        Ok(outcome)
+    }
+
+    /// The cards of `wanted` held now; the others are waiting for the issuing desk.
+    fn card(&mut self, attendee_id: i64, wanted: &[String]) -> Result<DeskOutcome, String> {
+        let event = self.event.clone();
         let store = self.store()?;
         let now_live = live_of(store, attendee_id)?;
         let base = event.config().claim.base_url.clone();
-        Ok(wanted
-            .iter()
-            .filter_map(|key| now_live.iter().find(|c| &c.achievement_key == key))
-            .map(|c| {
-                let already = live.contains(&(attendee_id, c.achievement_key.clone()));
-                ready_item(&event, base.as_deref(), c, already)
-            })
-            .collect())
+        let mut items = Vec::new();
+        let mut waiting = Vec::new();
+        for key in wanted {
+            match now_live.iter().find(|c| &c.achievement_key == key) {
+                Some(c) => items.push(ready_item(&event, base.as_deref(), c, false)),
+                None => waiting.push(key.clone()),
+            }
+        }
+        Ok(DeskOutcome { items, waiting })
+    }
+
+    /// Issues what desks without the key asked for (this desk holds it). Returns how many
+    /// were issued and the first error met; another signer's reservation is no error.
+    fn serve(&mut self) -> (usize, Option<String>) {
+        if self.key.is_none() && !keys::key_path(self.event.root()).exists() {
+            return (0, None);
+        }
+        let lang = self.cat.lang();
+        let pending = match self
+            .store()
+            .and_then(|s| s.pending_requests().map_err(|e| e.message(lang)))
+        {
+            Ok(p) => p,
+            Err(e) => return (0, Some(e)),
+        };
+        let (mut count, mut error) = (0, None);
+        for (attendee_id, key) in pending {
+            let issuer = match self.desk_issuer() {
+                Ok(i) => i,
+                Err(e) => return (count, Some(e)),
+            };
+            let actor = self.actor.clone();
+            let Ok(store) = self.store() else { break };
+            match issuer.issue_attendee(
+                store,
+                attendee_id,
+                Choice::Achievement(&key),
+                &mut OsRandomness,
+                &actor,
+            ) {
+                Ok(done) => count += done.iter().filter(|c| c.newly_issued).count(),
+                Err(IssueError::ReservedElsewhere { .. }) => {}
+                Err(e) => {
+                    error.get_or_insert(e.message(lang));
+                }
+            }
+        }
+        (count, error)
     }
 
     fn plan(&mut self) -> Result<IssueMsg, String> {
@@ -463,12 +607,13 @@ impl Job {
             }
         };
         self.cancel.store(false, Ordering::Relaxed);
-        let (event, actor, events, cancel, lang) = (
+        let (event, actor, events, cancel, lang, hub) = (
             self.event.clone(),
             self.actor.clone(),
             self.events.clone(),
             self.cancel.clone(),
             self.cat.lang(),
+            self.hub.clone(),
         );
         let spawned = thread::Builder::new()
             .name("desk-bulk-issue".into())
@@ -480,6 +625,9 @@ impl Job {
                     .and_then(|mut store| {
                         let issuer = Issuer::new(&event, key, SystemClock.now())
                             .map_err(|e| e.to_string())?;
+                        let issuer =
+                            crate::hub::issuer_for_desk(issuer, event.root(), &store, lang)
+                                .map_err(|e| e.message(lang))?;
                         issuer
                             .issue(
                                 &mut store,
@@ -500,6 +648,7 @@ impl Job {
                             )
                             .map_err(|e| e.message(lang))
                     });
+                hub.wake();
                 say(
                     &events,
                     IssueMsg::BulkDone(summary(result, blocked, started)),

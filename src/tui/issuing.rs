@@ -137,6 +137,9 @@ pub struct ReadyCard {
     pub started: Option<Instant>,
     /// A print of this attendee's card: its outcome.
     pub printed: Option<Result<PathBuf, String>>,
+    /// Achievement keys requested from the issuing desk and not arrived yet (a desk without
+    /// the key, at an event with a hub).
+    pub waiting: Vec<String>,
 }
 
 /// The choice of one achievement to issue to the selected attendee.
@@ -236,6 +239,13 @@ pub enum IssueRequest {
         achievements: Vec<String>,
         started: Instant,
     },
+    /// The claim card of these achievements as held now (the hub brought credentials).
+    Card {
+        attendee_id: i64,
+        achievements: Vec<String>,
+    },
+    /// Issue what desks without the key asked for, when this desk holds it.
+    ServeRequests,
     /// Compute the closing-time preview.
     Plan,
     /// Issue these awards (attendee, achievement) on a job thread, with progress.
@@ -271,6 +281,24 @@ pub enum IssueMsg {
     DeskFailed {
         attendee_id: i64,
         error: String,
+    },
+    /// A desk without the key asked the issuing desk for `waiting` (keys); `items`: held already.
+    DeskWaiting {
+        attendee_id: i64,
+        started: Instant,
+        items: Vec<ReadyItem>,
+        waiting: Vec<String>,
+    },
+    /// A claim card as held now, after credentials arrived through the hub.
+    Card {
+        attendee_id: i64,
+        items: Vec<ReadyItem>,
+        waiting: Vec<String>,
+    },
+    /// Requests of other desks issued here.
+    Served {
+        count: usize,
+        error: Option<String>,
     },
     Plan(Vec<PlanRow>),
     PlanFailed(String),

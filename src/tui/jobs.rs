@@ -17,6 +17,7 @@ use super::action::{Action, TickOutcome, Undone};
 use super::app::{ActivityItem, HistoryLine, Loaded};
 use super::effect::Effect;
 use super::event::Event;
+use super::hub_link::HubWaker;
 use super::import::ImportMsg;
 
 /// The running worker: send effects with `send`, then `finish` to wait for the last ones.
@@ -30,6 +31,8 @@ pub struct Worker {
     events: Sender<Event>,
     /// Issuing, printing, revoking and the claimed-state poll (`issue_job.rs`).
     issue: super::issue_job::IssueWorker,
+    /// Syncs with the hub after each commit (an event with several desks).
+    hub: HubWaker,
 }
 
 impl Worker {
@@ -40,22 +43,25 @@ impl Worker {
         key: super::KeySource,
         clock: Box<dyn Clock>,
         events: Sender<Event>,
+        hub: HubWaker,
     ) -> Worker {
         let (tx, rx) = mpsc::channel();
-        let (ev, who, out) = (event.clone(), actor.clone(), events.clone());
+        let (ev, who, out, wake) = (event.clone(), actor.clone(), events.clone(), hub.clone());
         let handle = thread::Builder::new()
             .name("desk-store".into())
-            .spawn(move || run(&ev, &who, lang, clock.as_ref(), &rx, &out))
+            .spawn(move || run(&ev, &who, lang, clock.as_ref(), &rx, &out, &wake))
             .ok();
-        let issue = super::issue_job::IssueWorker::spawn(
+        let issue = super::issue_job::IssueWorker::spawn_linked(
             event.clone(),
             actor.clone(),
             lang,
             key,
             events.clone(),
+            hub.clone(),
         );
         Worker {
             issue,
+            hub,
             tx: Some(tx),
             handle,
             event,
@@ -79,6 +85,7 @@ impl Worker {
                 &crate::clock::SystemClock,
                 self.lang,
                 self.events.clone(),
+                self.hub.clone(),
             );
             return;
         }
@@ -108,6 +115,7 @@ fn run(
     clock: &dyn Clock,
     rx: &Receiver<Effect>,
     events: &Sender<Event>,
+    hub: &HubWaker,
 ) {
     let mut store = match load(event, lang, events) {
         Ok((store, loaded)) => {
@@ -119,15 +127,22 @@ fn run(
             return;
         }
     };
-    while let Ok(effect) = rx.recv() {
+    while let Ok(mut effect) = rx.recv() {
         // Only the newest history request matters while the user moves through the list.
         if let Effect::LoadHistory(_) = effect
             && let Ok(next) = rx.try_recv()
         {
-            perform(&mut store, next, actor, lang, clock, events);
-            continue;
+            effect = next;
         }
+        let commits = matches!(
+            effect,
+            Effect::CheckIn { .. } | Effect::Undo { .. } | Effect::AddWalkIn { .. }
+        );
         perform(&mut store, effect, actor, lang, clock, events);
+        // What was just committed reaches the other desks without waiting for the next round.
+        if commits {
+            hub.wake();
+        }
     }
 }
 
@@ -234,20 +249,30 @@ pub fn perform(
                 Err(e) => Action::UndoFailed(e.message(lang)),
             }
         }
-        Effect::LoadHistory(id) => Action::HistoryLoaded {
-            attendee_id: id,
-            record: store.attendee(id).ok().flatten().map(Box::new),
-            lines: store
-                .history(id)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|e| HistoryLine {
-                    at: e.at,
-                    activity_key: e.activity_key,
-                    undo: e.action == CheckInAction::Undo,
-                    actor: e.actor,
-                })
-                .collect(),
+        Effect::LoadHistory(id) => {
+            // Same order as the history; empty (no desk shown) when it cannot be read.
+            let mut desks = store.checkin_desks(id).unwrap_or_default().into_iter();
+            Action::HistoryLoaded {
+                attendee_id: id,
+                record: store.attendee(id).ok().flatten().map(Box::new),
+                lines: store
+                    .history(id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|e| HistoryLine {
+                        at: e.at,
+                        activity_key: e.activity_key,
+                        undo: e.action == CheckInAction::Undo,
+                        actor: e.actor,
+                        desk: desks.next().flatten(),
+                    })
+                    .collect(),
+            }
+        }
+        Effect::Resync { attendees } => match resync(store, attendees) {
+            Ok(action) => action,
+            // The next facts to arrive ask again; the desk keeps what it shows.
+            Err(_) => return,
         },
         Effect::AddWalkIn {
             walk_in,
@@ -283,6 +308,24 @@ pub fn perform(
         Effect::Import(_) | Effect::Issue(_) => return,
     };
     send(events, action);
+}
+
+/// Presence as the store holds it now, with the roster when people were added elsewhere.
+fn resync(store: &Store, known: usize) -> Result<Action, crate::store::StoreError> {
+    let presence = store
+        .presence()?
+        .into_iter()
+        .map(|p| (p.attendee_id, p.activity_key, p.since))
+        .collect();
+    let total = usize::try_from(store.attendee_count()?).unwrap_or(0);
+    let roster = if total == known {
+        None
+    } else {
+        let attendees = store.attendee_summaries()?;
+        let index = SearchIndex::build(&attendees, &mut |_, _| {});
+        Some(Box::new((attendees, index)))
+    };
+    Ok(Action::Resynced { presence, roster })
 }
 
 /// The `.csv` files directly in `dir`, sorted.

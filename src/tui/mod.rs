@@ -7,6 +7,7 @@ pub mod action;
 pub mod app;
 pub mod effect;
 pub mod event;
+pub mod hub_link;
 pub mod import;
 pub mod import_job;
 pub mod issue_job;
@@ -83,6 +84,13 @@ pub fn run(opts: DeskOptions) -> Result<(), TuiError> {
     app.issuing = issuing::IssuingState::for_event(opts.event.config());
     event::spawn_input(tx.clone());
     event::spawn_signals(tx.clone());
+    // Reads hub.toml on its own thread; a single-desk event gets a waker that does nothing.
+    let hub = hub_link::spawn(
+        opts.event.root().to_path_buf(),
+        opts.event.db_path(),
+        opts.lang,
+        tx.clone(),
+    );
     let worker = jobs::Worker::spawn(
         opts.event,
         opts.actor,
@@ -90,6 +98,7 @@ pub fn run(opts: DeskOptions) -> Result<(), TuiError> {
         opts.key,
         Box::new(SystemClock),
         tx,
+        hub,
     );
     let result = event_loop(&mut guard, &mut app, &rx, &worker);
     // Let the worker commit what it was given before the process ends.

@@ -280,6 +280,22 @@ pub fn refresh_keep_selection(app: &mut App, fx: &mut Vec<Effect>) {
     after_selection(app, fx);
 }
 
+/// Runs the search again and keeps `id` selected when still listed (the roster was read again
+/// and positions may have moved).
+pub fn refresh_keep_person(app: &mut App, id: Option<i64>, fx: &mut Vec<Effect>) {
+    let old = app.selected;
+    run_search(app);
+    let roster = &app.roster;
+    let found = id.and_then(|id| {
+        app.results
+            .hits
+            .iter()
+            .position(|h| roster.get(h.pos as usize).is_some_and(|a| a.id == id))
+    });
+    app.selected = found.unwrap_or(old.min(app.results.hits.len().saturating_sub(1)));
+    after_selection(app, fx);
+}
+
 fn run_search(app: &mut App) {
     let key = app.activity().map(|a| a.key.clone()).unwrap_or_default();
     let roster = &app.roster;

@@ -263,16 +263,40 @@ pub fn on_msg(app: &mut App, msg: IssueMsg) {
                 &[("name", name.as_str().into()), ("count", fresh.into())],
             );
             flash(app, FlashKind::Ok, text);
-            // The card replaces the desk or the help, never another screen the user went to.
-            if matches!(app.overlay, Overlay::None | Overlay::Help) {
-                app.overlay = Overlay::Issue(Box::new(IssueOverlay::Ready(ReadyCard {
-                    attendee_id,
-                    name,
-                    items,
-                    shown: 0,
-                    started: Some(started),
-                    printed: None,
-                })));
+            open_card(app, attendee_id, name, items, Vec::new(), started);
+        }
+        IssueMsg::DeskWaiting {
+            attendee_id,
+            started,
+            items,
+            waiting,
+        } => {
+            app.issuing.desk_busy = None;
+            let name = name_of(app, attendee_id);
+            let text = app.cat.fmt(
+                "issue-requested",
+                &[
+                    ("name", name.as_str().into()),
+                    ("count", waiting.len().into()),
+                ],
+            );
+            flash(app, FlashKind::Info, text);
+            open_card(app, attendee_id, name, items, waiting, started);
+        }
+        IssueMsg::Card {
+            attendee_id,
+            items,
+            waiting,
+        } => card_arrived(app, attendee_id, items, waiting),
+        IssueMsg::Served { count, error } => {
+            if let Some(error) = error {
+                let text = app
+                    .cat
+                    .fmt("issue-serve-failed", &[("error", error.into())]);
+                flash(app, FlashKind::Error, text);
+            } else {
+                let text = app.cat.fmt("issue-served", &[("count", count.into())]);
+                flash(app, FlashKind::Ok, text);
             }
         }
         IssueMsg::DeskFailed { attendee_id, error } => {
@@ -357,6 +381,78 @@ pub fn on_msg(app: &mut App, msg: IssueMsg) {
             flash(app, FlashKind::Error, text);
         }
         other => super::issue_screen::on_msg(app, other),
+    }
+}
+
+/// The claim card after a desk issue. It replaces the desk or the help, never another screen
+/// the user went to.
+fn open_card(
+    app: &mut App,
+    attendee_id: i64,
+    name: String,
+    items: Vec<super::super::issuing::ReadyItem>,
+    waiting: Vec<String>,
+    started: Instant,
+) {
+    if matches!(app.overlay, Overlay::None | Overlay::Help) {
+        // A card that only waits has nothing to time: tick-to-ready is for the QR.
+        let started = (!items.is_empty()).then_some(started);
+        app.overlay = Overlay::Issue(Box::new(IssueOverlay::Ready(ReadyCard {
+            attendee_id,
+            name,
+            items,
+            shown: 0,
+            started,
+            printed: None,
+            waiting,
+        })));
+    }
+}
+
+/// Credentials the card was waiting for came through the hub: show the first that arrived.
+fn card_arrived(
+    app: &mut App,
+    id: i64,
+    items: Vec<super::super::issuing::ReadyItem>,
+    waiting: Vec<String>,
+) {
+    let name = name_of(app, id);
+    let Some(card) = card_of(app, id) else {
+        app.dirty = false;
+        return;
+    };
+    let before = card.items.len();
+    for item in items {
+        if !card
+            .items
+            .iter()
+            .any(|i| i.credential_id == item.credential_id)
+        {
+            card.items.push(item);
+        }
+    }
+    card.waiting = waiting;
+    if card.items.len() > before {
+        card.shown = before;
+        let count = card.items.len() - before;
+        let text = app.cat.fmt(
+            "issue-arrived",
+            &[("name", name.into()), ("count", count.into())],
+        );
+        flash(app, FlashKind::Ok, text);
+    }
+}
+
+/// The card of `id` waiting for the issuing desk: the keys it waits for.
+pub fn waiting_card(app: &App) -> Option<(i64, Vec<String>)> {
+    match &app.overlay {
+        Overlay::Issue(o) => match o.as_ref() {
+            IssueOverlay::Ready(card) if !card.waiting.is_empty() => {
+                Some((card.attendee_id, card.waiting.clone()))
+            }
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -3,12 +3,15 @@
 
 mod desk;
 mod forms;
+pub mod hub;
 pub mod issue;
 mod issue_screen;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_forms;
+#[cfg(test)]
+mod tests_hub;
 #[cfg(test)]
 mod tests_issue;
 
@@ -102,6 +105,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::WalkInFailed(error) => forms::walk_in_failed(app, error),
         Action::Import(msg) => super::import::on_msg(app, msg, &mut fx),
         Action::Issue(msg) => issue::on_msg(app, msg),
+        Action::Hub(msg) => hub::on_msg(app, msg, &mut fx),
+        Action::Resynced { presence, roster } => hub::resynced(app, presence, roster, &mut fx),
         action if app.phase != Phase::Ready => {
             // While loading (or after a failure) only quitting means something.
             let _ = action;
@@ -197,7 +202,7 @@ fn tick_saved(
     desk::refresh_keep_selection(app, fx);
 }
 
-fn reload_history_of(app: &mut App, id: i64, fx: &mut Vec<Effect>) {
+pub(super) fn reload_history_of(app: &mut App, id: i64, fx: &mut Vec<Effect>) {
     if app.selected_attendee().map(|a| a.id) == Some(id) {
         app.history = History::Loading(id);
         fx.push(Effect::LoadHistory(id));

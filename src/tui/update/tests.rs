@@ -349,6 +349,7 @@ fn history_answers_for_someone_else_are_dropped() {
         activity_key: "accueil".into(),
         undo: false,
         actor: "desk".into(),
+        desk: None,
     };
     let record = |id: i64| {
         let mut a = person(id, "Full", "Record", "T");

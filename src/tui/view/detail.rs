@@ -1,5 +1,5 @@
 //! The detail pane: every field of the selected attendee, their badges (issued, claimed,
-//! revoked; `badges.rs`) and their check-in history with times.
+//! revoked; `badges.rs`) and their check-in history with times (and desks, with a hub).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -67,10 +67,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 lines.push(Line::styled(app.cat.get("history-empty"), t.dim()));
             }
             for e in events {
-                let msg = if e.undo {
-                    "history-undo"
-                } else {
-                    "history-tick"
+                // With several desks, which desk ticked: the actor alone does not say where.
+                let desk = e.desk.as_deref().filter(|_| app.hub.is_some());
+                let msg = match (e.undo, desk) {
+                    (true, None) => "history-undo",
+                    (false, None) => "history-tick",
+                    (true, Some(_)) => "history-undo-desk",
+                    (false, Some(_)) => "history-tick-desk",
                 };
                 let text = app.cat.fmt(
                     msg,
@@ -78,6 +81,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                         ("time", app.hhmm(e.at).into()),
                         ("activity", app.activity_name(&e.activity_key).into()),
                         ("actor", sanitize(&e.actor).into()),
+                        ("desk", sanitize(desk.unwrap_or_default()).into()),
                     ],
                 );
                 let style = if e.undo { t.dim() } else { t.mark() };

@@ -92,7 +92,7 @@ pub fn draw_qr(m: &QrMatrix, quiet: usize, f: QrFit, x: u16, y: u16, buf: &mut B
 pub fn render(app: &App, card: &ReadyCard, area: Rect, buf: &mut Buffer) {
     Clear.render(area, buf);
     let Some(item) = card.items.get(card.shown).or(card.items.first()) else {
-        return;
+        return waiting(app, card, area, buf);
     };
     let t = &app.theme;
     let mut text: Vec<Line> = Vec::new();
@@ -112,6 +112,12 @@ pub fn render(app: &App, card: &ReadyCard, area: Rect, buf: &mut Buffer) {
     text.push(Line::from(badge));
     if item.already {
         text.push(Line::styled(app.cat.get("card-already"), t.info()));
+    }
+    if !card.waiting.is_empty() {
+        let more = app
+            .cat
+            .fmt("card-waiting-more", &[("count", card.waiting.len().into())]);
+        text.push(Line::styled(more, t.info()));
     }
     text.push(Line::raw(""));
     let placed = item.qr.as_ref().and_then(|m| fit(m, area).map(|f| (m, f)));
@@ -147,16 +153,7 @@ pub fn render(app: &App, card: &ReadyCard, area: Rect, buf: &mut Buffer) {
         Some(Err(e)) => text.push(Line::styled(sanitize(e), t.error())),
         None => {}
     }
-    let fr = app.cat.lang() == crate::i18n::Lang::Fr;
-    for (keys, help) in keymap::help_lines(Context::IssueCard, fr) {
-        if (help == "key-other-badge" && card.items.len() < 2) || help == "key-quit" {
-            continue;
-        }
-        text.push(Line::from(vec![
-            Span::styled(keys, t.key()),
-            Span::styled(format!(" {}", app.cat.get(help)), t.dim()),
-        ]));
-    }
+    text.extend(key_lines(app, card));
     if let Some(took) = app.issuing.last_ready {
         text.push(Line::styled(
             app.cat.fmt(
@@ -193,4 +190,47 @@ pub fn render(app: &App, card: &ReadyCard, area: Rect, buf: &mut Buffer) {
     Paragraph::new(text)
         .wrap(Wrap { trim: false })
         .render(text_area, buf);
+}
+
+/// The card's keys, those that apply to it.
+fn key_lines(app: &App, card: &ReadyCard) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let fr = app.cat.lang() == crate::i18n::Lang::Fr;
+    keymap::help_lines(Context::IssueCard, fr)
+        .into_iter()
+        .filter(|(_, help)| {
+            !((*help == "key-other-badge" && card.items.len() < 2)
+                || *help == "key-quit"
+                || (*help == "key-print" && card.items.is_empty()))
+        })
+        .map(|(keys, help)| {
+            Line::from(vec![
+                Span::styled(keys, t.key()),
+                Span::styled(format!(" {}", app.cat.get(help)), t.dim()),
+            ])
+        })
+        .collect()
+}
+
+/// A card with nothing to claim yet: the badges asked of the issuing desk (a desk without the
+/// key); the QR replaces this when the credential comes through the hub.
+fn waiting(app: &App, card: &ReadyCard, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let mut text: Vec<Line> = vec![
+        Line::styled(app.cat.get("card-title"), t.header()),
+        Line::raw(sanitize(&card.name)),
+    ];
+    for key in &card.waiting {
+        text.push(Line::styled(
+            sanitize(&app.issuing.achievement_name(key)),
+            t.ok(),
+        ));
+    }
+    text.push(Line::raw(""));
+    text.push(Line::styled(app.cat.get("card-waiting"), t.info()));
+    text.push(Line::raw(""));
+    text.extend(key_lines(app, card));
+    Paragraph::new(text)
+        .wrap(Wrap { trim: false })
+        .render(area, buf);
 }
