@@ -195,15 +195,7 @@ fn two_signers_and_a_keyless_desk_issue_each_badge_exactly_once() {
         .unwrap()
         .get(0);
     assert_eq!(signed as usize, expected);
-    // Both signers signed some (the race was real), and every file verifies.
-    let signers: i64 = hub
-        .query_one(
-            "SELECT count(DISTINCT origin) FROM facts WHERE kind = 'credential'",
-            &[],
-        )
-        .unwrap()
-        .get(0);
-    assert!(signers >= 1);
+    // Every desk writes the files of every credential, signed here or elsewhere, and they verify.
     for dir in [&a, &b, &c] {
         run_ok(bin().arg("--event").arg(dir).arg("rebuild"));
         let files: Vec<_> = std::fs::read_dir(dir.join("issued"))

@@ -328,8 +328,8 @@ pub fn run_credentials(args: CredentialsArgs, ctx: &Ctx) -> anyhow::Result<Outco
 pub fn run_rebuild(ctx: &Ctx) -> anyhow::Result<Outcome> {
     let event = ctx.open_event()?;
     let store = event.store()?;
-    let issuer = Issuer::new(&event, unlock_key(event.root(), ctx)?, SystemClock.now())?;
-    let written = issuer.repair_files(&store, true)?;
+    // No key needed: the signed credentials are in the database.
+    let written = badgedesk::issue::rebuild_issued(&event, &store)?.rewritten;
     println!(
         "{written} {}",
         ctx.tr("badge(s) réécrit(s)", "credential(s) rewritten")

@@ -26,5 +26,5 @@ pub use build::attended_from_history;
 pub use desk::{Choice, DeskCredential};
 pub use engine::{IssueError, IssueReport, Issuer, Progress, Step};
 pub use reissue::{Reissued, reissue};
-pub use repair::{Repaired, repair_issued};
+pub use repair::{Repaired, rebuild_issued, repair_issued};
 pub use reserve::{Grant, Reservations};

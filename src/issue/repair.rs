@@ -33,6 +33,20 @@ pub struct Repaired {
 /// missing or incomplete (a kill between a commit and its files, or a power cut). Without the
 /// issuer key: what is written comes from the database and the badge images.
 pub fn repair_issued(event: &EventDir, store: &Store) -> Result<Repaired, IssueError> {
+    rewrite_from_event(event, store, false)
+}
+
+/// Write the files of every stored credential again (`badgedesk rebuild`), without the issuer
+/// key: a desk without it (several desks) gets the files of credentials signed elsewhere.
+pub fn rebuild_issued(event: &EventDir, store: &Store) -> Result<Repaired, IssueError> {
+    rewrite_from_event(event, store, true)
+}
+
+fn rewrite_from_event(
+    event: &EventDir,
+    store: &Store,
+    force: bool,
+) -> Result<Repaired, IssueError> {
     let images: HashMap<String, BadgeImage> = event
         .config()
         .achievements
@@ -42,7 +56,7 @@ pub fn repair_issued(event: &EventDir, store: &Store) -> Result<Repaired, IssueE
             Some((a.key().to_string(), image))
         })
         .collect();
-    rewrite(&event.issued_dir(), store, false, &|achievement| {
+    rewrite(&event.issued_dir(), store, force, &|achievement| {
         images.get(achievement)
     })
 }
