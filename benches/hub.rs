@@ -166,7 +166,8 @@ fn convergence(dirs: &[PathBuf], ticks: usize) {
                     .map(|a| a.id)
                     .collect();
                 // Each desk in its own order.
-                ids.rotate_left(i * ids.len() / 3);
+                let shift = i * ids.len() / 3;
+                ids.rotate_left(shift);
                 barrier.wait();
                 let now = OffsetDateTime::now_utc();
                 for id in ids {

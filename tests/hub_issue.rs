@@ -195,16 +195,70 @@ fn two_signers_and_a_keyless_desk_issue_each_badge_exactly_once() {
         .unwrap()
         .get(0);
     assert_eq!(signed as usize, expected);
-    // Every desk writes the files of every credential, signed here or elsewhere, and they verify.
+    drop(hub);
+    // A re-issue at one signer; the same re-issue at the other signer, which has not heard of
+    // it yet, is refused by the hub.
+    let old_id = stores[0].credentials().unwrap()[0].id.clone();
+    run_ok(
+        bin()
+            .arg("--event")
+            .arg(&c)
+            .args(["reissue", &old_id, "--reason", "name fixed"]),
+    );
+    let refused = bin()
+        .arg("--event")
+        .arg(&a)
+        .args(["reissue", &old_id, "--reason", "again"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("another desk"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let stores = [sync(&a), sync(&c), sync(&b)];
+    for s in &stores {
+        let old = s.credential(&old_id).unwrap().unwrap();
+        assert!(old.revoked_at.is_some());
+        assert_eq!(
+            s.credentials()
+                .unwrap()
+                .iter()
+                .filter(|c| c.revoked_at.is_none())
+                .count(),
+            expected
+        );
+    }
+    assert_eq!(
+        stores[0].shared_state().unwrap(),
+        stores[2].shared_state().unwrap()
+    );
+    // Every reservation ended in a signed credential.
+    let out = bin()
+        .arg("--event")
+        .arg(&a)
+        .args(["hub", "status", "--json"])
+        .output()
+        .unwrap();
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status["reservations"], serde_json::json!(expected + 1));
+    assert_eq!(status["reservations_open"], serde_json::json!(0));
+    // Every desk writes the files of every credential, signed here or elsewhere (the revoked
+    // one too), and the live ones verify.
     for dir in [&a, &b, &c] {
         run_ok(bin().arg("--event").arg(dir).arg("rebuild"));
-        let files: Vec<_> = std::fs::read_dir(dir.join("issued"))
+        let issued = dir.join("issued");
+        let (_, revoked_png) = badgedesk::issue::files::paths(&issued, &old_id, "png");
+        let files: Vec<_> = std::fs::read_dir(&issued)
             .unwrap()
             .filter_map(Result::ok)
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|x| x == "png"))
             .collect();
-        assert_eq!(files.len(), expected, "{}", dir.display());
-        run_ok(bin().arg("--event").arg(dir).arg("verify").args(&files));
+        assert_eq!(files.len(), expected + 1, "{}", dir.display());
+        let live: Vec<_> = files.into_iter().filter(|p| *p != revoked_png).collect();
+        assert_eq!(live.len(), expected);
+        run_ok(bin().arg("--event").arg(dir).arg("verify").args(&live));
     }
 }

@@ -28,7 +28,8 @@ pub struct HubStatus {
     pub facts: i64,
     pub reservations: i64,
     /// Reservations with no credential in the hub yet (a signer that reserved and has not
-    /// sent, or crashed before signing).
+    /// sent, or crashed before signing): only the reserving desk may sign that award now, so
+    /// the credential that arrives after a reservation is its own.
     pub reservations_open: i64,
 }
 
@@ -64,7 +65,7 @@ impl Hub {
                     (SELECT count(*) FROM reservations r WHERE NOT EXISTS (
                         SELECT 1 FROM facts f WHERE f.kind = 'credential' AND f.subject = r.attendee
                           AND f.body::jsonb ->> 'achievement' = r.achievement
-                          AND coalesce(f.body::jsonb ->> 'replaces', '') = r.after))",
+                          AND f.hub_at >= r.at))",
             &[],
         )?;
         Ok(HubStatus {

@@ -160,8 +160,9 @@ impl Hub {
     }
 
     /// Reserve awards for this desk before it signs them: `(attendee uid, achievement, the
-    /// award's latest credential id or "")`. True where this desk holds the reservation (new,
-    /// or made by this desk before a crash); false where another desk holds it.
+    /// award's latest revoked credential id or "")`. True where this desk holds the
+    /// reservation (new, or made by this desk before a crash); false where another desk holds
+    /// it.
     pub fn reserve_awards(
         &mut self,
         desk: &str,
@@ -236,6 +237,7 @@ fn merge(into: &mut ApplyReport, more: ApplyReport) {
     into.out_of_order += more.out_of_order;
     into.waiting = more.waiting;
     into.double_ticks.extend(more.double_ticks);
+    into.attendees += more.attendees;
     into.credentials += more.credentials;
     into.requests += more.requests;
 }

@@ -220,6 +220,19 @@ impl Issuer {
         self
     }
 
+    /// What the authority says of a re-issue's new row; granted without one.
+    pub(super) fn reserve_replacement(
+        &self,
+        store: &Store,
+        row: &NewCredential,
+        replaces: &str,
+    ) -> Result<Grant, IssueError> {
+        match &self.reservations {
+            Some(r) => r.reserve_replacement(store, row, replaces),
+            None => Ok(Grant::Granted),
+        }
+    }
+
     /// What the authority says of each row; everything is granted without one.
     pub(super) fn reserve(
         &self,

@@ -49,9 +49,9 @@ pub fn reissue(
         return Err(IssueError::UnknownAchievement(old.achievement_key));
     };
     // With several signer desks: one replacement per revoked credential, whoever asks.
-    match issuer.reserve(store, &[&new.row])?.first() {
-        Some(Grant::Granted) | None => {}
-        Some(_) => {
+    match issuer.reserve_replacement(store, &new.row, old_id)? {
+        Grant::Granted => {}
+        _ => {
             return Err(IssueError::ReservedElsewhere {
                 attendee: old.attendee_id,
                 achievement: old.achievement_key,

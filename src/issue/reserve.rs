@@ -23,4 +23,13 @@ pub trait Reservations: Send + Sync {
     /// One answer per row, in order. `store` gives what the desk knows of the award (its
     /// attendee's shared id, the credential it would follow).
     fn reserve(&self, store: &Store, rows: &[&NewCredential]) -> Result<Vec<Grant>, IssueError>;
+
+    /// The same for a credential that replaces the live one `replaces` (a re-issue): granted
+    /// to the first desk that asks to replace it.
+    fn reserve_replacement(
+        &self,
+        store: &Store,
+        row: &NewCredential,
+        replaces: &str,
+    ) -> Result<Grant, IssueError>;
 }

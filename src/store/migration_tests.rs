@@ -161,7 +161,7 @@ fn old_rows_read_back_the_same_after_migration_005() {
         .collect();
     assert_eq!(page, [3, 4, 2, 1], "Müller, N'Diaye, Ngọc, Œuvray");
     // Migration 006 dropped the name-order index: the ticket's UNIQUE one is left, and 007's
-    // uid (NULL until the event has a hub, so single-desk imports pay nothing for it).
+    // partial one on uid (NULL until the event has a hub: single-desk imports pay nothing).
     let indexes = store.text_column(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'attendees' ORDER BY name",
     );

@@ -75,6 +75,8 @@ pub struct ApplyReport {
     pub waiting: usize,
     /// Ticks of an attendee already present at that activity through another tick.
     pub double_ticks: Vec<DoubleTick>,
+    /// Attendees added or edited at other desks (the desk reads its roster again).
+    pub attendees: usize,
     /// Credentials that arrived or changed (the desk refreshes claim cards).
     pub credentials: usize,
     /// Issue requests that arrived.
@@ -747,7 +749,13 @@ fn apply_one(
             )?;
             Applied::Done(Some(tx.last_insert_rowid()))
         }
-        "attendee" => apply_attendee(tx, fact, &body)?,
+        "attendee" => {
+            let outcome = apply_attendee(tx, fact, &body)?;
+            if matches!(outcome, Applied::Done(_)) {
+                report.attendees += 1;
+            }
+            outcome
+        }
         "tick" | "undo" => apply_checkin(tx, fact, &body, report)?,
         "audit" => {
             let detail = body.get("detail").cloned().unwrap_or(Value::Null);

@@ -32,6 +32,7 @@ pub enum Effect {
     /// Issuing, printing, revoking, watching badges: the issue worker's work.
     Issue(IssueRequest),
     /// Read presence again after facts arrived from other desks, and the roster too when the
-    /// store holds another number of people than `attendees`; answers `Resynced`.
-    Resync { attendees: usize },
+    /// store holds another number of people than `attendees` or `people` were edited elsewhere;
+    /// answers `Resynced`.
+    Resync { attendees: usize, people: bool },
 }

@@ -31,6 +31,8 @@ pub struct HubLink {
     /// A re-read of presence is under way (`Effect::Resync`); `again`: more facts came meanwhile.
     pub resyncing: bool,
     pub again: bool,
+    /// People were added or edited at other desks since the roster was last read.
+    pub people: bool,
     /// A sync has worked since the desk opened.
     pub synced: bool,
 }
@@ -42,6 +44,7 @@ impl HubLink {
             now,
             resyncing: false,
             again: false,
+            people: false,
             synced: false,
         }
     }

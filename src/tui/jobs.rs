@@ -269,7 +269,7 @@ pub fn perform(
                     .collect(),
             }
         }
-        Effect::Resync { attendees } => match resync(store, attendees) {
+        Effect::Resync { attendees, people } => match resync(store, attendees, people) {
             Ok(action) => action,
             // The next facts to arrive ask again; the desk keeps what it shows.
             Err(_) => return,
@@ -310,15 +310,16 @@ pub fn perform(
     send(events, action);
 }
 
-/// Presence as the store holds it now, with the roster when people were added elsewhere.
-fn resync(store: &Store, known: usize) -> Result<Action, crate::store::StoreError> {
+/// Presence as the store holds it now, with the roster when people were added or edited
+/// elsewhere.
+fn resync(store: &Store, known: usize, people: bool) -> Result<Action, crate::store::StoreError> {
     let presence = store
         .presence()?
         .into_iter()
         .map(|p| (p.attendee_id, p.activity_key, p.since))
         .collect();
     let total = usize::try_from(store.attendee_count()?).unwrap_or(0);
-    let roster = if total == known {
+    let roster = if total == known && !people {
         None
     } else {
         let attendees = store.attendee_summaries()?;

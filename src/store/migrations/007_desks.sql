@@ -31,9 +31,10 @@ CREATE INDEX journal_subject ON journal(subject) WHERE subject IS NOT NULL;
 CREATE INDEX journal_row ON journal(kind, row);
 CREATE INDEX journal_waiting ON journal(applied) WHERE applied = 0;
 
--- An attendee's id on every desk (local ids differ from desk to desk).
+-- An attendee's id on every desk (local ids differ from desk to desk). Partial: a single-desk
+-- import (uid NULL) pays no index insert for it.
 ALTER TABLE attendees ADD COLUMN uid TEXT;
-CREATE UNIQUE INDEX attendees_uid ON attendees(uid);
+CREATE UNIQUE INDEX attendees_uid ON attendees(uid) WHERE uid IS NOT NULL;
 
 -- The desk that made a check-in (NULL: this desk).
 ALTER TABLE checkin_log ADD COLUMN origin TEXT;

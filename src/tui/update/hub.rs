@@ -48,6 +48,9 @@ fn synced(app: &mut App, at: OffsetDateTime, report: SyncReport, fx: &mut Vec<Ef
     link.state.skew_ms = Some(report.skew_ms);
     link.now = link.now.max(at);
     let got = report.received;
+    if got.attendees > 0 {
+        link.people = true;
+    }
     if got.received > 0 {
         if link.resyncing {
             link.again = true;
@@ -55,6 +58,7 @@ fn synced(app: &mut App, at: OffsetDateTime, report: SyncReport, fx: &mut Vec<Ef
             link.resyncing = true;
             fx.push(Effect::Resync {
                 attendees: app.roster.total,
+                people: std::mem::take(&mut link.people),
             });
         }
     }
@@ -126,6 +130,7 @@ pub fn resynced(
             link.again = false;
             fx.push(Effect::Resync {
                 attendees: app.roster.total,
+                people: std::mem::take(&mut link.people),
             });
         }
     }

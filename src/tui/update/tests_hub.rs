@@ -111,6 +111,27 @@ fn the_double_tick_about_the_selected_person_wins() {
 }
 
 #[test]
+fn people_edited_at_another_desk_make_the_roster_read_again() {
+    let mut app = ready_app(Lang::En);
+    let fx = update(
+        &mut app,
+        synced(ApplyReport {
+            received: 1,
+            attendees: 1,
+            ..ApplyReport::default()
+        }),
+    );
+    assert!(
+        fx.contains(&Effect::Resync {
+            attendees: 4,
+            people: true
+        }),
+        "{fx:?}"
+    );
+    assert!(!app.hub.as_ref().expect("link").people, "asked for once");
+}
+
+#[test]
 fn facts_from_other_desks_are_read_again_once_at_a_time() {
     let mut app = ready_app(Lang::En);
     let got = || ApplyReport {
@@ -118,7 +139,13 @@ fn facts_from_other_desks_are_read_again_once_at_a_time() {
         ..ApplyReport::default()
     };
     let fx = update(&mut app, synced(got()));
-    assert!(fx.contains(&Effect::Resync { attendees: 4 }), "{fx:?}");
+    assert!(
+        fx.contains(&Effect::Resync {
+            attendees: 4,
+            people: false
+        }),
+        "{fx:?}"
+    );
     let link = app.hub.as_ref().expect("a sync makes the link");
     assert!(link.state.online);
     assert_eq!(link.state.last_ok, Some(datetime!(2026-05-16 10:45 UTC)));
@@ -136,7 +163,13 @@ fn facts_from_other_desks_are_read_again_once_at_a_time() {
             roster: None,
         },
     );
-    assert!(fx.contains(&Effect::Resync { attendees: 4 }), "{fx:?}");
+    assert!(
+        fx.contains(&Effect::Resync {
+            attendees: 4,
+            people: false
+        }),
+        "{fx:?}"
+    );
     // Zoé's tick (present at start) is gone: the store no longer has it.
     assert_eq!(app.roster.activities_of(4), Vec::<&str>::new());
     assert_eq!(app.roster.activities_of(2), vec!["sumo"]);
