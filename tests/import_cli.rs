@@ -32,7 +32,7 @@ fn dry_run_reports_and_writes_nothing() {
             "Encoding: UTF-8 (byte-order mark) · separator: ';' (detected)",
         ))
         .stdout(contains(
-            "ticket         ← 'N° billet' (column 1, recognised)",
+            "Ticket             ← 'N° billet' (column 1, recognised)",
         ))
         .stdout(contains(
             "Rows: 42 · to add 41 · to update 0 · unchanged 0 · duplicates 1",
@@ -102,7 +102,7 @@ fn reimport_merges_and_keeps_check_ins() {
         .assert()
         .success()
         .stdout(contains("to add 1 · to update 1 · unchanged 4"))
-        .stdout(contains("Zoé Œuvray: email '' → 'zoe@exemple.fr'"));
+        .stdout(contains("Zoé Œuvray: E-mail '' → 'zoe@exemple.fr'"));
 
     let all = json_list(&dir, "attendees");
     assert_eq!(all.len(), 6);
@@ -153,7 +153,7 @@ fn options_reach_the_reader() {
         ])
         .assert()
         .success()
-        .stdout(contains("email          ← 'Email' (column 4, --map)"))
+        .stdout(contains("E-mail             ← 'Email' (column 4, --map)"))
         .stdout(contains("separator: ',' (given)"));
     badgedesk(&dir)
         .arg("import")
@@ -199,4 +199,41 @@ fn errors_speak_the_interface_language() {
         .assert()
         .code(1)
         .stderr(contains("n’est pas un dossier d’évènement"));
+}
+
+#[test]
+fn field_names_are_words_of_the_interface_language() {
+    let (tmp, dir) = event();
+    badgedesk(&dir)
+        .args(["--lang", "fr", "import", "--dry-run"])
+        .arg(fixture("festirobot-utf8-bom-crlf.csv"))
+        .assert()
+        .success()
+        .stdout(contains(
+            "Billet             ← « N° billet » (colonne 1, reconnu)",
+        ))
+        .stdout(contains("Prénom             ← "))
+        .stdout(contains("Nom                ← "))
+        .stdout(contains("given_name").not())
+        .stdout(contains("family_name").not());
+
+    // A changed field is named in French too, and a report's word can be typed back to --map.
+    let first = tmp.path().join("a.csv");
+    std::fs::write(&first, "Billet;Prénom;Nom\nT-1;Zoé;Martin\n").unwrap();
+    badgedesk(&dir).arg("import").arg(&first).assert().success();
+    let second = tmp.path().join("b.csv");
+    std::fs::write(
+        &second,
+        "Billet;Prénom;Nom;Adresse\nT-1;Zoé;Martin;zoe@exemple.fr\n",
+    )
+    .unwrap();
+    badgedesk(&dir)
+        .args(["--lang", "fr", "import", "--map", "E-mail=Adresse"])
+        .arg(&second)
+        .assert()
+        .success()
+        .stdout(contains(
+            "E-mail             ← « Adresse » (colonne 4, --map)",
+        ))
+        .stdout(contains("E-mail «  » → « zoe@exemple.fr »"));
 }

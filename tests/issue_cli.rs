@@ -328,3 +328,31 @@ fn a_protected_key_without_a_terminal_asks_for_the_environment_variable() {
         .stdout(contains("credential(s) issued"));
     assert!(!json_list(&dir, "credentials").is_empty());
 }
+
+#[test]
+fn a_blocked_attendee_is_explained_in_the_interface_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("ev");
+    badgedesk(&dir).arg("init").arg(&dir).assert().success();
+    let config = dir.join("event.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text.replace("names_in_badges = true", "names_in_badges = false");
+    std::fs::write(&config, text).unwrap();
+    let csv = tmp.path().join("in.csv");
+    std::fs::write(&csv, "Billet;Prénom;Nom\nT-1;Zoé;Martin\n").unwrap();
+    badgedesk(&dir).arg("import").arg(&csv).assert().success();
+    badgedesk(&dir)
+        .args(["checkin", "--activity", "welcome", "T-1"])
+        .assert()
+        .success();
+    badgedesk(&dir)
+        .args(["--lang", "fr", "issue", "--dry-run"])
+        .assert()
+        .stderr(contains(
+            "participation: Zoé Martin (id 1): pas de destinataire identifiable",
+        ));
+    badgedesk(&dir)
+        .args(["issue", "--dry-run"])
+        .assert()
+        .stderr(contains("Zoé Martin (id 1): no recipient identity"));
+}

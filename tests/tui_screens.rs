@@ -342,3 +342,57 @@ fn no_panic_at_any_size_on_any_screen() {
         }
     }
 }
+
+#[test]
+fn import_preview_names_fields_in_the_interface_language() {
+    let csv = "Billet;Prénom;Nom;Courriel;Classe\nFR26-0009;Ana;López;ana@exemple.fr;2nde\n";
+    for (lang, words, not) in [
+        (
+            Lang::Fr,
+            ["Billet", "Prénom", "Nom", "E-mail", "(ignorée)"],
+            "given_name",
+        ),
+        (
+            Lang::En,
+            ["Ticket", "Given name", "Family name", "E-mail", "(ignored)"],
+            "given_name",
+        ),
+    ] {
+        let mut app = app_with(lang, true, roster());
+        update(&mut app, Action::Command(Command::Import, Instant::now()));
+        let parsed =
+            badgedesk::import::read(csv.as_bytes(), "in.csv", &Default::default()).unwrap();
+        let mut columns = vec![None; parsed.headers.len()];
+        for f in &parsed.mapping.fields {
+            columns[f.column] = Some(f.field);
+        }
+        let headers = parsed.headers.clone();
+        let plan = badgedesk::import::plan(parsed, &app.roster.attendees);
+        let preview = badgedesk::tui::import::Preview {
+            path: "/ev/in.csv".into(),
+            encoding: "UTF-8".into(),
+            delimiter: b';',
+            headers,
+            columns,
+            plan,
+        };
+        update(
+            &mut app,
+            Action::Import(ImportMsg::Preview(Box::new(preview))),
+        );
+        let text = screen(&render(&app, 100, 30));
+        for (header, word) in ["Billet", "Prénom", "Nom", "Courriel", "Classe"]
+            .into_iter()
+            .zip(words)
+        {
+            assert!(
+                text.contains(&format!("{header} → {word}")),
+                "{header} → {word}\n{text}"
+            );
+        }
+        assert!(
+            !text.contains(not) && !text.contains("family_name"),
+            "{text}"
+        );
+    }
+}

@@ -155,8 +155,8 @@ fn render_detection(out: &mut String, p: &ParsedFile, ctx: &Ctx) {
         };
         let _ = writeln!(
             out,
-            "  {:<14} ← {} ({} {}, {by})",
-            f.field.key(),
+            "  {:<18} ← {} ({} {}, {by})",
+            f.field.label(ctx.lang),
             quote(ctx, &f.header),
             ctx.tr("colonne", "column"),
             f.column + 1
@@ -167,8 +167,8 @@ fn render_detection(out: &mut String, p: &ParsedFile, ctx: &Ctx) {
             out,
             "  {}",
             ctx.tr(
-                "(nom complet gardé tel quel dans given_name)",
-                "(whole name kept as written in given_name)"
+                "(le nom complet est gardé tel quel, sans être coupé en prénom et nom)",
+                "(the whole name is kept as written, not split into given and family name)"
             )
         );
     }
@@ -181,8 +181,8 @@ fn render_detection(out: &mut String, p: &ParsedFile, ctx: &Ctx) {
             .collect();
         let _ = writeln!(
             out,
-            "  {:<14} ← {}",
-            ctx.tr("extra", "extra"),
+            "  {:<18} ← {}",
+            ctx.tr("autres colonnes", "other columns"),
             extras.join(", ")
         );
     }
@@ -242,7 +242,7 @@ fn render_plan(out: &mut String, plan: &ImportPlan, ctx: &Ctx, existing: &import
                 .map(|c| {
                     format!(
                         "{} {} → {}",
-                        c.field,
+                        c.label(ctx.lang),
                         quote(ctx, c.old.as_deref().unwrap_or("")),
                         quote(ctx, c.new.as_deref().unwrap_or(""))
                     )

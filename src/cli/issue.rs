@@ -106,7 +106,7 @@ pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
                 "{}: {} (id {id}): {}",
                 p.achievement,
                 names.get(id).map_or("?", String::as_str),
-                why.explain()
+                why.message(ctx.lang)
             );
         }
     }

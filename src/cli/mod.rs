@@ -20,6 +20,7 @@ mod print;
 mod publish;
 mod reissue;
 mod serve;
+mod shell;
 mod table;
 mod verify;
 
@@ -104,6 +105,10 @@ pub enum Command {
     /// Send this desk's new rows to the hub and take the others' (once); `sync export|import`
     /// carries them on a USB stick instead.
     Sync(hub::SyncArgs),
+    /// Print the completion script for a shell (bash, zsh, fish, powershell, elvish).
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (or write every page into a folder with --out-dir).
+    Man(shell::ManArgs),
 }
 
 /// What every command gets: where the event is and which language to speak.
@@ -299,6 +304,8 @@ fn run_command(command: Option<Command>, ctx: &Ctx) -> anyhow::Result<Outcome> {
         Some(Command::Hub { action }) => hub::run_hub(action, ctx),
         Some(Command::Join(args)) => hub::run_join(args, ctx),
         Some(Command::Sync(args)) => hub::run_sync(args, ctx),
+        Some(Command::Completions(args)) => shell::run_completions(&args),
+        Some(Command::Man(args)) => shell::run_man(&args),
     }
 }
 

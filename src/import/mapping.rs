@@ -6,6 +6,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::i18n::Lang;
 use crate::text::fold;
 
 use super::ImportError;
@@ -48,6 +49,26 @@ impl Field {
             Field::Organisation => "organisation",
         }
     }
+
+    /// The field's name for people, in the interface language (the import screen and report).
+    /// `--map` takes it too, so a report's words can be typed back.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Field::Ticket, Lang::Fr) => "Billet",
+            (Field::Ticket, Lang::En) => "Ticket",
+            (Field::GivenName, Lang::Fr) => "Prénom",
+            (Field::GivenName, Lang::En) => "Given name",
+            (Field::FamilyName, Lang::Fr) => "Nom",
+            (Field::FamilyName, Lang::En) => "Family name",
+            (Field::FullName, Lang::Fr) => "Nom complet",
+            (Field::FullName, Lang::En) => "Full name",
+            (Field::Email, _) => "E-mail",
+            (Field::ContactEmail, Lang::Fr) => "E-mail de contact",
+            (Field::ContactEmail, Lang::En) => "Contact e-mail",
+            (Field::Organisation, Lang::Fr) => "Organisme",
+            (Field::Organisation, Lang::En) => "Organisation",
+        }
+    }
 }
 
 impl fmt::Display for Field {
@@ -68,10 +89,10 @@ impl FromStr for Field {
             }
             "name" | "full_name" | "nom_complet" => Field::FullName,
             "email" | "e_mail" | "courriel" | "mail" => Field::Email,
-            "contact_email" | "contact" | "buyer_email" => Field::ContactEmail,
-            "organisation" | "organization" | "org" | "etablissement" | "school" | "ecole" => {
-                Field::Organisation
-            }
+            "contact_email" | "contact" | "buyer_email" | "contact_e_mail"
+            | "e_mail_de_contact" => Field::ContactEmail,
+            "organisation" | "organization" | "org" | "organisme" | "etablissement" | "school"
+            | "ecole" => Field::Organisation,
             _ => {
                 return Err(ImportError::UnknownField {
                     field: s.to_string(),

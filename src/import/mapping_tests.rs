@@ -182,3 +182,19 @@ fn unmapped_columns_are_extras_with_unique_names() {
     let names: Vec<&str> = m.extras.iter().map(|(_, n)| n.as_str()).collect();
     assert_eq!(names, ["Classe", "column 3", "Classe (2)"]);
 }
+
+#[test]
+fn every_label_shown_to_people_is_accepted_by_map() {
+    for lang in [Lang::Fr, Lang::En] {
+        for field in Field::ALL {
+            assert_eq!(
+                field.label(lang).parse::<Field>().ok(),
+                Some(field),
+                "{lang:?}"
+            );
+            assert!(!field.label(lang).contains('_'), "{}", field.label(lang));
+        }
+    }
+    assert_eq!(Field::GivenName.label(Lang::Fr), "Prénom");
+    assert_eq!(Field::FamilyName.label(Lang::Fr), "Nom");
+}

@@ -1,6 +1,7 @@
 //! The merge plan: the file's records compared with the attendees already stored, as data the
 //! store applies in one transaction. Identity rules: see the `import` module docs.
 
+use crate::i18n::Lang;
 use crate::model::{Attendee, AttendeeRecord};
 
 use super::ParsedFile;
@@ -50,6 +51,23 @@ pub struct ChangedField {
     pub field: String,
     pub old: Option<String>,
     pub new: Option<String>,
+}
+
+impl ChangedField {
+    /// The field's name for people, in the interface language; an extra column is named by
+    /// its header.
+    pub fn label(&self, lang: Lang) -> String {
+        let field = match self.field.as_str() {
+            "ticket" => Field::Ticket,
+            "given_name" => Field::GivenName,
+            "family_name" => Field::FamilyName,
+            "email" => Field::Email,
+            "contact_email" => Field::ContactEmail,
+            "organisation" => Field::Organisation,
+            other => return other.strip_prefix("extra:").unwrap_or(other).to_string(),
+        };
+        field.label(lang).to_string()
+    }
 }
 
 /// A stored attendee the file matches as is.

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use crate::event::{AwardRule, EventConfig};
+use crate::i18n::Lang;
 use crate::model::Attendee;
 use crate::rules;
 
@@ -18,9 +19,17 @@ pub enum Blocked {
 
 impl Blocked {
     pub fn explain(&self) -> &'static str {
-        match self {
-            Blocked::NoRecipientIdentity => {
+        self.message(Lang::En)
+    }
+
+    /// Why, in the interface language (the issue report).
+    pub fn message(&self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Blocked::NoRecipientIdentity, Lang::En) => {
                 "no recipient identity: no e-mail, and names_in_badges = false"
+            }
+            (Blocked::NoRecipientIdentity, Lang::Fr) => {
+                "pas de destinataire identifiable : pas d’e-mail, et names_in_badges = false"
             }
         }
     }

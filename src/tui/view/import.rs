@@ -86,12 +86,10 @@ fn preview_lines(app: &App, p: &Preview, cursor: usize, lines: &mut Vec<Line<'st
     )));
     lines.push(Line::styled(app.cat.get("import-mapping"), t.header()));
     for (i, header) in p.headers.iter().enumerate() {
-        let field = p
-            .columns
-            .get(i)
-            .copied()
-            .flatten()
-            .map_or_else(|| app.cat.get("import-ignored"), |f| f.key().to_string());
+        let field = p.columns.get(i).copied().flatten().map_or_else(
+            || app.cat.get("import-ignored"),
+            |f| f.label(app.cat.lang()).to_string(),
+        );
         let text = app.cat.fmt(
             "import-column",
             &[("header", sanitize(header).into()), ("field", field.into())],
