@@ -142,6 +142,85 @@ pub fn unbake(bytes: &[u8]) -> Result<Baked, BakeError> {
     })
 }
 
+/// Something about a baked file's container that the spec forbids or other readers trip on; it
+/// does not change which credential is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerNote {
+    /// Where, e.g. `iTXt 'openbadgecredential' at byte 33`.
+    pub location: String,
+    pub en: String,
+    pub fr: String,
+}
+
+/// Reads the credential of a baked PNG or SVG as a verifier does: the first 3.0 credential
+/// (else the first 2.0 one), with notes on everything odd around it (a second credential, a
+/// compressed or non-`iTXt` text chunk, data after `IEND`).
+pub fn unbake_leniently(bytes: &[u8]) -> Result<(Baked, Vec<ContainerNote>), BakeError> {
+    let format = detect_format(bytes)?;
+    let mut notes = Vec::new();
+    let (version, text, location) = match format {
+        ImageFormat::Png => {
+            let found = png::find(bytes)?;
+            let pick = found
+                .iter()
+                .position(|f| f.version == Version::Ob3 && &f.chunk.kind == b"iTXt")
+                .or_else(|| found.iter().position(|f| f.version == Version::Ob3))
+                .or(if found.is_empty() { None } else { Some(0) })
+                .ok_or(BakeError::NotBaked { format })?;
+            for (i, f) in found.iter().enumerate() {
+                if i != pick {
+                    notes.push(ContainerNote {
+                        location: f.describe(),
+                        en: "another credential chunk: the spec allows one, and readers that take the first may read a different credential".into(),
+                        fr: "un autre bloc de badge\u{a0}: la spécification n’en permet qu’un, et un lecteur qui prend le premier peut lire un autre badge".into(),
+                    });
+                }
+            }
+            let one = found.get(pick).ok_or(BakeError::NotBaked { format })?;
+            notes.extend(png::oddities(one));
+            if let Some(n) = png::trailing_len(bytes).filter(|&n| n > 0) {
+                notes.push(ContainerNote {
+                    location: "IEND".into(),
+                    en: format!("{n} bytes after IEND: some readers refuse the file or drop them"),
+                    fr: format!("{n} octets après IEND\u{a0}: certains lecteurs refusent le fichier ou les ignorent"),
+                });
+            }
+            (one.version, png::text_of(one)?, one.describe())
+        }
+        ImageFormat::Svg => {
+            let mut found = svg::find(bytes)?;
+            let pick = found
+                .iter()
+                .position(|c| c.version == Version::Ob3)
+                .or(if found.is_empty() { None } else { Some(0) })
+                .ok_or(BakeError::NotBaked { format })?;
+            for (i, c) in found.iter().enumerate() {
+                if i != pick {
+                    notes.push(ContainerNote {
+                        location: svg_location(c.version, c.span.start),
+                        en: "another credential element: the spec allows one".into(),
+                        fr: "un autre élément de badge\u{a0}: la spécification n’en permet qu’un"
+                            .into(),
+                    });
+                }
+            }
+            let one = found.swap_remove(pick);
+            let (version, at) = (one.version, one.span.start);
+            (version, svg::text_of(one)?, svg_location(version, at))
+        }
+    };
+    let payload = Payload::new(version, text)?;
+    Ok((
+        Baked {
+            format,
+            version,
+            payload: payload.into_text(),
+            location,
+        },
+        notes,
+    ))
+}
+
 fn svg_location(version: Version, at: usize) -> String {
     format!("<openbadges:{}> at byte {at}", version.svg_element())
 }

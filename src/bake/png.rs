@@ -110,6 +110,49 @@ pub(crate) fn text_of(found: &Found<'_>) -> Result<String, PngError> {
     }
 }
 
+/// What a verifier should note about the credential chunk it reads: compression (forbidden for
+/// 3.0 and unreadable by some readers) and a 3.0 credential outside `iTXt`.
+pub(crate) fn oddities(found: &Found<'_>) -> Vec<super::ContainerNote> {
+    let mut notes = Vec::new();
+    let chunk = &found.chunk;
+    let note = |en: &str, fr: &str| super::ContainerNote {
+        location: found.describe(),
+        en: en.to_owned(),
+        fr: fr.to_owned(),
+    };
+    let after_keyword = chunk
+        .data
+        .get(found.version.png_keyword().len() + 1..)
+        .unwrap_or_default();
+    let compressed = match &chunk.kind {
+        b"zTXt" => true,
+        b"iTXt" => after_keyword.first() == Some(&1),
+        _ => false,
+    };
+    if compressed {
+        notes.push(note(
+            "compressed text: the spec forbids compressing the credential, and some readers cannot inflate it",
+            "texte compressé\u{a0}: la spécification interdit de compresser le badge, et certains lecteurs ne savent pas le décompresser",
+        ));
+    }
+    if found.version == Version::Ob3 && &chunk.kind != b"iTXt" {
+        notes.push(note(
+            "an Open Badges 3.0 credential must be in an iTXt chunk",
+            "un badge Open Badges 3.0 doit être dans un bloc iTXt",
+        ));
+    }
+    notes
+}
+
+/// How many bytes follow IEND (`None` when the structure is broken).
+pub(crate) fn trailing_len(bytes: &[u8]) -> Option<usize> {
+    let mut walker = chunks(bytes).ok()?;
+    for chunk in walker.by_ref() {
+        chunk.ok()?;
+    }
+    Some(walker.trailing().len())
+}
+
 /// The version of a credential chunk, or `None` for any other chunk.
 fn credential_version(chunk: &Chunk<'_>) -> Option<Version> {
     if !matches!(&chunk.kind, b"tEXt" | b"zTXt" | b"iTXt") {

@@ -91,16 +91,9 @@ pub fn run(args: &VerifyArgs, lang: Lang, event_dir: &std::path::Path) -> anyhow
             Ok(bytes) => {
                 verify::verify_bytes(&bytes, file.file_name().and_then(|n| n.to_str()), &options)
             }
-            Err(e) => VerifyReport {
-                verdict: Verdict::CouldNotCheck {
-                    why: format!("cannot read the file: {e}"),
-                },
-                credential_id: None,
-                issuer_id: None,
-                issuer_name: None,
-                achievement_name: None,
-                warnings: Vec::new(),
-            },
+            Err(e) => VerifyReport::with_verdict(Verdict::CouldNotCheck {
+                why: format!("cannot read the file: {e}"),
+            }),
         };
         let mut report = report;
         if let Some(store) = &event_store {
@@ -124,16 +117,36 @@ pub fn run(args: &VerifyArgs, lang: Lang, event_dir: &std::path::Path) -> anyhow
 }
 
 /// The words of a verdict line; details come from the library (English).
-fn labels(lang: Lang) -> [&'static str; 5] {
+fn labels(lang: Lang) -> [&'static str; 6] {
     match lang {
-        Lang::En => ["valid", "invalid", "could not check", "issued by", "note"],
+        Lang::En => [
+            "valid",
+            "invalid",
+            "could not check",
+            "issued by",
+            "note",
+            "warning",
+        ],
         Lang::Fr => [
             "valide",
             "invalide",
             "vérification impossible",
             "émis par",
             "remarque",
+            "attention",
         ],
+    }
+}
+
+/// How a 2.0 assertion whose structure is right is reported.
+fn ob2_structure_only(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => {
+            "Open Badges 2.0, structure only (hosted verification needs the network): the assertion is well formed; its hosted copy, badge class and issuer were not fetched"
+        }
+        Lang::Fr => {
+            "Open Badges 2.0, structure seulement (la vérification hébergée demande le réseau)\u{a0}: l’assertion est bien formée\u{a0}; sa copie hébergée, sa BadgeClass et son émetteur n’ont pas été téléchargés"
+        }
     }
 }
 
@@ -147,11 +160,12 @@ fn reason_label(reason: InvalidReason, lang: Lang) -> &'static str {
         (Lang::Fr, InvalidReason::NotYetValid) => "pas encore valide",
         (Lang::Fr, InvalidReason::Revoked) => "révoqué",
         (Lang::Fr, InvalidReason::Malformed) => "mal formé",
+        (Lang::Fr, InvalidReason::NotOpenBadge) => "pas un Open Badge",
     }
 }
 
 fn report_text(name: &str, r: &VerifyReport, lang: Lang) -> String {
-    let [valid, invalid, cannot, issued_by, note] = labels(lang);
+    let [valid, invalid, cannot, issued_by, note, warning] = labels(lang);
     // French typography: a (non-breaking) space before the colon.
     let colon = if lang == Lang::Fr { "\u{a0}:" } else { ":" };
     let what = match (&r.achievement_name, &r.issuer_name, &r.issuer_id) {
@@ -161,14 +175,36 @@ fn report_text(name: &str, r: &VerifyReport, lang: Lang) -> String {
     };
     let mut line = match &r.verdict {
         Verdict::Valid => format!("{valid}{colon} {name}{what}"),
+        // `invalid (not an Open Badge: PATH — what is wrong): FILE`, other problems below.
+        Verdict::Invalid {
+            reason: reason @ InvalidReason::NotOpenBadge,
+            detail,
+        } => {
+            let mut problems = r.problems().map(|p| p.line(lang));
+            let first = problems.next().unwrap_or_else(|| detail.clone());
+            let mut line = format!(
+                "{invalid} ({}{colon} {first}){colon} {name}",
+                reason_label(*reason, lang)
+            );
+            for more in problems {
+                line.push_str(&format!("\n  {more}"));
+            }
+            line
+        }
         Verdict::Invalid { reason, detail } => {
             format!(
                 "{invalid} ({}){colon} {name}{colon} {detail}",
                 reason_label(*reason, lang)
             )
         }
+        Verdict::CouldNotCheck { .. } if r.ob2_structure_only => {
+            format!("{cannot}{colon} {name}{colon} {}", ob2_structure_only(lang))
+        }
         Verdict::CouldNotCheck { why } => format!("{cannot}{colon} {name}{colon} {why}"),
     };
+    for n in &r.notes {
+        line.push_str(&format!("\n  {warning}{colon} {}", n.line(lang)));
+    }
     for w in &r.warnings {
         line.push_str(&format!("\n  {note}{colon} {w}"));
     }
@@ -190,6 +226,16 @@ fn report_json(name: &str, r: &VerifyReport) -> serde_json::Value {
         "issuer": r.issuer_id,
         "issuerName": r.issuer_name,
         "achievement": r.achievement_name,
-        "warnings": r.warnings,
+        "openBadgesVersion": if r.ob2_structure_only { "2.0" } else { "3.0" },
+        "structureOnly": r.ob2_structure_only,
+        "warnings": r
+            .notes
+            .iter()
+            .map(|n| n.line(Lang::En))
+            .chain(r.warnings.iter().cloned())
+            .collect::<Vec<_>>(),
+        "notes": r.notes,
+        "problems": r.problems().collect::<Vec<_>>(),
+        "checks": r.checks,
     })
 }

@@ -1,13 +1,30 @@
-//! Getting the credential JSON out of a file given to `verify`: plain JSON (UTF-8, optional
-//! BOM) here; baked PNG and SVG through the `bake` module once it is merged.
+//! Getting the credential out of a file given to `verify`: plain JSON (UTF-8, optional BOM), or
+//! a baked PNG/SVG read as a verifier reads it (first 3.0 credential; oddities become notes).
 
+use super::conformance::Problem;
 use super::verify::{InvalidReason, Verdict};
+use crate::bake::{self, Version};
 
-/// Get the credential JSON out of a file's bytes. JSON is returned as is.
-///
-/// Baked PNG and SVG are read with `bake::unbake`; a 2.0 assertion or a JWS inside is answered
-/// with `CouldNotCheck`.
-pub fn extract_credential_json(bytes: &[u8], file_name: Option<&str>) -> Result<String, Verdict> {
+/// What a file holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// An Open Badges 3.0 credential (JSON text).
+    Ob3(String),
+    /// An Open Badges 2.0 assertion (JSON text).
+    Ob2(String),
+}
+
+/// A file's credential, with notes on its container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extracted {
+    pub kind: Kind,
+    pub notes: Vec<Problem>,
+}
+
+/// Get the credential JSON out of a file's bytes. JSON is returned as is (2.0 assertions are told
+/// apart later, by their content). A JWS, or a 2.0 badge baked with only its hosted URL, is
+/// answered with `CouldNotCheck`.
+pub fn extract(bytes: &[u8], file_name: Option<&str>) -> Result<Extracted, Verdict> {
     let name = file_name.unwrap_or("").to_ascii_lowercase();
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let trimmed = body.trim_ascii_start();
@@ -16,26 +33,46 @@ pub fn extract_credential_json(bytes: &[u8], file_name: Option<&str>) -> Result<
         || trimmed.starts_with(b"<")
         || name.ends_with(".svg");
     if looks_baked {
-        let baked = crate::bake::unbake(bytes).map_err(|e| {
+        let (baked, notes) = bake::unbake_leniently(bytes).map_err(|e| {
             Verdict::invalid(
                 InvalidReason::Malformed,
                 format!("no credential could be read: {e}"),
             )
         })?;
-        if baked.version != crate::bake::Version::Ob3 {
-            return Err(Verdict::cannot(
-                "this badge carries an Open Badges 2.0 assertion; badgedesk verifies 3.0 credentials",
-            ));
+        let notes = notes
+            .into_iter()
+            .map(|n| Problem {
+                path: n.location,
+                en: n.en,
+                fr: n.fr,
+            })
+            .collect();
+        let payload = baked.payload;
+        if !payload.trim_start().starts_with('{') {
+            return Err(Verdict::cannot(match baked.version {
+                Version::Ob3 => {
+                    "this badge carries a VC-JWT; badgedesk checks eddsa-rdfc-2022 proofs only"
+                        .to_string()
+                }
+                Version::Ob2 if payload.contains("://") => format!(
+                    "Open Badges 2.0, structure only (hosted verification needs the network): this badge carries only the assertion URL {payload}, which badgedesk does not fetch"
+                ),
+                Version::Ob2 => {
+                    "this badge carries a signed Open Badges 2.0 assertion (JWS); its key must be fetched from the network".to_string()
+                }
+            }));
         }
-        if !baked.payload.trim_start().starts_with('{') {
-            return Err(Verdict::cannot(
-                "this badge carries a VC-JWT; badgedesk checks eddsa-rdfc-2022 proofs only",
-            ));
-        }
-        return Ok(baked.payload);
+        let kind = match baked.version {
+            Version::Ob3 => Kind::Ob3(payload),
+            Version::Ob2 => Kind::Ob2(payload),
+        };
+        return Ok(Extracted { kind, notes });
     }
     match std::str::from_utf8(body) {
-        Ok(text) if text.trim_start().starts_with('{') => Ok(text.to_string()),
+        Ok(text) if text.trim_start().starts_with('{') => Ok(Extracted {
+            kind: Kind::Ob3(text.to_string()),
+            notes: Vec::new(),
+        }),
         Ok(text)
             if text.trim().split('.').count() == 3
                 && !text.trim().contains(char::is_whitespace) =>

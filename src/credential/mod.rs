@@ -22,7 +22,7 @@
 //! Verifying:
 //! - [`verify::verify_bytes`]`(bytes, Some(file_name), &VerifyOptions::at(now))` →
 //!   [`VerifyReport`] with a [`Verdict`]: `Valid`, `Invalid { reason, detail }`,
-//!   `CouldNotCheck { why }`. Baked PNG/SVG go through [`input::extract_credential_json`],
+//!   `CouldNotCheck { why }`. Baked PNG/SVG go through [`input::extract`],
 //!   where `bake::unbake` plugs in. [`verify::StatusChecker`] is the revocation hook.
 //!
 //! ```
@@ -66,6 +66,7 @@
 
 pub mod builder;
 pub mod canon;
+pub mod conformance;
 pub mod contexts;
 pub mod didkey;
 pub mod fast;
@@ -73,6 +74,7 @@ pub mod input;
 pub mod keys;
 pub mod model;
 pub mod nquads;
+pub mod ob2_check;
 pub mod proof;
 pub mod sign;
 pub mod triples;

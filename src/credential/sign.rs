@@ -6,6 +6,7 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::canon;
+use super::conformance::{Problem, ShapeCheck};
 use super::fast;
 use super::keys::IssuerKey;
 use super::model::{AchievementCredential, Proof};
@@ -27,6 +28,9 @@ pub enum SignError {
     WrongContext { id: String, found: Vec<String> },
     #[error("credential {id} could not be canonicalized: {source}")]
     Canon { id: String, source: ProofError },
+    /// `verify` would answer "not an Open Badge": nothing is signed.
+    #[error("credential {id} would not be a valid Open Badge, so it was not signed: {}", problems.iter().map(|p| p.line(crate::i18n::Lang::En)).collect::<Vec<_>>().join("; "))]
+    NotOpenBadge { id: String, problems: Vec<Problem> },
 }
 
 /// How the issuer is identified in proofs.
@@ -69,6 +73,8 @@ pub struct BatchSigner {
     config_hash: [u8; 32],
     checked_first: AtomicBool,
     stopped: AtomicBool,
+    /// The strict Open Badge check, its schema part once per credential shape.
+    shapes: ShapeCheck,
 }
 
 impl BatchSigner {
@@ -104,6 +110,7 @@ impl BatchSigner {
             config_hash: proof::sha256(&general),
             checked_first: AtomicBool::new(false),
             stopped: AtomicBool::new(false),
+            shapes: ShapeCheck::new(),
         })
     }
 
@@ -140,6 +147,9 @@ impl BatchSigner {
         if self.stopped.load(Ordering::Acquire) {
             return Err(SignError::PathsDisagree { id: id() });
         }
+        self.shapes
+            .check(credential)
+            .map_err(|problems| SignError::NotOpenBadge { id: id(), problems })?;
         let document = match fast_path(credential) {
             // Outside what the fast path covers: the general path is the answer.
             Err(_) => self.general(credential)?,

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::canon;
+use super::conformance::{self, Problem, Rule};
 use super::contexts;
 use super::didkey;
 use super::fast;
@@ -30,6 +31,9 @@ pub enum InvalidReason {
     Revoked,
     /// Not a credential, or one that breaks the rules (no proof, undefined terms, bad values).
     Malformed,
+    /// Correctly signed, but not a valid Open Badge (schema or spec rules); the detail is
+    /// `PATH — what is wrong`.
+    NotOpenBadge,
 }
 
 impl InvalidReason {
@@ -42,6 +46,7 @@ impl InvalidReason {
             Self::NotYetValid => "not yet valid",
             Self::Revoked => "revoked",
             Self::Malformed => "malformed",
+            Self::NotOpenBadge => "not an Open Badge",
         }
     }
 }
@@ -85,6 +90,116 @@ pub struct VerifyReport {
     pub achievement_name: Option<String>,
     /// Things the user should know that do not change the verdict (e.g. status not checked).
     pub warnings: Vec<String>,
+    /// The same kind of thing, in both languages: baked-container oddities, compacted JSON-LD.
+    pub notes: Vec<Problem>,
+    /// Every check, in order, with its result (`verify --json`).
+    pub checks: Vec<CheckResult>,
+    /// An Open Badges 2.0 assertion: only its structure was checked.
+    pub ob2_structure_only: bool,
+}
+
+impl VerifyReport {
+    /// A report with only a verdict (nothing could be read).
+    pub fn with_verdict(verdict: Verdict) -> Self {
+        VerifyReport {
+            verdict,
+            credential_id: None,
+            issuer_id: None,
+            issuer_name: None,
+            achievement_name: None,
+            warnings: Vec::new(),
+            notes: Vec::new(),
+            checks: Vec::new(),
+            ob2_structure_only: false,
+        }
+    }
+
+    /// Every structure problem found (the verdict names the first).
+    pub fn problems(&self) -> impl Iterator<Item = &Problem> {
+        self.checks.iter().flat_map(|c| &c.problems)
+    }
+}
+
+/// One check of a verification and what came of it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CheckResult {
+    pub check: &'static str,
+    pub result: CheckStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    Passed,
+    Failed,
+    /// Could not be decided offline.
+    NotChecked,
+    /// Not reached: an earlier check decided the verdict.
+    NotRun,
+}
+
+/// The checks of a 3.0 credential, in order (the structure rules sit after the binding).
+const STEPS_BEFORE: [&str; 6] = [
+    "json",
+    "proof",
+    "key",
+    "contexts",
+    "signature",
+    "issuer_key_binding",
+];
+const STEPS_AFTER: [&str; 2] = ["validity_period", "revocation"];
+
+/// Records the checks as `check` goes: each step passes when the next one starts.
+#[derive(Default)]
+struct Steps {
+    done: Vec<CheckResult>,
+    current: Option<&'static str>,
+}
+
+impl Steps {
+    fn step(&mut self, name: &'static str) {
+        self.close(CheckStatus::Passed, None);
+        self.current = Some(name);
+    }
+
+    fn close(&mut self, result: CheckStatus, detail: Option<String>) {
+        if let Some(check) = self.current.take() {
+            self.done.push(CheckResult {
+                check,
+                result,
+                detail,
+                problems: Vec::new(),
+            });
+        }
+    }
+
+    fn finish(mut self, verdict: &Verdict) -> Vec<CheckResult> {
+        match verdict {
+            Verdict::Valid => self.close(CheckStatus::Passed, None),
+            Verdict::Invalid { detail, .. } => {
+                self.close(CheckStatus::Failed, Some(detail.clone()))
+            }
+            Verdict::CouldNotCheck { why } => {
+                self.close(CheckStatus::NotChecked, Some(why.clone()))
+            }
+        }
+        let rules = Rule::ALL.map(Rule::name);
+        for name in STEPS_BEFORE.iter().chain(&rules).chain(&STEPS_AFTER) {
+            if !self.done.iter().any(|c| c.check == *name) {
+                self.done.push(CheckResult {
+                    check: name,
+                    result: CheckStatus::NotRun,
+                    detail: None,
+                    problems: Vec::new(),
+                });
+            }
+        }
+        self.done
+    }
 }
 
 /// The warning given when a credential's status list could not be consulted.
@@ -116,6 +231,9 @@ pub struct VerifyOptions<'a> {
     pub resolver: Option<&'a dyn DidResolver>,
     /// Always use the general JSON-LD path (slower; for comparison and paranoia).
     pub force_general: bool,
+    /// Require a valid Open Badge (schema and spec rules); off for other credentials badgedesk
+    /// reads, such as status lists.
+    pub open_badge: bool,
 }
 
 impl<'a> VerifyOptions<'a> {
@@ -125,44 +243,45 @@ impl<'a> VerifyOptions<'a> {
             status: None,
             resolver: None,
             force_general: false,
+            open_badge: true,
         }
     }
 }
 
-/// Verify a file's bytes (JSON, or baked PNG/SVG once `bake` is merged).
+/// Verify a file's bytes: JSON, or a baked PNG/SVG (whose container oddities become notes).
+/// An Open Badges 2.0 assertion gets its structure checked.
 pub fn verify_bytes(
     bytes: &[u8],
     file_name: Option<&str>,
     options: &VerifyOptions<'_>,
 ) -> VerifyReport {
-    match input::extract_credential_json(bytes, file_name) {
-        Ok(text) => verify_json(&text, options),
-        Err(verdict) => VerifyReport {
-            verdict,
-            credential_id: None,
-            issuer_id: None,
-            issuer_name: None,
-            achievement_name: None,
-            warnings: Vec::new(),
-        },
+    match input::extract(bytes, file_name) {
+        Ok(found) => {
+            let mut report = match found.kind {
+                input::Kind::Ob3(text) => verify_json(&text, options),
+                input::Kind::Ob2(text) => super::ob2_check::verify_assertion(&text),
+            };
+            report.notes.splice(0..0, found.notes);
+            report
+        }
+        Err(verdict) => VerifyReport::with_verdict(verdict),
     }
 }
 
 /// Verify a credential given as JSON text.
 pub fn verify_json(text: &str, options: &VerifyOptions<'_>) -> VerifyReport {
     let value: Option<Value> = serde_json::from_str(text).ok();
-    let mut report = VerifyReport {
-        verdict: Verdict::Valid,
-        credential_id: None,
-        issuer_id: None,
-        issuer_name: None,
-        achievement_name: None,
-        warnings: Vec::new(),
-    };
+    let mut report = VerifyReport::with_verdict(Verdict::Valid);
+    let mut steps = Steps::default();
+    steps.step("json");
     let Some(value) = value.filter(Value::is_object) else {
         report.verdict = Verdict::invalid(InvalidReason::Malformed, "not a JSON object");
+        report.checks = steps.finish(&report.verdict);
         return report;
     };
+    if super::ob2_check::is_ob2(&value) {
+        return super::ob2_check::verify_assertion(text);
+    }
     let s = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
     report.credential_id = s(value.get("id"));
     let issuer = value.get("issuer");
@@ -170,7 +289,8 @@ pub fn verify_json(text: &str, options: &VerifyOptions<'_>) -> VerifyReport {
     report.issuer_name = s(issuer.and_then(|i| i.get("name")));
     report.achievement_name =
         s(value.pointer("/credentialSubject/achievement/name")).or_else(|| s(value.get("name")));
-    report.verdict = check(text, &value, options, &mut report.warnings);
+    report.verdict = check(text, &value, options, &mut report, &mut steps);
+    report.checks = steps.finish(&report.verdict);
     report
 }
 
@@ -178,10 +298,12 @@ fn check(
     text: &str,
     value: &Value,
     options: &VerifyOptions<'_>,
-    warnings: &mut Vec<String>,
+    report: &mut VerifyReport,
+    steps: &mut Steps,
 ) -> Verdict {
     use InvalidReason::*;
     // 1. The proof.
+    steps.step("proof");
     let proofs: Vec<&Value> = match value.get("proof") {
         Some(Value::Array(a)) => a.iter().collect(),
         Some(p @ Value::Object(_)) => vec![p],
@@ -223,17 +345,20 @@ fn check(
         return Verdict::invalid(Malformed, "the proof has no verificationMethod");
     };
     // 2. The key.
+    steps.step("key");
     let (key, controller) = match resolve_key(vm, options) {
         Ok(k) => k,
         Err(v) => return v,
     };
     // 3. Unknown contexts cannot be checked offline (a changed context URL lands here too).
+    steps.step("contexts");
     if let Some(unknown) = unknown_context(value.get("@context")) {
         return Verdict::cannot(format!(
             "the credential uses context '{unknown}', which badgedesk does not ship (it never fetches contexts)"
         ));
     }
     // 4. Canonical forms and the signature.
+    steps.step("signature");
     let (document, config) = match canonical_forms(text, value, proof, options.force_general) {
         Ok(forms) => forms,
         Err(e) => return Verdict::invalid(Malformed, e),
@@ -245,6 +370,7 @@ fn check(
         );
     }
     // 5. Key ↔ issuer binding.
+    steps.step("issuer_key_binding");
     let issuer_id = value
         .get("issuer")
         .and_then(|i| i.get("id").or(Some(i)))
@@ -266,7 +392,14 @@ fn check(
             ),
         );
     }
-    // 6. Validity period.
+    // 6. Structure: is this signed credential an Open Badge?
+    if options.open_badge
+        && let Some(first) = structure(value, report, steps)
+    {
+        return Verdict::invalid(NotOpenBadge, first.line(crate::i18n::Lang::En));
+    }
+    // 7. Validity period.
+    steps.step("validity_period");
     let date = |k: &str| value.get(k).and_then(Value::as_str);
     for key in ["validFrom", "issuanceDate"] {
         if let Some(v) = date(key) {
@@ -294,7 +427,8 @@ fn check(
             }
         }
     }
-    // 7. Revocation.
+    // 8. Revocation.
+    steps.step("revocation");
     if let Some(status) = value.get("credentialStatus") {
         match options.status.map(|c| c.check(value, status)) {
             Some(StatusOutcome::Revoked { reason }) => {
@@ -304,13 +438,52 @@ fn check(
                 );
             }
             Some(StatusOutcome::Active) => {}
-            Some(StatusOutcome::Unknown { why }) => {
-                warnings.push(format!("revocation status unknown: {why}"))
-            }
-            None => warnings.push(STATUS_NOT_CHECKED.to_string()),
+            Some(StatusOutcome::Unknown { why }) => report
+                .warnings
+                .push(format!("revocation status unknown: {why}")),
+            None => report.warnings.push(STATUS_NOT_CHECKED.to_string()),
         }
     }
     Verdict::Valid
+}
+
+/// Runs the Open Badges rules, records one check per rule, and returns the first problem.
+/// A lone `proof` object (JSON-LD compacted form) is accepted with a note, as the 1EdTech
+/// validator does; the plain-JSON schema wants an array.
+fn structure(value: &Value, report: &mut VerifyReport, steps: &mut Steps) -> Option<Problem> {
+    steps.close(CheckStatus::Passed, None);
+    let wrapped;
+    let value = match value.get("proof") {
+        Some(p @ Value::Object(_)) => {
+            report.notes.push(Problem {
+                path: "$.proof".into(),
+                en: "a single proof object (JSON-LD compacted form); the Open Badges JSON schema wants an array, accepted as the 1EdTech validator does".into(),
+                fr: "une preuve seule, pas un tableau (forme JSON-LD compactée)\u{a0}; le schéma JSON Open Badges veut un tableau, acceptée comme le fait le validateur 1EdTech".into(),
+            });
+            let mut v = value.clone();
+            v["proof"] = Value::Array(vec![p.clone()]);
+            wrapped = v;
+            &wrapped
+        }
+        _ => value,
+    };
+    let mut first = None;
+    for r in conformance::check_value(value) {
+        if first.is_none() {
+            first = r.problems.first().cloned();
+        }
+        steps.done.push(CheckResult {
+            check: r.rule.name(),
+            result: if r.problems.is_empty() {
+                CheckStatus::Passed
+            } else {
+                CheckStatus::Failed
+            },
+            detail: None,
+            problems: r.problems,
+        });
+    }
+    first
 }
 
 /// The verification key and its controller (the DID or URL before `#`).

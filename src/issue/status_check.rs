@@ -46,7 +46,12 @@ impl StatusListFile {
                 "its type does not include BitstringStatusListCredential".into(),
             ));
         }
-        let report = verify::verify_json(text, &VerifyOptions::at(now));
+        // A status list is a credential, not an Open Badge: only its signature and dates count.
+        let options = VerifyOptions {
+            open_badge: false,
+            ..VerifyOptions::at(now)
+        };
+        let report = verify::verify_json(text, &options);
         match report.verdict {
             Verdict::Valid => {}
             Verdict::Invalid { reason, detail } => {
