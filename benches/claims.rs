@@ -74,7 +74,15 @@ fn bench_publish(n: usize) {
     let t = Instant::now();
     let mut pages = 0usize;
     for c in &site.claims {
-        pages += badgedesk::claim::html::claim_page(&c.page, Lang::Fr, true)
+        let offer = badgedesk::claim::html::Ob2Offer::Assertion {
+            url: badgedesk::claim::ob2::assertion_url(&c.page.base_url, &c.page.token),
+            image: true,
+        };
+        let links = badgedesk::claim::html::PageLinks {
+            credential_json: &c.credential_json,
+            ob2: &offer,
+        };
+        pages += badgedesk::claim::html::claim_page(&c.page, Lang::Fr, links)
             .map(|p| p.len())
             .unwrap_or(0);
     }

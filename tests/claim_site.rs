@@ -269,7 +269,15 @@ fn html_snapshots_in_both_languages() {
     let token = ClaimToken::parse("snapshotsnapshotsnapshotsa").unwrap();
     for (lang, other) in [(Lang::Fr, Lang::En), (Lang::En, Lang::Fr)] {
         let c = common::claim(HTTPS, lang, token.clone(), 1);
-        let html = claim::html::claim_page(&c.page, lang, true).unwrap();
+        let offer = claim::html::Ob2Offer::Assertion {
+            url: claim::ob2::assertion_url(HTTPS, &token),
+            image: true,
+        };
+        let links = claim::html::PageLinks {
+            credential_json: &c.credential_json,
+            ob2: &offer,
+        };
+        let html = claim::html::claim_page(&c.page, lang, links).unwrap();
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join(format!("tests/fixtures/claims/page.{}.html", lang.code()));
         if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
@@ -282,7 +290,7 @@ fn html_snapshots_in_both_languages() {
             "{lang} page changed; review and update the snapshot"
         );
         // The other-language rendering differs and links back.
-        let other_html = claim::html::claim_page(&c.page, other, true).unwrap();
+        let other_html = claim::html::claim_page(&c.page, other, links).unwrap();
         assert_ne!(html, other_html);
     }
 }
@@ -326,6 +334,156 @@ fn each_file_rendered_alone_is_the_published_one() {
                     "{unknown}"
                 );
             }
+        }
+    }
+}
+
+// ---- One tap from the phone: wallet, LinkedIn, 2.0 backpacks ----
+
+mod credential_support;
+
+/// The `href` of the first link whose URL starts with `prefix`, HTML-unescaped.
+fn href_starting(page: &str, prefix: &str) -> String {
+    let start = page
+        .find(&format!("href=\"{prefix}"))
+        .unwrap_or_else(|| panic!("no link to {prefix}"))
+        + "href=\"".len();
+    let end = start + page[start..].find('"').unwrap();
+    page[start..end].replace("&amp;", "&")
+}
+
+/// The query of `url` as decoded (name, value) pairs.
+fn query(url: &str) -> Vec<(String, String)> {
+    let q = url.split_once('?').unwrap().1;
+    q.split('&')
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap();
+            // Every value is fully encoded: nothing but letters, digits and %XX.
+            assert!(
+                v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'%' || b == b'_'),
+                "{k}={v}"
+            );
+            let v = percent_encoding::percent_decode_str(v)
+                .decode_utf8()
+                .unwrap()
+                .into_owned();
+            (k.to_string(), v)
+        })
+        .collect()
+}
+
+/// A claim whose credential is really signed (by the public W3C test key).
+fn signed_claim(lang: Lang) -> claim::site::ClaimInput {
+    use badgedesk::credential::{BatchSigner, IssuerBinding};
+    let key = credential_support::w3c_key();
+    let credential = credential_support::sample(&key, 9);
+    let signer = BatchSigner::new(
+        key.clone(),
+        IssuerBinding::did_key(&key),
+        "2026-11-26T17:30:00Z",
+        &credential.context,
+    )
+    .unwrap();
+    let mut c = common::claim(HTTPS, lang, common::tokens(1, 5)[0].clone(), 1);
+    c.credential_json = signer.sign(&credential).unwrap().to_json();
+    c
+}
+
+#[test]
+fn the_wallet_link_opens_lcw_with_a_presentation_whose_credential_verifies() {
+    use badgedesk::credential::verify::{self, Verdict, VerifyOptions};
+    let site = claim::site::SiteInput {
+        meta: common::meta(HTTPS, Lang::Fr),
+        claims: vec![signed_claim(Lang::Fr)],
+    };
+    let dir = tempfile::tempdir().unwrap();
+    publish(dir.path(), &site).unwrap();
+    let t = site.claims[0].page.token.as_str();
+    for f in ["index.html", "en.html"] {
+        let page = fs::read_to_string(dir.path().join(format!("c/{t}/{f}"))).unwrap();
+        let link = href_starting(&page, "https://lcw.app/mobile?request=");
+        let pairs = query(&link);
+        assert_eq!(pairs.len(), 1);
+        assert_eq!(pairs[0].0, "request");
+        let request: serde_json::Value = serde_json::from_str(&pairs[0].1).unwrap();
+        let vp = &request["verifiablePresentation"];
+        assert!(
+            vp["type"]
+                .as_array()
+                .unwrap()
+                .contains(&"VerifiablePresentation".into())
+        );
+        let credentials = vp["verifiableCredential"].as_array().unwrap();
+        assert_eq!(credentials.len(), 1);
+        let report = verify::verify_json(
+            &credentials[0].to_string(),
+            &VerifyOptions::at(credential_support::now()),
+        );
+        assert_eq!(report.verdict, Verdict::Valid, "{f}");
+        // The laptop path stays: the QR of the credential URL.
+        assert_eq!(
+            common::decode_inline_svg(&page),
+            vec![format!("{HTTPS}/c/{t}/credential.json")]
+        );
+    }
+}
+
+#[test]
+fn the_linkedin_link_fills_in_the_certification() {
+    let mut c = common::claim(HTTPS, Lang::En, common::tokens(1, 6)[0].clone(), 2);
+    let offer = claim::html::Ob2Offer::None;
+    let links = claim::html::PageLinks {
+        credential_json: &c.credential_json,
+        ob2: &offer,
+    };
+    let page = claim::html::claim_page(&c.page, Lang::En, links).unwrap();
+    let link = href_starting(&page, "https://www.linkedin.com/profile/add?");
+    let q = query(&link);
+    let get = |k: &str| {
+        q.iter()
+            .find(|(name, _)| name == k)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(get("startTask"), Some("CERTIFICATION_NAME"));
+    assert_eq!(get("name"), Some("Atelier « Sumo » <b>robots</b>"));
+    assert_eq!(get("organizationName"), Some("FestiRobot 2026"));
+    assert_eq!(get("issueYear"), Some("2026"));
+    assert_eq!(get("issueMonth"), Some("11"));
+    assert_eq!(get("certUrl"), Some(c.page.claim_url().as_str()));
+    assert_eq!(get("expirationYear"), None);
+    c.page.valid_until = Some(time::macros::date!(2028 - 03 - 31));
+    let page = claim::html::claim_page(&c.page, Lang::Fr, links).unwrap();
+    let q = query(&href_starting(
+        &page,
+        "https://www.linkedin.com/profile/add?",
+    ));
+    assert!(q.contains(&("expirationYear".into(), "2028".into())));
+    assert!(q.contains(&("expirationMonth".into(), "3".into())));
+}
+
+#[test]
+fn ob2_backpacks_get_the_assertion_url_or_are_told_which_download_to_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut site = common::site(HTTPS, Lang::Fr, 2);
+    site.claims[1].ob2 = None; // no e-mail: no 2.0 assertion
+    publish(dir.path(), &site).unwrap();
+    let page = |i: usize, f: &str| {
+        let t = site.claims[i].page.token.as_str();
+        fs::read_to_string(dir.path().join(format!("c/{t}/{f}"))).unwrap()
+    };
+    let t = site.claims[0].page.token.as_str();
+    let url = format!("{HTTPS}/c/{t}/assertion.json");
+    let en = page(0, "en.html");
+    assert!(en.contains(&format!("value=\"{url}\"")), "{en}");
+    assert!(en.contains("must be the one this badge was issued to"));
+    assert!(page(0, "index.html").contains("doit être celle à laquelle ce badge a été décerné"));
+    assert!(page(1, "en.html").contains("issued without an e-mail address"));
+    assert!(page(1, "index.html").contains("décerné sans adresse e-mail"));
+    assert!(!page(1, "en.html").contains("assertion.json"));
+    for i in 0..2 {
+        for f in ["index.html", "en.html"] {
+            assert!(!page(i, f).contains("<script"));
         }
     }
 }

@@ -4,6 +4,7 @@
 //! markup; the only raw HTML is our own QR SVG, which contains no input text.
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use sha2::{Digest, Sha256};
 
 use crate::claim::page::{
@@ -65,27 +66,90 @@ fn head(t: &Texts, title: &str, stylesheet: Option<&str>) -> Markup {
     }
 }
 
+/// What a claim page offers Open Badges 2.0 backpacks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ob2Offer {
+    /// The hosted assertion to paste (and whether a 2.0-baked PNG is offered too).
+    Assertion { url: String, image: bool },
+    /// The site publishes 2.0 files, but this attendee has no e-mail: 2.0 needs one.
+    NoEmail,
+    /// No 2.0 files on this site.
+    None,
+}
+
+/// What the page links to besides `ClaimPage`: the signed credential (for the wallet link) and
+/// the 2.0 offer.
+#[derive(Debug, Clone, Copy)]
+pub struct PageLinks<'a> {
+    /// The signed OB 3.0 credential JSON, as published.
+    pub credential_json: &'a str,
+    pub ob2: &'a Ob2Offer,
+}
+
+/// Where the wallet app takes a credential handed over by a link.
+pub const LCW_DEEP_LINK: &str = "https://lcw.app/mobile?request=";
+
+/// Opens Learner Credential Wallet on a phone with the credential: a URL-encoded
+/// `{"verifiablePresentation": {…, "verifiableCredential": [credential]}}`. The credential's
+/// bytes are spliced in as published (the signature covers its content, not its bytes).
+pub fn lcw_link(credential_json: &str) -> String {
+    let request = format!(
+        r#"{{"verifiablePresentation":{{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiablePresentation"],"verifiableCredential":[{}]}}}}"#,
+        credential_json.trim()
+    );
+    format!(
+        "{LCW_DEEP_LINK}{}",
+        utf8_percent_encode(&request, NON_ALPHANUMERIC)
+    )
+}
+
+/// LinkedIn's "add a certification" form, filled in: badge name, issuer, issue year and month,
+/// expiry when there is one, and the claim page as the certification URL.
+pub fn linkedin_link(page: &ClaimPage) -> String {
+    let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+    let mut url = format!(
+        "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name={}&organizationName={}&issueYear={}&issueMonth={}",
+        enc(&page.badge_name),
+        enc(&page.issuer_name),
+        page.issued_on.year(),
+        u8::from(page.issued_on.month()),
+    );
+    if let Some(until) = page.valid_until {
+        url.push_str(&format!(
+            "&expirationYear={}&expirationMonth={}",
+            until.year(),
+            u8::from(until.month())
+        ));
+    }
+    url.push_str(&format!("&certUrl={}", enc(&page.claim_url())));
+    url
+}
+
 /// The claim page in `lang` (either language; the switch links to the other file).
-pub fn claim_page(page: &ClaimPage, lang: Lang, ob2_image: bool) -> Result<String, qr::QrError> {
+pub fn claim_page(
+    page: &ClaimPage,
+    lang: Lang,
+    links: PageLinks<'_>,
+) -> Result<String, qr::QrError> {
     let qr_svg = qr::encode(&page.credential_url())?.to_svg();
-    Ok(render_claim_page(page, lang, ob2_image, &qr_svg))
+    Ok(render_claim_page(page, lang, links, &qr_svg))
 }
 
 /// Both language versions as (file name, HTML), encoding the wallet QR once.
 pub fn claim_pages(
     page: &ClaimPage,
-    ob2_image: bool,
+    links: PageLinks<'_>,
 ) -> Result<[(String, String); 2], qr::QrError> {
     let qr_svg = qr::encode(&page.credential_url())?.to_svg();
     Ok([Lang::Fr, Lang::En].map(|lang| {
         (
             page_file(page.lang, lang),
-            render_claim_page(page, lang, ob2_image, &qr_svg),
+            render_claim_page(page, lang, links, &qr_svg),
         )
     }))
 }
 
-fn render_claim_page(page: &ClaimPage, lang: Lang, ob2_image: bool, qr_svg: &str) -> String {
+fn render_claim_page(page: &ClaimPage, lang: Lang, links: PageLinks<'_>, qr_svg: &str) -> String {
     let t = texts(lang);
     let o = other(lang);
     let json_url = page.credential_url();
@@ -134,17 +198,43 @@ fn render_claim_page(page: &ClaimPage, lang: Lang, ob2_image: bool, qr_svg: &str
                         }
                         section aria-labelledby="wallet" {
                             h2 #wallet { (t.wallet_title) }
+                            p { (t.lcw_phone) }
+                            a.button href=(lcw_link(links.credential_json)) rel="noopener noreferrer" { (t.lcw_button) }
+                            p.note { (t.lcw_install) }
+                            h3 { (t.lcw_computer) }
                             ol { @for step in t.wallet_steps { li { (step) } } }
                             div.qr role="img" aria-label=(t.qr_label) { (PreEscaped(qr_svg)) }
                             label for="json-url" { (t.link_label) }
                             input #json-url type="url" readonly value=(json_url);
                         }
+                        section aria-labelledby="linkedin" {
+                            h2 #linkedin { (t.linkedin_title) }
+                            a.button href=(linkedin_link(page)) rel="noopener noreferrer" { (t.linkedin_button) }
+                            p.note { (t.linkedin_note) }
+                        }
                         section aria-labelledby="backpack" {
                             h2 #backpack { (t.backpack_title) }
-                            ol { @for step in t.backpack_steps { li { (step) } } }
-                            @if ob2_image {
-                                p { (t.ob2_text) }
-                                a.button href=(OB2_IMAGE_FILE) download=(format!("{stem}-ob2.png")) { (t.ob2_link) }
+                            @match links.ob2 {
+                                Ob2Offer::Assertion { url, image } => {
+                                    ol {
+                                        li { (t.ob2_steps[0]) }
+                                        li {
+                                            label for="assertion-url" { (t.ob2_steps[1]) }
+                                            input #assertion-url type="url" readonly value=(url);
+                                        }
+                                        li { strong { (t.ob2_email) } }
+                                    }
+                                    @if *image {
+                                        p { (t.ob2_text) }
+                                        a.button href=(OB2_IMAGE_FILE) download=(format!("{stem}-ob2.png")) { (t.ob2_link) }
+                                    }
+                                }
+                                Ob2Offer::NoEmail => {
+                                    p { (t.ob2_no_email) }
+                                }
+                                Ob2Offer::None => {
+                                    ol { @for step in t.backpack_steps { li { (step) } } }
+                                }
                             }
                         }
                     }

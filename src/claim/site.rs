@@ -223,7 +223,8 @@ pub fn claim_files_but_the_image(
     let dir = format!("c/{}/", claim.page.token);
     let mut files = Vec::with_capacity(6);
     // Both pages at once: they share one encoding of the wallet QR.
-    for (name, page) in html::claim_pages(&claim.page, ob2_image(meta, claim).is_some())? {
+    let offer = ob2_offer(meta, claim);
+    for (name, page) in html::claim_pages(&claim.page, page_links(claim, &offer))? {
         files.push(file(format!("{dir}{name}"), page));
     }
     for name in [CREDENTIAL_FILE, OB2_ASSERTION_FILE] {
@@ -260,8 +261,10 @@ pub fn claim_page_or_json(
         .into_iter()
         .find(|&lang| html::page_file(page.lang, lang) == name)
     {
-        let ob2_image = ob2_image(meta, claim).is_some();
-        return Ok(Some(html::claim_page(page, lang, ob2_image)?.into_bytes()));
+        let offer = ob2_offer(meta, claim);
+        return Ok(Some(
+            html::claim_page(page, lang, page_links(claim, &offer))?.into_bytes(),
+        ));
     }
     Ok(match name {
         CREDENTIAL_FILE => Some(claim.credential_json.clone().into_bytes()),
@@ -269,6 +272,26 @@ pub fn claim_page_or_json(
             .map(|a| ob2::assertion_json(&meta.base_url, &page.token, a).into_bytes()),
         _ => None,
     })
+}
+
+/// What the claim page offers 2.0 backpacks.
+fn ob2_offer(meta: &SiteMeta, claim: &ClaimInput) -> html::Ob2Offer {
+    match ob2_assertion(meta, claim) {
+        Some(a) => html::Ob2Offer::Assertion {
+            url: ob2::assertion_url(&meta.base_url, &claim.page.token),
+            image: a.baked_png.is_some(),
+        },
+        // 2.0 needs an e-mail recipient: a claim without an assertion has none.
+        None if meta.ob2_enabled() => html::Ob2Offer::NoEmail,
+        None => html::Ob2Offer::None,
+    }
+}
+
+fn page_links<'a>(claim: &'a ClaimInput, offer: &'a html::Ob2Offer) -> html::PageLinks<'a> {
+    html::PageLinks {
+        credential_json: &claim.credential_json,
+        ob2: offer,
+    }
 }
 
 /// The claim's 2.0 assertion, when the site publishes 2.0 files and the claim has one.
