@@ -380,7 +380,7 @@ pub fn publish_claims(
 }
 
 /// Bump when the claim page templates change, so digests from older runs no longer match.
-const RENDER_REVISION: &str = "1";
+const RENDER_REVISION: &str = "2";
 /// The per-claim stamp of earlier versions (replaced by the manifest): removed when seen.
 const LEGACY_STAMP_FILE: &str = ".published";
 
