@@ -597,3 +597,49 @@ fn cost_of_the_check_on_the_issuing_path() {
         "strict check per credential (known shape): {check:?}; a new shape (schema): {new_shape:?}; signing one credential (check included): {sign:?}"
     );
 }
+
+#[test]
+fn a_2_0_badge_with_only_its_url_says_the_network_is_needed() {
+    let p = Payload::new(Version::Ob2, "https://b.example.org/ev/c/x/assertion.json").unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("ob2.png");
+    std::fs::write(&file, bake::bake(&tiny_png(), &p).unwrap()).unwrap();
+    let r = verify_png(&std::fs::read(&file).unwrap());
+    assert!(r.ob2_structure_only && matches!(r.verdict, Verdict::CouldNotCheck { .. }));
+    let out = cli_support::badgedesk(tmp.path())
+        .args(["--lang", "fr", "verify"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("la vérification hébergée demande le réseau")
+            && text.contains("https://b.example.org/ev/c/x/assertion.json"),
+        "{text}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn a_second_credential_element_in_an_svg_is_a_warning() {
+    let json = sign_value(good(), &w3c_key());
+    let payload = Payload::new(Version::Ob3, json.as_str()).unwrap();
+    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>"#;
+    let baked = String::from_utf8(bake::bake(svg, &payload).unwrap()).unwrap();
+    // A second element, as a careless tool would append it.
+    let end = baked.rfind("</svg>").unwrap();
+    let doubled = format!(
+        "{}<openbadges:credential><![CDATA[{{}}]]></openbadges:credential>{}",
+        &baked[..end],
+        &baked[end..]
+    );
+    let r = verify::verify_bytes(doubled.as_bytes(), Some("b.svg"), &VerifyOptions::at(now()));
+    assert_eq!(r.verdict, Verdict::Valid);
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.en.contains("another credential element")),
+        "{:?}",
+        r.notes
+    );
+}

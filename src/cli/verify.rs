@@ -197,6 +197,18 @@ fn report_text(name: &str, r: &VerifyReport, lang: Lang) -> String {
                 reason_label(*reason, lang)
             )
         }
+        // A baked 2.0 URL alone: no structure to check.
+        Verdict::CouldNotCheck { .. } if r.ob2_structure_only && r.checks.is_empty() => {
+            let url = r.credential_id.as_deref().unwrap_or("");
+            match lang {
+                Lang::En => format!(
+                    "{cannot}: {name}: Open Badges 2.0, hosted verification needs the network: this badge carries only its assertion URL {url}"
+                ),
+                Lang::Fr => format!(
+                    "{cannot}{colon} {name}{colon} Open Badges 2.0, la vérification hébergée demande le réseau\u{a0}: ce badge ne contient que l’adresse de son assertion, {url}"
+                ),
+            }
+        }
         Verdict::CouldNotCheck { .. } if r.ob2_structure_only => {
             format!("{cannot}{colon} {name}{colon} {}", ob2_structure_only(lang))
         }

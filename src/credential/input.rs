@@ -12,6 +12,8 @@ pub enum Kind {
     Ob3(String),
     /// An Open Badges 2.0 assertion (JSON text).
     Ob2(String),
+    /// A 2.0 badge baked with only its hosted assertion URL.
+    Ob2Url(String),
 }
 
 /// A file's credential, with notes on its container.
@@ -48,23 +50,21 @@ pub fn extract(bytes: &[u8], file_name: Option<&str>) -> Result<Extracted, Verdi
             })
             .collect();
         let payload = baked.payload;
-        if !payload.trim_start().starts_with('{') {
-            return Err(Verdict::cannot(match baked.version {
-                Version::Ob3 => {
-                    "this badge carries a VC-JWT; badgedesk checks eddsa-rdfc-2022 proofs only"
-                        .to_string()
-                }
-                Version::Ob2 if payload.contains("://") => format!(
-                    "Open Badges 2.0, structure only (hosted verification needs the network): this badge carries only the assertion URL {payload}, which badgedesk does not fetch"
-                ),
-                Version::Ob2 => {
-                    "this badge carries a signed Open Badges 2.0 assertion (JWS); its key must be fetched from the network".to_string()
-                }
-            }));
-        }
+        let json = payload.trim_start().starts_with('{');
         let kind = match baked.version {
-            Version::Ob3 => Kind::Ob3(payload),
-            Version::Ob2 => Kind::Ob2(payload),
+            Version::Ob3 if json => Kind::Ob3(payload),
+            Version::Ob2 if json => Kind::Ob2(payload),
+            Version::Ob2 if payload.contains("://") => Kind::Ob2Url(payload),
+            Version::Ob3 => {
+                return Err(Verdict::cannot(
+                    "this badge carries a VC-JWT; badgedesk checks eddsa-rdfc-2022 proofs only",
+                ));
+            }
+            Version::Ob2 => {
+                return Err(Verdict::cannot(
+                    "this badge carries a signed Open Badges 2.0 assertion (JWS); its key must be fetched from the network",
+                ));
+            }
         };
         return Ok(Extracted { kind, notes });
     }

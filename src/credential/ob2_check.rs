@@ -30,6 +30,16 @@ pub fn is_ob2(v: &Value) -> bool {
             && v.get("type").and_then(Value::as_str) == Some("Assertion"))
 }
 
+/// A 2.0 badge that carries only its assertion URL: nothing to check offline.
+pub fn hosted_only(url: &str) -> VerifyReport {
+    let mut report = VerifyReport::with_verdict(Verdict::cannot(format!(
+        "Open Badges 2.0, hosted verification needs the network: this badge carries only its assertion URL {url}, which badgedesk does not fetch"
+    )));
+    report.ob2_structure_only = true;
+    report.credential_id = Some(url.to_string());
+    report
+}
+
 /// The checks, in order, as `verify --json` lists them.
 const CHECKS: [&str; 7] = [
     "ob2_context",

@@ -260,6 +260,7 @@ pub fn verify_bytes(
             let mut report = match found.kind {
                 input::Kind::Ob3(text) => verify_json(&text, options),
                 input::Kind::Ob2(text) => super::ob2_check::verify_assertion(&text),
+                input::Kind::Ob2Url(url) => super::ob2_check::hosted_only(&url),
             };
             report.notes.splice(0..0, found.notes);
             report
