@@ -881,7 +881,9 @@ fn apply_attendee(tx: &Transaction<'_>, fact: &Fact, body: &Value) -> Result<App
         });
     };
     let mut stmt = tx.prepare_cached(
-        "SELECT body FROM journal WHERE kind = 'attendee' AND subject = ?1
+        // `+kind`: the subject's index, not the kind's (which would scan every attendee fact
+        // for each one, quadratic in a join).
+        "SELECT body FROM journal WHERE subject = ?1 AND +kind = 'attendee'
          AND (applied = 1 OR id = ?2) ORDER BY at, id",
     )?;
     let bodies: Vec<String> = stmt
