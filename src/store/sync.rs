@@ -970,55 +970,39 @@ fn apply_attendee(tx: &Transaction<'_>, fact: &Fact, body: &Value) -> Result<App
     };
     let given = field("given_name").unwrap_or_default();
     let family = field("family_name").unwrap_or_default();
-    let row = match existing {
-        Some(id) => {
-            tx.execute(
-                "UPDATE attendees SET ticket = ?2, ticket_key = ?3, given_name = ?4, family_name = ?5,
-                    email = ?6, contact_email = ?7, organisation = ?8, extra = ?9, import_id = ?10,
-                    source_line = ?11, original = ?12, updated_at = max(updated_at, ?13)
-                 WHERE id = ?1",
-                params![
-                    id,
-                    ticket,
-                    key,
-                    given,
-                    family,
-                    field("email"),
-                    field("contact_email"),
-                    field("organisation"),
-                    extra,
-                    import_id,
-                    source_line,
-                    original,
-                    fact.at
-                ],
-            )?;
-            id
-        }
-        None => {
-            tx.execute(
-                "INSERT INTO attendees (uid, ticket, ticket_key, given_name, family_name, email,
-                    contact_email, organisation, extra, import_id, source_line, original, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
-                params![
-                    uid,
-                    ticket,
-                    key,
-                    given,
-                    family,
-                    field("email"),
-                    field("contact_email"),
-                    field("organisation"),
-                    extra,
-                    import_id,
-                    source_line,
-                    original,
-                    fact.at
-                ],
-            )?;
-            tx.last_insert_rowid()
-        }
-    };
+    // One statement for a new attendee and an edited one: the uid decides.
+    let row: i64 = tx
+        .prepare_cached(
+            "INSERT INTO attendees (uid, ticket, ticket_key, given_name, family_name, email,
+                contact_email, organisation, extra, import_id, source_line, original, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)
+             ON CONFLICT (uid) WHERE uid IS NOT NULL DO UPDATE SET ticket = excluded.ticket,
+                ticket_key = excluded.ticket_key, given_name = excluded.given_name,
+                family_name = excluded.family_name, email = excluded.email,
+                contact_email = excluded.contact_email, organisation = excluded.organisation,
+                extra = excluded.extra, import_id = excluded.import_id,
+                source_line = excluded.source_line, original = excluded.original,
+                updated_at = max(updated_at, excluded.updated_at)
+             RETURNING id",
+        )?
+        .query_row(
+            params![
+                uid,
+                ticket,
+                key,
+                given,
+                family,
+                field("email"),
+                field("contact_email"),
+                field("organisation"),
+                extra,
+                import_id,
+                source_line,
+                original,
+                fact.at
+            ],
+            |r| r.get(0),
+        )?;
     if let Some(freed) = old_key.filter(|k| Some(k) != key.as_ref()) {
         hand_over_ticket(tx, &freed)?;
     }
