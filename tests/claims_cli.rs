@@ -602,3 +602,41 @@ fn a_revocation_killed_before_its_status_list_is_repaired_by_the_next_run() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("Status list rewritten"));
     assert!(status_of(third, &site.join("status/1.json")).contains("revoked"));
 }
+
+/// A publish killed midway leaves a claim folder being assembled and temporaries in the site;
+/// the next publish, with nothing else to do, removes them, so the folder uploads as is.
+#[test]
+fn a_killed_publish_leaves_nothing_after_the_next_one() {
+    let (tmp, dir) = issued_demo(12);
+    let site = tmp.path().join("site");
+    let publish = || {
+        let out = badgedesk(&dir).arg("publish").arg(&site).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    publish();
+    let whole = files_under(&site);
+    // What a kill between `begin` and `end` leaves behind.
+    std::fs::write(site.join(badgedesk::claim::fsio::IN_PROGRESS_FILE), b"").unwrap();
+    std::fs::create_dir_all(site.join("c/.new-ABCDEF-4242")).unwrap();
+    std::fs::write(site.join("c/.new-ABCDEF-4242/index.html"), b"<half").unwrap();
+    let some_claim = whole
+        .iter()
+        .find(|f| f.starts_with("c/") && f.ends_with("/index.html"))
+        .unwrap()
+        .clone();
+    let tmp_file = site
+        .join(&some_claim)
+        .with_file_name(".index.html.tmp-4242-0");
+    std::fs::write(&tmp_file, b"<half").unwrap();
+    let said = publish();
+    assert!(
+        said.contains("2 leftover(s) of an interrupted publish removed"),
+        "{said}"
+    );
+    assert_eq!(files_under(&site), whole);
+}

@@ -389,7 +389,9 @@ impl EventSite {
     /// are written.
     pub fn publish(&self, out_dir: &Path, store: &Store) -> Result<PublishReport, ClaimError> {
         let meta = self.meta()?;
+        let leftovers = crate::claim::fsio::begin_publish(out_dir)?;
         let mut report = publish_site(out_dir, &meta)?;
+        report.leftovers = leftovers;
         let attendees: HashMap<i64, Attendee> =
             store.attendees()?.into_iter().map(|a| (a.id, a)).collect();
         let manifest = PublishManifest::load(out_dir);
@@ -453,6 +455,7 @@ impl EventSite {
             }
         }
         PublishManifest::save(out_dir, entries)?;
+        crate::claim::fsio::end_publish(out_dir)?;
         Ok(report)
     }
 }

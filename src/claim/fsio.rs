@@ -55,9 +55,93 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<WriteOutcome, Claim
     Ok(WriteOutcome::Written)
 }
 
+/// Present in a published folder while a publish runs into it: found at the start of the
+/// next publish, it says the last one was killed, and its temporaries are removed then.
+pub const IN_PROGRESS_FILE: &str = ".badgedesk-publishing";
+
+/// Start publishing into `out_dir`: after a killed publish (its marker is still there),
+/// remove what it left half-made — claim folders being assembled (`.new-*`) and temporary
+/// files (`.NAME.tmp-*`) — so the folder can be uploaded as is. Returns how many were removed.
+/// Without a marker nothing is walked: an ordinary publish costs no more.
+pub fn begin_publish(out_dir: &Path) -> Result<usize, ClaimError> {
+    let marker = out_dir.join(IN_PROGRESS_FILE);
+    let removed = if marker.exists() {
+        remove_leftovers(out_dir)?
+    } else {
+        0
+    };
+    fs::create_dir_all(out_dir).map_err(|e| io(out_dir, e))?;
+    fs::write(&marker, b"").map_err(|e| io(&marker, e))?;
+    Ok(removed)
+}
+
+/// A publish finished: the folder is whole.
+pub fn end_publish(out_dir: &Path) -> Result<(), ClaimError> {
+    let marker = out_dir.join(IN_PROGRESS_FILE);
+    match fs::remove_file(&marker) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io(&marker, e)),
+    }
+}
+
+fn remove_leftovers(dir: &Path) -> Result<usize, ClaimError> {
+    let mut removed = 0;
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(io(dir, e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| io(dir, e))?;
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let kind = entry.file_type().map_err(|e| io(&path, e))?;
+        if kind.is_dir() {
+            if name.starts_with(".new-") {
+                fs::remove_dir_all(&path).map_err(|e| io(&path, e))?;
+                removed += 1;
+            } else {
+                removed += remove_leftovers(&path)?;
+            }
+        } else if name.starts_with('.') && name.contains(".tmp-") {
+            fs::remove_file(&path).map_err(|e| io(&path, e))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_publish_killed_midway_leaves_nothing_after_the_next_one_begins() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        assert_eq!(begin_publish(&site).unwrap(), 0);
+        // What a kill leaves: a claim folder being assembled and a temporary file.
+        fs::create_dir_all(site.join("c/.new-TOKEN-42")).unwrap();
+        fs::write(site.join("c/.new-TOKEN-42/index.html"), b"half").unwrap();
+        fs::create_dir_all(site.join("c/TOKEN2")).unwrap();
+        fs::write(site.join("c/TOKEN2/.index.html.tmp-42-7"), b"half").unwrap();
+        fs::write(site.join("c/TOKEN2/index.html"), b"whole").unwrap();
+        assert_eq!(begin_publish(&site).unwrap(), 2);
+        assert!(!site.join("c/.new-TOKEN-42").exists());
+        assert!(!site.join("c/TOKEN2/.index.html.tmp-42-7").exists());
+        assert_eq!(
+            fs::read(site.join("c/TOKEN2/index.html")).unwrap(),
+            b"whole"
+        );
+        end_publish(&site).unwrap();
+        assert!(!site.join(IN_PROGRESS_FILE).exists());
+        // A finished publish: the next one walks nothing (a leftover-looking file stays).
+        fs::write(site.join(".x.tmp-1-1"), b"").unwrap();
+        assert_eq!(begin_publish(&site).unwrap(), 0);
+        end_publish(&site).unwrap();
+    }
 
     #[test]
     fn writes_then_skips_then_replaces_without_leftovers() {

@@ -325,16 +325,21 @@ pub struct PublishReport {
     pub unchanged: usize,
     /// Credentials that could not be published, with the reason (the rest are).
     pub skipped: Vec<String>,
+    /// Half-made folders and temporaries of a killed publish, removed.
+    pub leftovers: usize,
 }
 
 /// Write the whole site into `out_dir`: atomic per file, unchanged files untouched, safe to run
 /// again. Claims are rendered on all cores.
 pub fn publish(out_dir: &Path, input: &SiteInput) -> Result<PublishReport, ClaimError> {
+    let leftovers = crate::claim::fsio::begin_publish(out_dir)?;
     let mut report = publish_site(out_dir, &input.meta)?;
     let claims = publish_claims(out_dir, &input.meta, &input.claims)?;
     report.claims = claims.claims;
     report.written += claims.written;
     report.unchanged += claims.unchanged;
+    report.leftovers = leftovers;
+    crate::claim::fsio::end_publish(out_dir)?;
     Ok(report)
 }
 

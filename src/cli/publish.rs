@@ -27,6 +27,16 @@ pub fn run(args: PublishArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         eprintln!("{}: {note}", ctx.tr("note", "note"));
     }
     let report = site.publish(&args.out_dir, &store)?;
+    if report.leftovers > 0 {
+        println!(
+            "{} {}",
+            report.leftovers,
+            ctx.tr(
+                "reste(s) d’une publication interrompue supprimé(s)",
+                "leftover(s) of an interrupted publish removed"
+            )
+        );
+    }
     println!(
         "{} {} {}: {} {}, {} {}",
         report.claims,
