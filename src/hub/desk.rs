@@ -70,12 +70,8 @@ impl Syncer {
                 loop {
                     let result = sync_step(&db_path, &config, &mut store, &mut hub);
                     let now = OffsetDateTime::now_utc();
-                    let unsent = store.as_ref().and_then(|s: &Store| s.unsent_count().ok());
                     {
                         let Ok(mut st) = shared.lock() else { return };
-                        if let Some(n) = unsent {
-                            st.unsent = n;
-                        }
                         match &result {
                             Ok(report) => {
                                 st.online = true;
@@ -86,6 +82,11 @@ impl Syncer {
                                 st.unsent = report.unsent;
                             }
                             Err(e) => {
+                                // Ticks made while offline still count as waiting.
+                                if let Some(n) = store.as_ref().and_then(|s| s.unsent_count().ok())
+                                {
+                                    st.unsent = n;
+                                }
                                 if st.online || st.offline_since.is_none() {
                                     st.offline_since = Some(now);
                                 }

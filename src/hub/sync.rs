@@ -187,15 +187,7 @@ impl Hub {
             &[&attendees, &achievements, &afters],
         )?;
         tx.commit()?;
-        let mut granted = vec![false; awards.len()];
-        for row in rows {
-            let n: i64 = row.get(0);
-            let holder: String = row.get(1);
-            if let Some(slot) = granted.get_mut((n - 1) as usize) {
-                *slot = holder == desk;
-            }
-        }
-        Ok(granted)
+        Ok(granted_to(desk, &rows, awards.len()))
     }
 
     /// Reserve status-list indices for this desk; true where granted.
@@ -219,16 +211,21 @@ impl Hub {
             &[&indices],
         )?;
         tx.commit()?;
-        let mut granted = vec![false; indices.len()];
-        for row in rows {
-            let n: i64 = row.get(0);
-            let holder: String = row.get(1);
-            if let Some(slot) = granted.get_mut((n - 1) as usize) {
-                *slot = holder == desk;
-            }
-        }
-        Ok(granted)
+        Ok(granted_to(desk, &rows, indices.len()))
     }
+}
+
+/// Which of `len` asked-for reservations `desk` holds, from rows of (1-based position, holder).
+fn granted_to(desk: &str, rows: &[postgres::Row], len: usize) -> Vec<bool> {
+    let mut granted = vec![false; len];
+    for row in rows {
+        let n: i64 = row.get(0);
+        let holder: String = row.get(1);
+        if let Some(slot) = usize::try_from(n - 1).ok().and_then(|i| granted.get_mut(i)) {
+            *slot = holder == desk;
+        }
+    }
+    granted
 }
 
 fn merge(into: &mut ApplyReport, more: ApplyReport) {

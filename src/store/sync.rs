@@ -407,39 +407,54 @@ impl Store {
         after: i64,
         limit: usize,
     ) -> Result<Vec<Fact>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT origin, seq, id, kind, subject, at, hub_at, skew_ms, body FROM journal
-             WHERE origin = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {FACT_COLUMNS} FROM journal
+             WHERE origin = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
+        ))?;
         let rows = stmt.query_map(params![origin, after, limit as i64], fact_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Every fact held, desk by desk in sequence order (a file for a USB stick).
     pub fn journal_all(&self) -> Result<Vec<Fact>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT origin, seq, id, kind, subject, at, hub_at, skew_ms, body FROM journal
-             ORDER BY origin, seq",
-        )?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {FACT_COLUMNS} FROM journal
+             ORDER BY origin, seq"
+        ))?;
         let rows = stmt.query_map([], fact_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Remember what the hub holds of a desk's facts, and the desk's clock offset.
+    /// Remember what the hub holds of a desk's facts. Every sync calls this (four times a
+    /// second at an open desk): it writes only when the number grew, so an idle desk takes no
+    /// write lock away from its ticks.
     pub fn note_hub_seq(&mut self, origin: &str, hub_seq: i64) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE desks SET hub_seq = max(hub_seq, ?2) WHERE id = ?1",
-            params![origin, hub_seq],
-        )?;
+        let known: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT hub_seq FROM desks WHERE id = ?1")?
+            .query_row([origin], |r| r.get(0))
+            .optional()?;
+        if known.is_some_and(|k| k < hub_seq) {
+            self.conn
+                .prepare_cached("UPDATE desks SET hub_seq = ?2 WHERE id = ?1")?
+                .execute(params![origin, hub_seq])?;
+        }
         Ok(())
     }
 
-    /// Remember this desk's clock offset to the hub, as the hub measured it.
+    /// Remember this desk's clock offset to the hub, as the hub measured it (written only
+    /// when it changed, like [`Store::note_hub_seq`]).
     pub fn note_skew(&mut self, origin: &str, skew_ms: i64) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE desks SET skew_ms = ?2 WHERE id = ?1",
-            params![origin, skew_ms],
-        )?;
+        let known: Option<Option<i64>> = self
+            .conn
+            .prepare_cached("SELECT skew_ms FROM desks WHERE id = ?1")?
+            .query_row([origin], |r| r.get(0))
+            .optional()?;
+        if known.is_some_and(|k| k != Some(skew_ms)) {
+            self.conn
+                .prepare_cached("UPDATE desks SET skew_ms = ?2 WHERE id = ?1")?
+                .execute(params![origin, skew_ms])?;
+        }
         Ok(())
     }
 
@@ -674,6 +689,9 @@ impl Store {
     }
 }
 
+/// The columns [`fact_from_row`] reads, in its order.
+const FACT_COLUMNS: &str = "origin, seq, id, kind, subject, at, hub_at, skew_ms, body";
+
 fn fact_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Fact> {
     Ok(Fact {
         origin: r.get(0)?,
@@ -689,10 +707,10 @@ fn fact_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Fact> {
 }
 
 fn waiting_facts(tx: &Transaction<'_>) -> Result<Vec<Fact>, StoreError> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT origin, seq, id, kind, subject, at, hub_at, skew_ms, body FROM journal
-         WHERE applied = 0 ORDER BY origin, seq",
-    )?;
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {FACT_COLUMNS} FROM journal
+         WHERE applied = 0 ORDER BY origin, seq"
+    ))?;
     let rows = stmt.query_map([], fact_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -1130,8 +1148,8 @@ pub(super) fn derive_presence(
 
 fn apply_credential(tx: &Transaction<'_>, body: &Value) -> Result<Applied, StoreError> {
     let id = text(body, "id").unwrap_or_default();
-    if credential_rowid(tx, &id)?.is_some() {
-        return Ok(Applied::Done(credential_rowid(tx, &id)?));
+    if let Some(rowid) = credential_rowid(tx, &id)? {
+        return Ok(Applied::Done(Some(rowid)));
     }
     let Some(attendee) = attendee_id(tx, &text(body, "attendee").unwrap_or_default())? else {
         return Ok(Applied::Waiting);
