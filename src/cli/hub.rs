@@ -100,14 +100,10 @@ fn default_desk_name() -> String {
         .unwrap_or_else(|| "organiser".to_string())
 }
 
-fn offline_or(e: HubError, ctx: &Ctx) -> anyhow::Error {
-    anyhow::anyhow!(e.message(ctx.lang))
-}
-
 pub fn run_hub(action: HubAction, ctx: &Ctx) -> anyhow::Result<Outcome> {
     match action {
         HubAction::Push(args) => {
-            let url = HubUrl::parse(&args.url).map_err(|e| offline_or(e, ctx))?;
+            let url = HubUrl::parse(&args.url)?;
             let name = args.desk.unwrap_or_else(default_desk_name);
             push(&url, args.public_host.as_deref(), &name, ctx)
         }
@@ -127,21 +123,18 @@ fn push(
 ) -> anyhow::Result<Outcome> {
     let event = ctx.open_event()?;
     let mut store = event.store()?;
-    let mut client = admin.connect().map_err(|e| offline_or(e, ctx))?;
-    let installed = hub::install(&mut client).map_err(|e| offline_or(e, ctx))?;
-    let files = hub::push_event_files(&mut client, event.root()).map_err(|e| offline_or(e, ctx))?;
+    let mut client = admin.connect()?;
+    let installed = hub::install(&mut client)?;
+    let files = hub::push_event_files(&mut client, event.root())?;
     drop(client);
-    let desk_url = admin
-        .with_user(&installed.desk_user, &installed.desk_password)
-        .map_err(|e| offline_or(e, ctx))?;
+    let desk_url = admin.with_user(&installed.desk_user, &installed.desk_password)?;
     let me = store.enable_journal(name, &rfc3339(SystemClock.now()))?;
-    let mut hub = Hub::connect(&desk_url).map_err(|e| offline_or(e, ctx))?;
-    let report = hub.sync(&mut store).map_err(|e| offline_or(e, ctx))?;
+    let mut hub = Hub::connect(&desk_url)?;
+    let report = hub.sync(&mut store)?;
     HubConfig {
         url: desk_url.clone(),
     }
-    .save(event.root())
-    .map_err(|e| offline_or(e, ctx))?;
+    .save(event.root())?;
     println!(
         "{} {} ({} {files}, {} {})",
         ctx.tr("Évènement envoyé au hub", "Event pushed to the hub"),
@@ -218,17 +211,15 @@ fn stop(ctx: &Ctx) -> anyhow::Result<Outcome> {
 }
 
 fn status(args: StatusArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
-    let config = HubConfig::load(&ctx.event_dir)
-        .map_err(|e| offline_or(e, ctx))?
-        .with_context(|| {
-            ctx.tr(
-                "cet évènement n’a pas de hub (voir `badgedesk hub start` ou `badgedesk join`)",
-                "this event has no hub (see `badgedesk hub start` or `badgedesk join`)",
-            )
-            .to_string()
-        })?;
-    let mut hub = Hub::connect(&config.url).map_err(|e| offline_or(e, ctx))?;
-    let status = hub.status().map_err(|e| offline_or(e, ctx))?;
+    let config = HubConfig::load(&ctx.event_dir)?.with_context(|| {
+        ctx.tr(
+            "cet évènement n’a pas de hub (voir `badgedesk hub start` ou `badgedesk join`)",
+            "this event has no hub (see `badgedesk hub start` or `badgedesk join`)",
+        )
+        .to_string()
+    })?;
+    let mut hub = Hub::connect(&config.url)?;
+    let status = hub.status()?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&status)?);
         return Ok(Outcome::Ok);
@@ -313,7 +304,7 @@ fn ago_text(seconds: i64, ctx: &Ctx) -> String {
 }
 
 pub fn run_join(args: JoinArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
-    let url = HubUrl::parse(&args.url).map_err(|e| offline_or(e, ctx))?;
+    let url = HubUrl::parse(&args.url)?;
     if args.dir.exists()
         && std::fs::read_dir(&args.dir)
             .map(|mut d| d.next().is_some())
@@ -329,20 +320,18 @@ pub fn run_join(args: JoinArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
             )
         );
     }
-    let mut hub = Hub::connect(&url).map_err(|e| offline_or(e, ctx))?;
+    let mut hub = Hub::connect(&url)?;
     std::fs::create_dir_all(&args.dir).with_context(|| format!("{}", args.dir.display()))?;
     let result = (|| -> anyhow::Result<(EventDir, SyncReport)> {
-        let files = hub::pull_event_files(&mut hub, &args.dir).map_err(|e| offline_or(e, ctx))?;
+        let files = hub::pull_event_files(&mut hub, &args.dir)?;
         if files == 0 {
-            bail!(HubError::NotAHub.message(ctx.lang));
+            return Err(HubError::NotAHub.into());
         }
         let event = EventDir::open(&args.dir)?;
         let mut store = event.store()?;
         store.enable_journal(&args.desk, &rfc3339(SystemClock.now()))?;
-        let report = hub.sync(&mut store).map_err(|e| offline_or(e, ctx))?;
-        HubConfig { url: url.clone() }
-            .save(&args.dir)
-            .map_err(|e| offline_or(e, ctx))?;
+        let report = hub.sync(&mut store)?;
+        HubConfig { url: url.clone() }.save(&args.dir)?;
         Ok((event, report))
     })();
     let (event, report) = match result {
@@ -389,13 +378,13 @@ pub fn run_sync(args: SyncArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
                         "this event has no hub (see `badgedesk hub start` or `badgedesk join`)"
                     )
                 ),
-                Err(e) => return Err(offline_or(e, ctx)),
+                Err(e) => return Err(e.into()),
             }
             Ok(Outcome::Ok)
         }
         Some(SyncAction::Export { file }) => {
             if store.desk_identity()?.is_none() {
-                bail!(HubError::NoDesk.message(ctx.lang));
+                return Err(HubError::NoDesk.into());
             }
             let facts = store.journal_all()?;
             write_facts(&file, &facts)?;
@@ -409,7 +398,7 @@ pub fn run_sync(args: SyncArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         }
         Some(SyncAction::Import { file }) => {
             if store.desk_identity()?.is_none() {
-                bail!(HubError::NoDesk.message(ctx.lang));
+                return Err(HubError::NoDesk.into());
             }
             let facts = read_facts(&file, ctx)?;
             let report = store.apply_facts(&facts)?;

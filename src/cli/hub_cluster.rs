@@ -13,10 +13,6 @@ const HUB_DIR: &str = "hub";
 /// The database the organiser's hub holds the event in.
 const DATABASE: &str = "badgedesk";
 
-fn cluster_err(e: ClusterError, ctx: &Ctx) -> anyhow::Error {
-    anyhow::anyhow!(e.message(ctx.lang))
-}
-
 /// Start (creating it the first time) the event's cluster and its database; the owner's
 /// address on this laptop.
 pub fn start(event_dir: &Path, port: u16, listen: &str, ctx: &Ctx) -> anyhow::Result<HubUrl> {
@@ -35,11 +31,11 @@ pub fn start(event_dir: &Path, port: u16, listen: &str, ctx: &Ctx) -> anyhow::Re
                 ctx.tr("Création du hub dans", "Creating the hub in"),
                 dir.display()
             );
-            Cluster::init(&dir, &options).map_err(|e| cluster_err(e, ctx))?
+            Cluster::init(&dir, &options)?
         }
-        Err(e) => return Err(cluster_err(e, ctx)),
+        Err(e) => return Err(e.into()),
     };
-    cluster.start().map_err(|e| cluster_err(e, ctx))?;
+    cluster.start()?;
     println!(
         "{} {} ({} {})",
         ctx.tr("Hub démarré sur le port", "Hub running on port"),
@@ -47,9 +43,7 @@ pub fn start(event_dir: &Path, port: u16, listen: &str, ctx: &Ctx) -> anyhow::Re
         ctx.tr("journal :", "log:"),
         cluster.log_file().display()
     );
-    let mut client = HubUrl::parse(&cluster.superuser_url())
-        .and_then(|url| url.connect())
-        .map_err(|e| anyhow::anyhow!(e.message(ctx.lang)))?;
+    let mut client = HubUrl::parse(&cluster.superuser_url()).and_then(|url| url.connect())?;
     let exists = client
         .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&DATABASE])
         .context("PostgreSQL")?
@@ -59,13 +53,12 @@ pub fn start(event_dir: &Path, port: u16, listen: &str, ctx: &Ctx) -> anyhow::Re
             .batch_execute(&format!("CREATE DATABASE {DATABASE}"))
             .context("PostgreSQL")?;
     }
-    HubUrl::parse(&cluster.superuser_url_for(DATABASE))
-        .map_err(|e| anyhow::anyhow!(e.message(ctx.lang)))
+    Ok(HubUrl::parse(&cluster.superuser_url_for(DATABASE))?)
 }
 
 pub fn stop(event_dir: &Path, ctx: &Ctx) -> anyhow::Result<()> {
-    let cluster = Cluster::open(&event_dir.join(HUB_DIR)).map_err(|e| cluster_err(e, ctx))?;
-    cluster.stop().map_err(|e| cluster_err(e, ctx))?;
+    let cluster = Cluster::open(&event_dir.join(HUB_DIR))?;
+    cluster.stop()?;
     println!("{}", ctx.tr("Hub arrêté.", "Hub stopped."));
     Ok(())
 }

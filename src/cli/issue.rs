@@ -150,8 +150,7 @@ pub fn run_issue(args: IssueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     }
     let started = Instant::now();
     let issuer = Issuer::new(&event, key, SystemClock.now())?;
-    let issuer = badgedesk::hub::issuer_for_desk(issuer, event.root(), &store, ctx.lang)
-        .map_err(|e| anyhow::anyhow!(e.message(ctx.lang)))?;
+    let issuer = badgedesk::hub::issuer_for_desk(issuer, event.root(), &store, ctx.lang)?;
     let cancel = AtomicBool::new(false);
     let mut err = std::io::stderr();
     let mut stored = 0;

@@ -19,9 +19,7 @@ const POLL: Duration = Duration::from_millis(300);
 pub fn run(ctx: &Ctx) -> anyhow::Result<Outcome> {
     let event = ctx.open_event()?;
     let mut store = event.store()?;
-    let Some(config) =
-        HubConfig::load(event.root()).map_err(|e| anyhow::anyhow!(e.message(ctx.lang)))?
-    else {
+    let Some(config) = HubConfig::load(event.root())? else {
         bail!(
             "{}",
             ctx.tr(
@@ -32,8 +30,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Outcome> {
     };
     let key = unlock_key(event.root(), ctx)?;
     let prepared = Issuer::new(&event, key, SystemClock.now())?;
-    let prepared = hub::issuer_for_desk(prepared, event.root(), &store, ctx.lang)
-        .map_err(|e| anyhow::anyhow!(e.message(ctx.lang)))?;
+    let prepared = hub::issuer_for_desk(prepared, event.root(), &store, ctx.lang)?;
     println!(
         "{}",
         ctx.tr(

@@ -230,6 +230,10 @@ fn localized(e: &(dyn std::error::Error + 'static), lang: Lang) -> String {
         e.message(lang)
     } else if let Some(e) = e.downcast_ref::<ClaimError>() {
         e.message(lang)
+    } else if let Some(e) = e.downcast_ref::<badgedesk::hub::HubError>() {
+        e.message(lang)
+    } else if let Some(e) = e.downcast_ref::<badgedesk::hub::cluster::ClusterError>() {
+        e.message(lang)
     } else {
         e.to_string()
     }
@@ -356,6 +360,14 @@ mod tests {
         assert_eq!(
             error_text(&empty(), Lang::En),
             "inscrits.csv: the file is empty (no header row)"
+        );
+        // Hub errors too, wherever the command returned them from.
+        let offline = anyhow::Error::new(badgedesk::hub::HubError::Unreachable(
+            "connection refused".into(),
+        ));
+        assert_eq!(
+            error_text(&offline, Lang::Fr),
+            "le hub est injoignable (connection refused)"
         );
         let not_event = anyhow::Error::new(badgedesk::event::EventError::NotAnEvent {
             dir: "/tmp/x".into(),

@@ -21,8 +21,7 @@ pub fn run(args: ReissueArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     let event = ctx.open_event()?;
     let mut store = event.store()?;
     let issuer = Issuer::new(&event, unlock_key(event.root(), ctx)?, SystemClock.now())?;
-    let issuer = badgedesk::hub::issuer_for_desk(issuer, event.root(), &store, ctx.lang)
-        .map_err(|e| anyhow::anyhow!(e.message(ctx.lang)))?;
+    let issuer = badgedesk::hub::issuer_for_desk(issuer, event.root(), &store, ctx.lang)?;
     let done = reissue(
         &issuer,
         &mut store,

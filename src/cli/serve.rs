@@ -58,16 +58,14 @@ pub fn run(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
     );
     // Several desks: claims recorded here reach the other desks, and credentials signed
     // elsewhere become claimable here, through a sync every second.
-    let hub = badgedesk::hub::HubConfig::load(event.root())
-        .map_err(|e| anyhow::anyhow!(e.message(ctx.lang)))?
-        .map(|config| {
-            badgedesk::hub::Syncer::start(
-                event.db_path(),
-                config,
-                std::time::Duration::from_secs(1),
-                Box::new(|_| {}),
-            )
-        });
+    let hub = badgedesk::hub::HubConfig::load(event.root())?.map(|config| {
+        badgedesk::hub::Syncer::start(
+            event.db_path(),
+            config,
+            std::time::Duration::from_secs(1),
+            Box::new(|_| {}),
+        )
+    });
     server.run(source, server::shutdown_signal())?;
     drop(hub);
     println!("{}", ctx.tr("Serveur arrêté.", "Server stopped."));
