@@ -74,6 +74,17 @@ fn sync(dir: &Path) -> badgedesk::hub::SyncReport {
     hub.sync(&mut store).unwrap()
 }
 
+/// The ticket numbers of a desk's attendees.
+fn tickets(dir: &Path) -> Vec<String> {
+    Store::open(&dir.join("event.db"))
+        .unwrap()
+        .attendees()
+        .unwrap()
+        .into_iter()
+        .filter_map(|p| p.ticket)
+        .collect()
+}
+
 fn state(dir: &Path) -> String {
     Store::open(&dir.join("event.db"))
         .unwrap()
@@ -184,13 +195,7 @@ fn a_desk_whose_hub_is_down_works_and_says_so_then_sends_everything() {
     let (a, b) = (root.path().join("a"), root.path().join("b"));
     organiser(&a, &admin, 10);
     join(desk_url(&a).as_str(), &b, "Sumo");
-    let tickets: Vec<String> = Store::open(&b.join("event.db"))
-        .unwrap()
-        .attendees()
-        .unwrap()
-        .into_iter()
-        .filter_map(|p| p.ticket)
-        .collect();
+    let tickets = tickets(&b);
     pg.stop();
     for t in &tickets[..4] {
         bin()
@@ -313,13 +318,7 @@ fn facts_travel_on_a_usb_stick_with_the_same_ids_and_idempotence() {
         "url = \"postgres://x:y@127.0.0.1:1/none\"\n",
     )
     .unwrap();
-    let tickets: Vec<String> = Store::open(&b.join("event.db"))
-        .unwrap()
-        .attendees()
-        .unwrap()
-        .into_iter()
-        .filter_map(|p| p.ticket)
-        .collect();
+    let tickets = tickets(&b);
     for t in &tickets[..3] {
         bin()
             .arg("--event")

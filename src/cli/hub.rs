@@ -210,14 +210,17 @@ fn stop(ctx: &Ctx) -> anyhow::Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
+/// What a hub command says in a single-desk event.
+fn no_hub(ctx: &Ctx) -> String {
+    ctx.tr(
+        "cet évènement n’a pas de hub (voir `badgedesk hub start` ou `badgedesk join`)",
+        "this event has no hub (see `badgedesk hub start` or `badgedesk join`)",
+    )
+    .to_string()
+}
+
 fn status(args: StatusArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
-    let config = HubConfig::load(&ctx.event_dir)?.with_context(|| {
-        ctx.tr(
-            "cet évènement n’a pas de hub (voir `badgedesk hub start` ou `badgedesk join`)",
-            "this event has no hub (see `badgedesk hub start` or `badgedesk join`)",
-        )
-        .to_string()
-    })?;
+    let config = HubConfig::load(&ctx.event_dir)?.with_context(|| no_hub(ctx))?;
     let mut hub = Hub::connect(&config.url)?;
     let status = hub.status()?;
     if args.json {
@@ -371,13 +374,7 @@ pub fn run_sync(args: SyncArgs, ctx: &Ctx) -> anyhow::Result<Outcome> {
         None => {
             match hub::sync_once(event.root(), &mut store) {
                 Ok(Some(report)) => print_report(&report, ctx),
-                Ok(None) => bail!(
-                    "{}",
-                    ctx.tr(
-                        "cet évènement n’a pas de hub (voir `badgedesk hub start` ou `badgedesk join`)",
-                        "this event has no hub (see `badgedesk hub start` or `badgedesk join`)"
-                    )
-                ),
+                Ok(None) => bail!(no_hub(ctx)),
                 Err(e) => return Err(e.into()),
             }
             Ok(Outcome::Ok)
