@@ -10,7 +10,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use badgedesk::clock::rfc3339;
-use badgedesk::event::EventDir;
 use badgedesk::hub::{Hub, HubConfig, HubUrl};
 use badgedesk::store::Store;
 use hub_support::TestCluster;
@@ -55,18 +54,9 @@ fn two_signers_and_a_keyless_desk_issue_each_badge_exactly_once() {
         root.path().join("signer2"),
     );
     // Everyone checked in at the welcome desk (participation), a third at sumo too.
-    let event = EventDir::create_with_config(&a, &badgedesk::demo::config_text()).unwrap();
+    let event = hub_support::demo_event(&a, 3, PEOPLE);
     let mut store = event.store().unwrap();
     let at = datetime!(2026-05-16 09:00 UTC);
-    store
-        .write_import(
-            &badgedesk::demo::attendees(3, PEOPLE),
-            &[],
-            "f.csv",
-            "t",
-            at,
-        )
-        .unwrap();
     for (n, p) in store.attendees().unwrap().iter().enumerate() {
         store.check_in(p.id, "accueil", "t", at).unwrap();
         if n % 3 == 0 {
@@ -74,25 +64,10 @@ fn two_signers_and_a_keyless_desk_issue_each_badge_exactly_once() {
         }
     }
     drop(store);
-    run_ok(
-        bin()
-            .arg("--event")
-            .arg(&a)
-            .args(["hub", "push", &admin, "--desk", "Accueil"]),
-    );
+    hub_support::hub_push(&a, &admin, "Accueil");
     let url = HubConfig::load(&a).unwrap().unwrap().url;
-    run_ok(
-        bin()
-            .args(["join", url.as_str()])
-            .arg(&b)
-            .args(["--desk", "Sumo"]),
-    );
-    run_ok(
-        bin()
-            .args(["join", url.as_str()])
-            .arg(&c)
-            .args(["--desk", "Régie"]),
-    );
+    hub_support::join(url.as_str(), &b, "Sumo");
+    hub_support::join(url.as_str(), &c, "Régie");
     assert!(!badgedesk::credential::keys::key_path(&b).exists());
     // The second signer gets the key by hand (a USB stick), as an organiser would.
     let keys = badgedesk::credential::keys::key_path(&a);

@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use badgedesk::event::EventDir;
 use badgedesk::hub::{Hub, HubConfig, HubUrl, Syncer};
 use badgedesk::store::Store;
 use hub_support::TestCluster;
@@ -140,30 +139,11 @@ fn storm_three_desks_with_the_hub_killed_twice_and_a_desk_killed_once_converge()
         .map(|n| root.path().join(n))
         .collect();
     // The organiser's desk, then two desks joined from the hub.
-    let event = EventDir::create_with_config(&dirs[0], &badgedesk::demo::config_text()).unwrap();
-    let mut store = event.store().unwrap();
-    store
-        .write_import(
-            &badgedesk::demo::attendees(11, ATTENDEES),
-            &[],
-            "inscriptions.csv",
-            "test",
-            datetime!(2026-05-16 08:00 UTC),
-        )
-        .unwrap();
-    drop(store);
-    let bin = assert_cmd::cargo::cargo_bin("badgedesk");
-    let ok = |cmd: &mut Command| assert!(cmd.status().unwrap().success());
-    ok(Command::new(&bin)
-        .arg("--event")
-        .arg(&dirs[0])
-        .args(["hub", "push", &admin, "--desk", "Accueil"]));
+    hub_support::demo_event(&dirs[0], 11, ATTENDEES);
+    hub_support::hub_push(&dirs[0], &admin, "Accueil");
     let url = HubConfig::load(&dirs[0]).unwrap().unwrap().url;
     for (dir, name) in dirs.iter().zip(["", "Sumo", "Scratch"]).skip(1) {
-        ok(Command::new(&bin)
-            .args(["join", url.as_str()])
-            .arg(dir)
-            .args(["--desk", name]));
+        hub_support::join(url.as_str(), dir, name);
     }
     let total = plan(1).len();
     let mut desks: Vec<Child> = dirs

@@ -32,35 +32,13 @@ fn create_database(pg: &TestCluster, name: &str) -> String {
 
 /// The organiser's event: the demo's `event.toml`, `n` attendees, pushed to the hub.
 fn organiser(dir: &Path, admin_url: &str, n: usize) -> EventDir {
-    let event = EventDir::create_with_config(dir, &badgedesk::demo::config_text()).unwrap();
-    let mut store = event.store().unwrap();
-    let people = badgedesk::demo::attendees(7, n);
-    store
-        .write_import(
-            &people,
-            &[],
-            "inscriptions.csv",
-            "test",
-            datetime!(2026-05-16 08:00 UTC),
-        )
-        .unwrap();
-    drop(store);
-    bin()
-        .args(["--event"])
-        .arg(dir)
-        .args(["hub", "push", admin_url, "--desk", "Accueil"])
-        .assert()
-        .success();
+    let event = hub_support::demo_event(dir, 7, n);
+    hub_support::hub_push(dir, admin_url, "Accueil");
     event
 }
 
 fn join(url: &str, dir: &Path, name: &str) -> EventDir {
-    bin()
-        .args(["join", url])
-        .arg(dir)
-        .args(["--desk", name])
-        .assert()
-        .success();
+    hub_support::join(url, dir, name);
     EventDir::open(dir).unwrap()
 }
 

@@ -327,3 +327,62 @@ fn self_signed(dir: &Path) -> Result<String, String> {
     write("key.pem", &made.signing_key.serialize_pem())?;
     Ok(cert)
 }
+
+/// The demo's `event.toml` with `n` generated attendees (`seed`) imported, at a desk that has
+/// no hub yet: what an organiser holds before `hub push`.
+pub fn demo_event(dir: &Path, seed: u64, n: usize) -> badgedesk::event::EventDir {
+    let event =
+        badgedesk::event::EventDir::create_with_config(dir, &badgedesk::demo::config_text())
+            .expect("event");
+    let mut store = event.store().expect("store");
+    store
+        .write_import(
+            &badgedesk::demo::attendees(seed, n),
+            &[],
+            "inscriptions.csv",
+            "test",
+            time::macros::datetime!(2026-05-16 08:00 UTC),
+        )
+        .expect("import");
+    event
+}
+
+/// Run the real binary (in English, without the caller's BADGEDESK_EVENT); it must succeed.
+pub fn badgedesk_ok(args: &[&std::ffi::OsStr]) {
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("badgedesk"))
+        .args(args)
+        .env("LANG", "en_US.UTF-8")
+        .env_remove("BADGEDESK_EVENT")
+        .output()
+        .expect("run badgedesk");
+    assert!(
+        out.status.success(),
+        "badgedesk {args:?}: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `badgedesk --event DIR hub push URL --desk NAME`.
+pub fn hub_push(dir: &Path, admin_url: &str, desk: &str) {
+    badgedesk_ok(&[
+        "--event".as_ref(),
+        dir.as_os_str(),
+        "hub".as_ref(),
+        "push".as_ref(),
+        admin_url.as_ref(),
+        "--desk".as_ref(),
+        desk.as_ref(),
+    ]);
+}
+
+/// `badgedesk join URL DIR --desk NAME`.
+pub fn join(url: &str, dir: &Path, desk: &str) {
+    badgedesk_ok(&[
+        "join".as_ref(),
+        url.as_ref(),
+        dir.as_os_str(),
+        "--desk".as_ref(),
+        desk.as_ref(),
+    ]);
+}
